@@ -1,0 +1,112 @@
+"""Words doctors use for exams and lab analytes, shared by document understanding and query parsing.
+
+A document that *is* an echocardiography report and a question asking for "la dernière ETT" must land
+on the same key ("echocardiographie"): ingestion tags documents with exam keys (the DMP's
+eventCodeList plays this role), the query parser turns words into the same keys.
+
+Synonyms are written lower-case and without accents; match them on text normalised with
+`carnet.text.fold` and on word boundaries. Both sides may add synonyms: keep keys stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Exam:
+    key: str
+    label: str  # French
+    label_en: str
+    synonyms: tuple[str, ...]  # folded (lower-case, no accents)
+    type_code: str  # the LOINC type its report usually carries
+
+
+EXAMS: dict[str, Exam] = {
+    e.key: e
+    for e in [
+        Exam("echocardiographie", "Échocardiographie", "Echocardiography",
+             ("echocardiographie", "echocardiogramme", "echographie cardiaque", "ett", "eto", "echo coeur",
+              "echo cardiaque", "echocardiography", "echocardiogram", "cardiac echo", "cardiac ultrasound",
+              "transthoracic echo", "tte"), "70004-7"),
+        Exam("ecg", "Électrocardiogramme", "Electrocardiogram",
+             ("ecg", "electrocardiogramme", "electrocardiographie", "ekg", "electrocardiogram"), "70004-7"),
+        Exam("holter", "Holter", "Holter monitoring",
+             ("holter", "holter ecg", "holter tensionnel", "mapa", "enregistrement holter"), "70004-7"),
+        Exam("epreuve-effort", "Épreuve d'effort", "Exercise stress test",
+             ("epreuve d'effort", "test d'effort", "ecg d'effort", "stress test", "exercise test"), "70004-7"),
+        Exam("efr", "Explorations fonctionnelles respiratoires", "Pulmonary function tests",
+             ("efr", "exploration fonctionnelle respiratoire", "explorations fonctionnelles respiratoires",
+              "spirometrie", "spirometry", "pulmonary function", "pft"), "70004-7"),
+        Exam("radiographie", "Radiographie", "X-ray",
+             ("radiographie", "radio", "rx", "cliche", "x-ray", "xray", "radiograph"), "18748-4"),
+        Exam("echographie", "Échographie", "Ultrasound",
+             ("echographie", "echo", "ultrasound", "sonography", "doppler", "echo-doppler"), "18748-4"),
+        Exam("scanner", "Scanner (TDM)", "CT scan",
+             ("scanner", "tdm", "tomodensitometrie", "uroscanner", "angioscanner", "ct", "ct scan",
+              "computed tomography", "cat scan"), "18748-4"),
+        Exam("irm", "IRM", "MRI",
+             ("irm", "imagerie par resonance magnetique", "mri", "magnetic resonance", "angio-irm"), "18748-4"),
+        Exam("mammographie", "Mammographie", "Mammography",
+             ("mammographie", "mammo", "mammography", "mammogram", "tomosynthese"), "18748-4"),
+        Exam("scintigraphie", "Scintigraphie", "Scintigraphy",
+             ("scintigraphie", "tep", "pet scan", "pet-ct", "tep-tdm", "scintigraphy"), "18748-4"),
+        Exam("densitometrie", "Ostéodensitométrie", "Bone densitometry",
+             ("osteodensitometrie", "densitometrie", "dexa", "bone density"), "18748-4"),
+        Exam("coloscopie", "Coloscopie", "Colonoscopy", ("coloscopie", "colonoscopy"), "70004-7"),
+        Exam("endoscopie", "Endoscopie digestive haute", "Upper GI endoscopy",
+             ("fibroscopie", "gastroscopie", "fogd", "endoscopie", "gastroscopy", "endoscopy"), "70004-7"),
+        Exam("eeg", "Électroencéphalogramme", "EEG", ("eeg", "electroencephalogramme", "electroencephalogram"),
+             "70004-7"),
+        Exam("emg", "Électromyogramme", "EMG", ("emg", "electromyogramme", "electromyography"), "70004-7"),
+        Exam("fond-oeil", "Fond d'œil", "Fundoscopy", ("fond d'oeil", "fond d oeil", "fundoscopy", "oct"), "78513-9"),
+        Exam("audiometrie", "Audiométrie", "Audiometry", ("audiometrie", "audiogramme", "audiometry"), "70004-7"),
+        Exam("polysomnographie", "Polysomnographie", "Sleep study",
+             ("polysomnographie", "polygraphie ventilatoire", "sleep study", "polysomnography"), "70004-7"),
+        Exam("coronarographie", "Coronarographie", "Coronary angiography",
+             ("coronarographie", "coronary angiography", "cardiac catheterization"), "70004-7"),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Analyte:
+    key: str
+    label: str
+    synonyms: tuple[str, ...]  # folded
+
+
+ANALYTES: dict[str, Analyte] = {
+    a.key: a
+    for a in [
+        Analyte("hba1c", "HbA1c", ("hba1c", "hb a1c", "hemoglobine glyquee", "hemoglobine glycosylee", "glycated haemoglobin",
+                                   "glycated hemoglobin", "a1c")),
+        Analyte("glycemie", "Glycémie", ("glycemie", "glucose", "glycemie a jeun", "fasting glucose", "blood sugar")),
+        Analyte("creatinine", "Créatinine", ("creatinine", "creatininemie", "creat")),
+        Analyte("dfg", "DFG", ("dfg", "debit de filtration glomerulaire", "egfr", "gfr", "ckd-epi", "clairance")),
+        Analyte("cholesterol-ldl", "LDL-cholestérol", ("ldl", "ldl-c", "ldl cholesterol", "cholesterol ldl")),
+        Analyte("cholesterol-hdl", "HDL-cholestérol", ("hdl", "hdl-c", "hdl cholesterol", "cholesterol hdl")),
+        Analyte("cholesterol-total", "Cholestérol total", ("cholesterol total", "total cholesterol", "cholesterol")),
+        Analyte("triglycerides", "Triglycérides", ("triglycerides", "tg")),
+        Analyte("hemoglobine", "Hémoglobine", ("hemoglobine", "haemoglobin", "hemoglobin", "hb")),
+        Analyte("nfs", "NFS", ("nfs", "numeration formule sanguine", "hemogramme", "cbc", "full blood count",
+                               "complete blood count", "numeration")),
+        Analyte("plaquettes", "Plaquettes", ("plaquettes", "platelets", "thrombocytes")),
+        Analyte("leucocytes", "Leucocytes", ("leucocytes", "globules blancs", "white blood cells", "wbc")),
+        Analyte("tsh", "TSH", ("tsh", "thyreostimuline", "thyroid stimulating hormone")),
+        Analyte("crp", "CRP", ("crp", "proteine c reactive", "c-reactive protein")),
+        Analyte("ferritine", "Ferritine", ("ferritine", "ferritin")),
+        Analyte("potassium", "Potassium", ("potassium", "kaliemie", "k+")),
+        Analyte("sodium", "Sodium", ("sodium", "natremie", "na+")),
+        Analyte("inr", "INR", ("inr", "tp", "taux de prothrombine", "prothrombin")),
+        Analyte("bnp", "BNP / NT-proBNP", ("bnp", "nt-probnp", "nt probnp", "peptide natriuretique")),
+        Analyte("troponine", "Troponine", ("troponine", "troponin", "tnt", "tni", "troponine us")),
+        Analyte("transaminases", "Transaminases", ("transaminases", "asat", "alat", "alt", "ast", "sgot", "sgpt")),
+        Analyte("ggt", "Gamma-GT", ("ggt", "gamma gt", "gamma-gt", "gamma glutamyl transferase")),
+        Analyte("psa", "PSA", ("psa", "antigene prostatique specifique", "prostate specific antigen")),
+        Analyte("vitamine-d", "Vitamine D", ("vitamine d", "25-oh vitamine d", "vitamin d", "25(oh)d")),
+        Analyte("albuminurie", "Microalbuminurie", ("microalbuminurie", "albuminurie", "rac", "rapport albumine/creatinine",
+                                                   "albumin creatinine ratio", "uacr")),
+        Analyte("acide-urique", "Acide urique", ("acide urique", "uricemie", "uric acid")),
+    ]
+}

@@ -1,0 +1,180 @@
+"""Frozen dataclasses that flow between Carnet's stages.
+
+Path -> extract -> ExtractedDocument -> understand -> DocMeta -> chunk -> Chunk -> embed -> store.
+Question -> parse -> Interpretation -> retrieve -> DocumentHit -> summarise -> Answer.
+Change them with dataclasses.replace, never in place. Pydantic lives only at the API edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+# --- ingestion ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based, as a reader counts pages
+    text: str
+    ocr: bool = False  # text came from Tesseract, not from the PDF's text layer
+    ocr_confidence: float | None = None  # mean word confidence 0..1 when ocr
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    path: str  # where it was read from (never stored as is: the store keeps `source`)
+    sha256: str  # of the file's bytes
+    pages: tuple[Page, ...]
+    pdf_bytes: bytes = field(repr=False, default=b"")  # the PDF itself (for CDA, the embedded PDF)
+
+    @property
+    def text(self) -> str:
+        """All pages joined by PAGE_SEPARATOR; page i starts at page_starts[i]."""
+        return PAGE_SEPARATOR.join(p.text for p in self.pages)
+
+    @property
+    def page_starts(self) -> tuple[int, ...]:
+        starts, offset = [], 0
+        for p in self.pages:
+            starts.append(offset)
+            offset += len(p.text) + len(PAGE_SEPARATOR)
+        return tuple(starts)
+
+
+PAGE_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class SectionMark:
+    """A section heading found in a document's text (offset into ExtractedDocument.text)."""
+
+    offset: int
+    name: str  # normalised: motif, histoire, antecedents, traitement, examen, resultats, conclusion, ...
+    heading: str  # the heading as written
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What a document is, who wrote it and when the act took place (the DMP's metadata)."""
+
+    type_code: str | None = None  # LOINC, current code (ended codes already mapped)
+    type_confidence: float = 0.0
+    specialty_code: str | None = None  # "SM04" (the G15_10 system is implied)
+    specialty_confidence: float = 0.0
+    service_date: date | None = None  # date of the act (exam, sample, consultation, discharge)
+    service_end_date: date | None = None
+    date_confidence: float = 0.0
+    author: str | None = None
+    organisation: str | None = None
+    title: str | None = None
+    language: str = "fr"  # "fr" | "en"
+    sections: tuple[SectionMark, ...] = ()
+    exam_keys: tuple[str, ...] = ()  # carnet.lexicon.EXAMS keys the document reports on
+    analyte_keys: tuple[str, ...] = ()  # carnet.lexicon.ANALYTES keys measured in the document
+    is_noise: bool = False  # administrative / no clinical interest: ranked down, never deleted
+    noise_reason: str | None = None
+    metadata_source: Literal["inferred", "sidecar", "cda"] = "inferred"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    document_id: str
+    page: int
+    char_start: int  # offsets into the page's text
+    char_end: int
+    section: str | None
+    text: str
+
+
+# --- questions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date | None = None  # inclusive
+    end: date | None = None  # inclusive
+    phrase: str = ""  # the words it came from
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """What the doctor asked, as filters Carnet can apply. Returned with every answer."""
+
+    question: str
+    type_codes: tuple[str, ...] = ()  # LOINC
+    specialty_groups: tuple[str, ...] = ()  # carnet.codes.SPECIALTY_GROUPS keys
+    exam_keys: tuple[str, ...] = ()  # carnet.lexicon.EXAMS keys
+    analyte_keys: tuple[str, ...] = ()  # carnet.lexicon.ANALYTES keys
+    date_range: DateRange | None = None
+    order: Literal["latest", "relevance"] = "relevance"
+    count: int | None = None  # "les 3 derniers bilans" -> 3
+    topic: str = ""  # what remains once filters are taken out
+    language: str = "fr"
+    interpreter: str = "rules"  # "rules" | "llm"
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.type_codes or self.specialty_groups or self.exam_keys or self.analyte_keys or self.date_range)
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChunkHit:
+    chunk_id: int
+    document_id: str
+    page: int
+    section: str | None
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class DocumentHit:
+    document: dict  # the store's document row (public fields)
+    score: float
+    rank: int
+    best_chunk: ChunkHit | None
+    matched_by: tuple[str, ...] = ()  # "filter", "dense", "bm25", "recency"
+
+
+@dataclass(frozen=True)
+class Citation:
+    document_id: str
+    page: int
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Summary:
+    text: str
+    sentences: tuple[SummarySentence, ...] = ()
+    mode: str = "extractive"  # "extractive" | "generated"
+    dropped_sentences: int = 0  # generated sentences removed because no cited page supports them
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        seen: dict[tuple[str, int], Citation] = {}
+        for s in self.sentences:
+            seen.setdefault((s.citation.document_id, s.citation.page), s.citation)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    patient: str
+    interpretation: Interpretation
+    documents: tuple[DocumentHit, ...]
+    alternatives: tuple[DocumentHit, ...] = ()
+    summary: Summary | None = None
+    message: str | None = None  # e.g. "Aucun document ne correspond" when documents is empty
+    timings_ms: dict[str, float] = field(default_factory=dict)
