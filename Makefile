@@ -1,0 +1,62 @@
+# Carnet: `make run` sets everything up and serves the API + web page on the sample corpus;
+# `make test` sets everything up and runs the whole test suite. Both work on a fresh Debian machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+CARNET := $(VENV)/bin/carnet
+HOME_DIR ?= .carnet
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng chromium fonts-dejavu-core poppler-utils
+STAMP := $(VENV)/.installed
+
+.PHONY: help install system-deps run ingest serve test test-unit bench eval samples clean
+
+help:
+	@echo "make run    install everything, ingest data/samples, serve http://$(HOST):$(PORT)/ (API docs at /docs)"
+	@echo "make test   install everything and run all tests (unit, integration, browser)"
+	@echo "make bench  ingest throughput and ask latency/memory benchmarks -> docs/benchmarks.md"
+	@echo "make eval   evaluate on eval/queries/samples.jsonl"
+
+# Debian packages: Tesseract (OCR of scanned pages) and Chromium (browser tests).
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+# torch is pinned to the CPU build on the machine's disk and installed first: any other request pulls CUDA.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check torch==2.13.0
+	$(PIP) install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+ingest: install
+	$(CARNET) ingest data/samples --home $(HOME_DIR)
+
+serve: install
+	$(CARNET) serve --home $(HOME_DIR) --host $(HOST) --port $(PORT)
+
+run: ingest serve
+
+test: install
+	$(PY) -m pytest -q
+
+test-unit: install
+	$(PY) -m pytest -q -m unit
+
+eval: ingest
+	$(CARNET) eval eval/queries/samples.jsonl --home $(HOME_DIR) --truth data/samples/truth.jsonl
+
+bench: install
+	$(PY) -m eval.bench --output docs/benchmarks.md
+
+clean:
+	rm -rf $(HOME_DIR) .pytest_cache artifacts

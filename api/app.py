@@ -1,0 +1,179 @@
+"""The HTTP API and the doctor's web page. `create_app(settings)` builds everything; nothing at import.
+
+Errors are JSON `{"error": {"code", "message"}}` with the right status (404 unknown patient or
+document, 413 upload too large, 422 bad request, 409 store built with another model), never a trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, File, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from api import schemas
+from carnet.config import Settings
+from carnet.errors import CarnetError, IndexMismatch, InvalidInput, NotFound, UnreadableDocument
+from carnet.serialize import answer_dict, document_detail, document_summary
+from carnet.service import Carnet
+
+log = logging.getLogger("carnet.api")
+STATIC = Path(__file__).parent / "static"
+UPLOAD_CHUNK = 1 << 20
+
+_ERRORS = {404: {"model": schemas.ErrorResponse}, 422: {"model": schemas.ErrorResponse}}
+
+
+class UploadTooLarge(CarnetError):
+    pass
+
+
+def _status(e: CarnetError) -> int:
+    if isinstance(e, NotFound):
+        return 404
+    if isinstance(e, UploadTooLarge):
+        return 413
+    if isinstance(e, IndexMismatch):
+        return 409
+    return 422  # InvalidInput, UnreadableDocument
+
+
+def _code(e: Exception) -> str:
+    return {"UnknownPatient": "unknown_patient", "UnknownDocument": "unknown_document", "InvalidInput": "invalid_input",
+            "UnreadableDocument": "unreadable_document", "UploadTooLarge": "upload_too_large",
+            "IndexMismatch": "index_mismatch"}.get(type(e).__name__, "error")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    # Queries run one embedding at a time; one engine thread keeps p95 stable when the other core is busy.
+    carnet = Carnet(settings, embedder_threads=settings.threads)
+    write_lock = threading.Lock()  # one writer (uploads); readers see committed documents only
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        carnet.vectors  # noqa: B018 - refuse to start on a store built with another model
+        carnet.searcher.warm_up()  # load the model now, not on the first doctor's question
+        yield
+
+    app = FastAPI(
+        title="Carnet",
+        version="0.1.0",
+        summary="Ask a patient's shared medical record a question in plain words.",
+        description="Document types are LOINC codes (DMP typeCode), specialties G15_10/SMxx author specialty "
+                    "codes, dates the date of the act (serviceStartTime). The patient is a hard filter on every call.",
+        lifespan=lifespan,
+    )
+    app.state.carnet = carnet
+
+    def get_carnet() -> Carnet:
+        return carnet
+
+    CarnetDep = Annotated[Carnet, Depends(get_carnet)]
+
+    @app.exception_handler(CarnetError)
+    async def carnet_error(request: Request, e: CarnetError):
+        return JSONResponse(status_code=_status(e), content={"error": {"code": _code(e), "message": str(e)}})
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, e: RequestValidationError):
+        parts = []
+        for err in e.errors():
+            where = ".".join(str(x) for x in err.get("loc", ()) if x != "body")
+            parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+        return JSONResponse(status_code=422, content={"error": {"code": "invalid_request", "message": "; ".join(parts)}})
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, e: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse(status_code=500, content={"error": {"code": "internal_error",
+                                                                "message": "Internal error; it has been logged."}})
+
+    @app.get("/healthz", response_model=schemas.Health, tags=["service"])
+    def healthz(c: CarnetDep):
+        return {"status": "ok", **c.store.counts(), "embedder": c.embedder.name}
+
+    @app.get("/v1/patients", response_model=list[schemas.PatientOut], tags=["patients"])
+    def patients(c: CarnetDep, search: str | None = None, limit: int = 50):
+        """Patients whose identifier or name contains `search`."""
+        if not 1 <= limit <= 500:
+            raise InvalidInput(f"limit must be between 1 and 500. Currently, limit is {limit}")
+        return c.store.patients(search, limit)
+
+    @app.post("/v1/patients/{patient_id}/ask", response_model=schemas.AnswerOut, responses=_ERRORS, tags=["ask"])
+    def ask(patient_id: str, body: schemas.AskRequest, c: CarnetDep):
+        """Ask one patient's record a question ("dernier compte rendu de cardiologie", "latest HbA1c").
+
+        `documents` holds only documents that answer the question; when nothing matches, `message` is
+        "no-match" and `alternatives` offers the closest documents, labelled as such."""
+        interp = None
+        if body.remove:
+            from query.parse import without
+
+            interp = c.searcher.interpret(body.question, body.today)
+            for chip in body.remove:
+                interp = without(interp, chip.kind, chip.value)
+        answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
+                                interpretation=interp, summarize=body.summary)
+        return answer_dict(answer)
+
+    @app.get("/v1/patients/{patient_id}/documents", response_model=list[schemas.DocumentOut], responses=_ERRORS,
+             tags=["documents"])
+    def patient_documents(patient_id: str, c: CarnetDep, include_noise: bool = True):
+        """A patient's documents, most recent act first."""
+        rows = c.store.documents(patient_id)
+        return [document_summary(r) for r in rows if include_noise or not r["is_noise"]]
+
+    @app.post("/v1/patients/{patient_id}/documents", response_model=schemas.IngestOut, status_code=201,
+              responses={**_ERRORS, 413: {"model": schemas.ErrorResponse}}, tags=["documents"])
+    def upload(patient_id: str, c: CarnetDep, file: Annotated[UploadFile, File(description="A PDF")]):
+        """Add one PDF to a patient's record (it is extracted, understood and indexed at once)."""
+        from ingest.pipeline import SourceFile, valid_patient_id
+
+        pid = valid_patient_id(patient_id)
+        name = Path(file.filename or "upload.pdf").name
+        if Path(name).suffix.lower() != ".pdf":
+            raise UnreadableDocument(f"{name!r} is not a .pdf file.")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            size = 0
+            with path.open("wb") as fh:
+                while block := file.file.read(UPLOAD_CHUNK):
+                    size += len(block)
+                    if size > settings.max_upload_bytes:
+                        raise UploadTooLarge(f"{name!r} is over the {settings.max_upload_bytes:,}-byte limit.")
+                    fh.write(block)
+            with write_lock:
+                report = c.ingestor.ingest([SourceFile(path, pid, f"{pid}/uploads/{name}")])
+        if report.failed:
+            raise UnreadableDocument(report.failed[0][1])
+        out = report.as_dict()
+        out["documents"] = [document_summary(r) for r in c.store.documents(pid)
+                            if r["source"] in set(report.added)]
+        return out
+
+    @app.get("/v1/documents/{document_id}", response_model=schemas.DocumentDetailOut, responses=_ERRORS,
+             tags=["documents"])
+    def document(document_id: str, c: CarnetDep):
+        return document_detail(c.store.document(document_id))
+
+    @app.get("/v1/documents/{document_id}/pdf", response_class=FileResponse, responses=_ERRORS, tags=["documents"])
+    def document_pdf(document_id: str, c: CarnetDep):
+        """The PDF itself; open it at a page with the #page=N fragment."""
+        doc = c.store.document(document_id)
+        path = c.store.pdf_path(doc["id"])
+        if not path.exists():
+            raise NotFound(f"The PDF of document {document_id!r} is missing from the store.")
+        return FileResponse(path, media_type="application/pdf",
+                            headers={"Content-Disposition": f'inline; filename="{doc["id"]}.pdf"'})
+
+    if STATIC.is_dir() and (STATIC / "index.html").exists():
+        app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")
+    return app

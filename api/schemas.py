@@ -1,0 +1,160 @@
+"""Pydantic models of the HTTP API (the wire format; the library's dataclasses stay inside)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Coded(BaseModel):
+    code: str = Field(examples=["11502-2"])
+    label: str | None = Field(None, examples=["CR d'examens biologiques"])
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["unknown_patient"])
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Chip(BaseModel):
+    kind: str = Field(examples=["specialty"])
+    value: str = Field(examples=["cardiologie"])
+    label: str = Field(examples=["Cardiologie"])
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=500, examples=["dernier compte rendu de cardiologie"])
+    top_k: int = Field(5, ge=1, le=100, description="Documents to return.")
+    summary: bool = Field(True, description="Add a short summary citing its sources.")
+    today: date | None = Field(None, description="Reference date for relative phrases ('l'an dernier'); default today.")
+    remove: list[Chip] = Field(default_factory=list, description="Parts of the interpretation to drop, to widen the search.")
+
+
+class DocumentOut(BaseModel):
+    id: str
+    source: str = Field(description="Path relative to the ingest root, e.g. P0001/3fa2c1.pdf")
+    title: str | None
+    type: Coded | None = Field(description="LOINC document type (DMP typeCode)")
+    specialty: Coded | None = Field(description="Author specialty, G15_10/SMxx code")
+    date: str | None = Field(description="Date of the act (serviceStartTime), YYYY-MM-DD")
+    author: str | None
+    organisation: str | None
+    language: str | None
+    is_noise: bool
+    canonical_id: str | None = Field(description="Set when this document is a duplicate of another")
+
+
+class HitOut(DocumentOut):
+    score: float
+    rank: int
+    page: int | None = Field(description="Page of the best matching passage (1-based)")
+    section: str | None
+    snippet: str | None
+    matched_by: list[str]
+
+
+class SummarySentenceOut(BaseModel):
+    text: str
+    document_id: str
+    page: int
+
+
+class CitationOut(BaseModel):
+    document_id: str
+    page: int
+
+
+class SummaryOut(BaseModel):
+    text: str
+    mode: Literal["extractive", "generated"]
+    sentences: list[SummarySentenceOut]
+    citations: list[CitationOut]
+    dropped_sentences: int
+
+
+class DateRangeOut(BaseModel):
+    start: str | None
+    end: str | None
+    phrase: str
+
+
+class InterpretationOut(BaseModel):
+    question: str
+    type_codes: list[str]
+    specialty_groups: list[str]
+    exam_keys: list[str]
+    analyte_keys: list[str]
+    date_range: DateRangeOut | None
+    order: Literal["latest", "relevance"]
+    count: int | None
+    topic: str
+    language: str
+    interpreter: str
+    chips: list[Chip]
+
+
+class AnswerOut(BaseModel):
+    question: str
+    patient: str
+    interpretation: InterpretationOut
+    documents: list[HitOut] = Field(description="Only documents that answer the question, best first")
+    alternatives: list[HitOut] = Field(description="Closest documents offered when nothing matches every filter")
+    summary: SummaryOut | None
+    message: str | None = Field(description="'no-match' when the record holds no answer")
+    timings_ms: dict[str, float]
+
+
+class PatientOut(BaseModel):
+    id: str
+    name: str | None
+    document_count: int
+    latest_date: str | None
+
+
+class OcrOut(BaseModel):
+    pages: list[int]
+    confidence: float | None
+
+
+class DocumentDetailOut(DocumentOut):
+    patient: str
+    class_code: str | None
+    specialty_group: str | None
+    service_end_date: str | None
+    confidence: dict[str, float | None]
+    page_count: int | None
+    ocr: OcrOut
+    noise_reason: str | None
+    duplicate_kind: str | None
+    duplicate_sources: list[str]
+    metadata_source: str | None
+    exam_keys: list[str]
+    analyte_keys: list[str]
+    sections: list[str]
+    ingested_at: str | None
+
+
+class IngestOut(BaseModel):
+    added: int
+    unchanged: int
+    duplicates: int
+    failed: list[dict]
+    pages: int
+    chunks: int
+    ocr_pages: int
+    seconds: dict[str, float]
+    documents: list[DocumentOut] = Field(default_factory=list)
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    patients: int
+    documents: int
+    chunks: int
+    embedder: str

@@ -1,0 +1,240 @@
+"""`carnet ...`: a thin command line over the library. Errors become a message and an exit code.
+
+Exit codes: 0 ok, 1 some files failed to ingest, 2 bad input, 3 not found, 4 store/model mismatch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from carnet.config import Settings
+from carnet.errors import CarnetError, IndexMismatch, InvalidInput, NotFound
+
+app = typer.Typer(help="Carnet: ask a patient's shared medical record a question in plain words.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console(stderr=True)
+out = Console()
+
+HomeOption = Annotated[Optional[Path], typer.Option("--home", help="Store directory (default: $CARNET_HOME or ./.carnet).")]
+EmbedderOption = Annotated[Optional[str], typer.Option(
+    "--embedder", help="e5 (default), minilm, hashing, or a sentence-transformers model folder.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _carnet(home: Path | None, embedder: str | None, threads: int | None = None):
+    from carnet.service import Carnet
+
+    overrides = {k: v for k, v in {"home": home, "embedder": embedder}.items() if v is not None}
+    return Carnet(Settings(**overrides), embedder_threads=threads)
+
+
+def _fail(e: CarnetError) -> None:
+    console.print(f"[bold red]Error:[/] {e}")
+    code = 3 if isinstance(e, NotFound) else 4 if isinstance(e, IndexMismatch) else 2
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="A folder laid out <root>/<patient_id>/**/*.pdf, or one file.")],
+    patient: Annotated[Optional[str], typer.Option("--patient", help="Patient identifier (required for a single file).")] = None,
+    home: HomeOption = None,
+    embedder: EmbedderOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Extract, understand, chunk, embed and store PDFs (and CDA .xml files).
+
+    Example: carnet ingest data/samples
+    """
+    from ingest.pipeline import discover
+
+    try:
+        c = _carnet(home, embedder)
+        files = discover(path, patient)
+        with Progress(TextColumn("[bold]Ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}"), console=console, disable=json_output) as bar:
+            task = bar.add_task("", total=len(files))
+            report = c.ingestor.ingest(files, progress=lambda f: bar.update(task, advance=1, description=f.source))
+    except CarnetError as e:
+        _fail(e)
+    if json_output:
+        out.print_json(data=report.as_dict())
+    else:
+        out.print(f"added {len(report.added)} · unchanged {len(report.unchanged)} · duplicates {len(report.duplicates)}"
+                  f" · failed {len(report.failed)}  ({report.pages} pages, {report.chunks} chunks,"
+                  f" {report.ocr_pages} OCR pages)")
+        for source, reason in report.failed:
+            out.print(f"  [red]failed[/] {source}: {reason}")
+        for source, original in report.duplicates:
+            out.print(f"  [yellow]duplicate[/] {source} = {original}")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in French or English.")],
+    patient: Annotated[str, typer.Option("--patient", help="Patient identifier.")],
+    top_k: Annotated[int, typer.Option("--top-k", help="Documents to return (1-100).")] = 5,
+    today: Annotated[Optional[str], typer.Option("--today", help="Reference date for 'last year', YYYY-MM-DD.")] = None,
+    no_summary: Annotated[bool, typer.Option("--no-summary", help="Skip the summary.")] = False,
+    home: HomeOption = None,
+    embedder: EmbedderOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Ask one patient's record a question.
+
+    Example: carnet ask --patient P0001 "dernier compte rendu de cardiologie"
+    """
+    from carnet.serialize import answer_dict
+
+    try:
+        ref = date.fromisoformat(today) if today else None
+        answer = _carnet(home, embedder, threads=1).searcher.ask(patient, question, top_k=top_k, today=ref,
+                                                                   summarize=not no_summary)
+    except ValueError as e:
+        _fail(InvalidInput(f"--today must be YYYY-MM-DD: {e}"))
+    except CarnetError as e:
+        _fail(e)
+    data = answer_dict(answer)
+    if json_output:
+        out.print_json(data=data)
+        return
+    chips = ", ".join(ch["label"] for ch in data["interpretation"].get("chips", [])) or "—"
+    out.print(f"[dim]Understood:[/] {chips}")
+    if not data["documents"]:
+        out.print("[bold yellow]No document in this record answers the question.[/]")
+    _print_hits(data["documents"])
+    if data["alternatives"]:
+        out.print("[dim]Closest documents (they do not match every filter):[/]")
+        _print_hits(data["alternatives"])
+    if data["summary"]:
+        out.print(f"\n[bold]Summary[/] ({data['summary']['mode']})")
+        for s in data["summary"]["sentences"]:
+            out.print(f"- {s['text']} [dim][{s['document_id'][:8]} p.{s['page']}][/]")
+    out.print(f"[dim]{data['timings_ms'].get('total', 0):.0f} ms[/]")
+
+
+def _print_hits(hits: list[dict]) -> None:
+    if not hits:
+        return
+    table = Table(show_lines=False)
+    for col in ("#", "date", "type", "specialty", "source", "page", "snippet"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        table.add_row(str(h["rank"]), h["date"] or "?", (h["type"] or {}).get("label") or "?",
+                      (h["specialty"] or {}).get("label") or "", h["source"], str(h["page"] or ""),
+                      (h["snippet"] or "")[:160])
+    out.print(table)
+
+
+@app.command()
+def documents(
+    patient: Annotated[str, typer.Option("--patient", help="Patient identifier.")],
+    home: HomeOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List a patient's documents with their metadata, most recent act first.
+
+    Example: carnet documents --patient P0001 --json
+    """
+    from carnet.serialize import document_detail
+    from index.store import Store
+
+    try:
+        rows = Store(_home(home)).documents(patient)
+    except CarnetError as e:
+        _fail(e)
+    data = [document_detail(r) for r in rows]
+    if json_output:
+        out.print_json(data=data)
+        return
+    table = Table()
+    for col in ("date", "type", "specialty", "title", "source", "flags"):
+        table.add_column(col, overflow="fold")
+    for d in data:
+        flags = " ".join(f for f, on in (("noise", d["is_noise"]), ("duplicate", d["canonical_id"]),
+                                         ("ocr", d["ocr"]["pages"])) if on)
+        table.add_row(d["date"] or "?", (d["type"] or {}).get("label") or "?", (d["specialty"] or {}).get("label") or "",
+                      d["title"] or "", d["source"], flags)
+    out.print(table)
+
+
+def _home(home: Path | None) -> Path:
+    return home if home is not None else Settings().home
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    home: HomeOption = None,
+    embedder: EmbedderOption = None,
+) -> None:
+    """Serve the API (/v1, OpenAPI at /docs) and the doctor's web page (/).
+
+    Example: carnet serve --port 8000
+    """
+    import uvicorn
+
+    from api.app import create_app
+
+    overrides = {k: v for k, v in {"home": home, "embedder": embedder}.items() if v is not None}
+    uvicorn.run(create_app(Settings(**overrides)), host=host, port=port, log_level="info")
+
+
+@app.command("eval")
+def evaluate(
+    queries: Annotated[Path, typer.Argument(help="Labelled queries, one JSON object per line.")],
+    output: Annotated[Optional[Path], typer.Option("--output", help="Write ranked results here (JSONL).")] = None,
+    truth: Annotated[Optional[Path], typer.Option("--truth", help="Ground-truth metadata (JSONL) to score type, specialty, date.")] = None,
+    today: Annotated[str, typer.Option("--today", help="Reference date of the questions.")] = "2026-11-27",
+    home: HomeOption = None,
+    embedder: EmbedderOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Score labelled questions: top-1, MRR@10, recall@5, per kind and overall.
+
+    Example: carnet eval eval/queries/samples.jsonl --truth data/samples/truth.jsonl
+    """
+    from eval.runner import format_report, run_eval
+
+    try:
+        c = _carnet(home, embedder, threads=1)
+        result = run_eval(c, queries, today=date.fromisoformat(today), output=output, truth=truth)
+    except CarnetError as e:
+        _fail(e)
+    if json_output:
+        out.print_json(data=result)
+    else:
+        out.print(format_report(result))
+
+
+def _register_subcommands() -> None:
+    try:
+        from eval.synthetic.cli import app as samples_app
+    except ImportError:
+        return
+    app.add_typer(samples_app, name="samples", help="Generate the synthetic shared-record corpus.")
+
+
+_register_subcommands()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Wiring: the store, vector index, embedder, ingestor and searcher built from one Settings object.
+
+The CLI and the API are thin layers over this. Nothing heavy happens here: models load on first use
+(or in `warm_up`, which the API calls in its lifespan).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from carnet.config import Settings
+from index.embedders import Embedder, make_embedder
+from index.store import Store
+from index.vectors import VectorIndex
+
+
+@dataclass
+class Carnet:
+    settings: Settings
+    embedder_threads: int | None = None  # None: the engine's default (all cores, for ingest)
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings.home)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return make_embedder(self.settings.embedder, threads=self.embedder_threads)
+
+    @cached_property
+    def vectors(self) -> VectorIndex:
+        embedder = self.embedder
+        if embedder.dim == 0:  # a sentence-transformers folder: its dimension is known once loaded
+            embedder.load()
+        index = VectorIndex(self.store, embedder.name, embedder.dim, self.settings.vector_cache_bytes)
+        index.check_manifest(create=False)
+        return index
+
+    @cached_property
+    def ingestor(self):
+        from ingest.pipeline import Ingestor
+
+        s = self.settings
+        return Ingestor(self.store, self.vectors, self.embedder, chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap,
+                        max_bytes=s.max_upload_bytes, ocr=s.ocr, ocr_languages=s.ocr_languages)
+
+    @cached_property
+    def searcher(self):
+        from query.retrieve import Searcher
+
+        return Searcher(self.store, self.vectors, self.embedder, summarizer=self._summarizer())
+
+    def _summarizer(self):
+        if self.settings.summary_mode == "none":
+            return None
+        try:
+            from query.summarize import make_summarizer
+        except ImportError:  # the summariser module is optional until it lands
+            return None
+        return make_summarizer(self.settings)

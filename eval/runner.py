@@ -1,0 +1,116 @@
+"""`carnet eval`: run labelled questions through the real query path and score them."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from carnet.errors import InvalidInput
+from eval.metrics import aggregate, score_query
+
+
+def read_queries(path: Path) -> list[dict]:
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InvalidInput(f"{path}:{n} is not JSON: {e}") from e
+        missing = {"id", "patient", "query", "relevant"} - set(row)
+        if missing:
+            raise InvalidInput(f"{path}:{n} lacks {sorted(missing)}")
+        rows.append(row)
+    return rows
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    i = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return round(ordered[i], 2)
+
+
+def run_eval(carnet, queries_path: Path, *, today: date, output: Path | None = None, truth: Path | None = None,
+             top_k: int = 10) -> dict:
+    """Ask every labelled question; return metrics per kind and overall (and metadata accuracy with a truth file)."""
+    queries = read_queries(queries_path)
+    searcher = carnet.searcher
+    per_kind: dict[str, list[dict]] = defaultdict(list)
+    all_scores, latencies, results, failures = [], [], [], []
+    equivalents = _exact_duplicate_map(carnet.store)
+    for q in queries:
+        t0 = time.perf_counter()
+        answer = searcher.ask(q["patient"], q["query"], top_k=top_k, today=today, summarize=False)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        ranked = [h.document["source"] for h in answer.documents]
+        s = score_query(q["relevant"], ranked, equivalents)
+        all_scores.append(s)
+        per_kind[q.get("kind", "unlabelled")].append(s)
+        results.append({"id": q["id"], "results": ranked})
+        if (s["answerable"] and s["top1"] < 1) or (not s["answerable"] and s["no_answer_correct"] < 1):
+            failures.append({"id": q["id"], "kind": q.get("kind"), "query": q["query"],
+                             "expected": q["relevant"][:3], "got": ranked[:3]})
+    if output is not None:
+        Path(output).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
+    report = {
+        "overall": aggregate(all_scores),
+        "per_kind": {k: aggregate(v) for k, v in sorted(per_kind.items())},
+        "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
+        "failures": failures,
+    }
+    if truth is not None:
+        report["metadata"] = metadata_accuracy(carnet.store, truth)
+    return report
+
+
+def _exact_duplicate_map(store) -> dict[str, str]:
+    """Every extra file of a document stored once (same bytes) -> the stored document's source."""
+    rows = store.db.execute(
+        "SELECT f.source, d.source FROM document_files f JOIN documents d ON d.id = f.document_id"
+    ).fetchall()
+    return {dup: orig for dup, orig in rows}
+
+
+def metadata_accuracy(store, truth_path: Path) -> dict:
+    from eval.metadata import evaluate_metadata
+
+    truth = [json.loads(line) for line in Path(truth_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    predicted = []
+    for row in store.db.execute("SELECT source, type_code, specialty_code, service_date, is_noise, id FROM documents"):
+        predicted.append({"source": row[0], "type_code": row[1], "specialty_code": row[2], "service_date": row[3],
+                          "is_noise": bool(row[4])})
+    dup_rows = store.db.execute(
+        "SELECT f.source, d.type_code, d.specialty_code, d.service_date, d.is_noise FROM document_files f "
+        "JOIN documents d ON d.id = f.document_id").fetchall()
+    for r in dup_rows:
+        predicted.append({"source": r[0], "type_code": r[1], "specialty_code": r[2], "service_date": r[3],
+                          "is_noise": bool(r[4])})
+    return evaluate_metadata(predicted, truth)
+
+
+def format_report(result: dict) -> str:
+    lines = ["kind                 n    top1   mrr@10  rec@5   rec@10  no-answer"]
+    def row(name, m):
+        f = lambda v: "  -   " if v is None else f"{v:6.3f}"  # noqa: E731
+        return f"{name:<18} {m['queries']:>4}  {f(m['top1'])}  {f(m['mrr@10'])}  {f(m['recall@5'])}  {f(m['recall@10'])}  {f(m['no_answer_accuracy'])}"
+    for kind, m in result["per_kind"].items():
+        lines.append(row(kind, m))
+    lines.append(row("overall", result["overall"]))
+    lat = result["latency_ms"]
+    lines.append(f"ask latency (no summary): p50 {lat['p50']} ms, p95 {lat['p95']} ms")
+    if "metadata" in result:
+        try:
+            from eval.metadata import format_metadata_report
+
+            lines.append(format_metadata_report(result["metadata"]))
+        except ImportError:
+            lines.append(json.dumps(result["metadata"], indent=1))
+    if result["failures"]:
+        lines.append(f"{len(result['failures'])} questions not answered first time (see --json for the list)")
+    return "\n".join(lines)

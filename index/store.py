@@ -1,0 +1,499 @@
+"""The SQLite store: patients, documents, chunks (with their vectors) and an FTS5 index over chunk text.
+
+SQLite is the source of truth; the per-patient FAISS files (index/vectors.py) are derived from the
+vectors kept here and can always be rebuilt. A document is written in one transaction with all its
+chunks, so a crash in the middle of an ingest never leaves a half-written document.
+
+Chunk ids are (patient number << 36) + a per-patient sequence: all of a patient's chunks lie in one
+rowid range, so FTS5 and the vector files can be searched for one patient without touching anyone
+else's rows (the cost of a question does not grow with the number of other patients).
+
+One connection per thread: sqlite3 connections are not shared across FastAPI's thread pool.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from dataclasses import asdict
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+import sqlite_utils
+
+from carnet import codes
+from carnet.errors import UnknownDocument, UnknownPatient
+from carnet.models import Chunk, DocMeta
+from carnet.text import fold
+
+PATIENT_SHIFT = 36  # chunk id = patient_num << 36 | sequence: 2^36 chunks per patient, 2^27 patients
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS patients (
+    num INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT,
+    next_chunk_seq INTEGER NOT NULL DEFAULT 0,
+    vectors_version INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    patient_num INTEGER NOT NULL REFERENCES patients(num),
+    content_sha256 TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT,
+    type_code TEXT,
+    type_confidence REAL,
+    class_code TEXT,
+    specialty_code TEXT,
+    specialty_group TEXT,
+    specialty_confidence REAL,
+    service_date TEXT,
+    service_end_date TEXT,
+    date_confidence REAL,
+    author TEXT,
+    organisation TEXT,
+    language TEXT,
+    page_count INTEGER,
+    ocr_pages TEXT,
+    ocr_confidence REAL,
+    is_noise INTEGER NOT NULL DEFAULT 0,
+    noise_reason TEXT,
+    canonical_id TEXT,
+    duplicate_kind TEXT,
+    metadata_source TEXT,
+    exam_keys TEXT,
+    analyte_keys TEXT,
+    sections TEXT,
+    fingerprint TEXT,
+    file_size INTEGER,
+    ingested_at TEXT NOT NULL,
+    extra TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS documents_patient_content ON documents(patient_num, content_sha256);
+CREATE INDEX IF NOT EXISTS documents_patient_date ON documents(patient_num, service_date);
+CREATE TABLE IF NOT EXISTS document_files (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    source TEXT NOT NULL,
+    PRIMARY KEY (document_id, source)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    page INTEGER NOT NULL,
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    section TEXT,
+    text TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS lab_values (
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    analyte TEXT NOT NULL,
+    label TEXT,
+    value REAL,
+    unit TEXT,
+    low REAL,
+    high REAL,
+    flag TEXT,
+    page INTEGER,
+    PRIMARY KEY (document_id, analyte, label)
+);
+"""
+
+# Fields a document row exposes to users (the API and CLI); internals such as fingerprints stay here.
+PUBLIC_DOCUMENT_FIELDS = (
+    "id", "patient_id", "source", "title", "type_code", "type_confidence", "class_code", "specialty_code",
+    "specialty_group", "specialty_confidence", "service_date", "service_end_date", "date_confidence",
+    "author", "organisation", "language", "page_count", "ocr_pages", "ocr_confidence", "is_noise",
+    "noise_reason", "canonical_id", "duplicate_kind", "metadata_source", "exam_keys", "analyte_keys",
+    "sections", "file_size", "ingested_at", "duplicate_sources",
+)
+
+_FTS_WORD = re.compile(r"[\w]+", re.UNICODE)
+
+
+def chunk_id_range(patient_num: int) -> tuple[int, int]:
+    """Inclusive rowid range of a patient's chunks."""
+    lo = patient_num << PATIENT_SHIFT
+    return lo, lo + (1 << PATIENT_SHIFT) - 1
+
+
+def document_id_for(patient_id: str, content_sha256: str) -> str:
+    """A document's id: the same bytes for two patients are two documents (isolation), so the
+    patient is part of the hash. Re-ingesting the same bytes for the same patient is a no-op."""
+    import hashlib
+
+    return hashlib.sha256(f"{patient_id}\x00{content_sha256}".encode()).hexdigest()[:32]
+
+
+def fts_query(words: Iterable[str]) -> str | None:
+    """An FTS5 MATCH expression that ORs the given words, each quoted (no FTS syntax injection)."""
+    terms = []
+    for w in words:
+        for token in _FTS_WORD.findall(fold(w)):
+            if len(token) >= 2:
+                terms.append(f'"{token}"')
+    if not terms:
+        return None
+    return " OR ".join(dict.fromkeys(terms))
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
+    """INSERT OR REPLACE inside the caller's transaction (sqlite-utils' insert would commit it)."""
+    names = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    conn.execute(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """The SQLite store in `home/carnet.db`. Cheap to construct; opens one connection per thread."""
+
+    def __init__(self, home: Path):
+        self.home = Path(home)
+        self.path = self.home / "carnet.db"
+        self.pdf_dir = self.home / "pdfs"
+        self._local = threading.local()
+        self._init_lock = threading.Lock()
+        self._initialised = False
+
+    # --- connections -----------------------------------------------------------------------------
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            self._ensure_schema()
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")  # readers (the API) never block the writer (ingest)
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+        return db
+
+    def _ensure_schema(self) -> None:
+        with self._init_lock:
+            if self._initialised:
+                return
+            self.home.mkdir(parents=True, exist_ok=True)
+            self.pdf_dir.mkdir(exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                conn.executescript(_SCHEMA)
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                conn.commit()
+            finally:
+                conn.close()
+            self._initialised = True
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None
+
+    # --- patients ------------------------------------------------------------------------------------
+
+    def patient(self, patient_id: str) -> dict:
+        row = self.db.execute("SELECT * FROM patients WHERE id = ?", [patient_id]).fetchone()
+        if row is None:
+            raise UnknownPatient(patient_id)
+        return dict(zip(["num", "id", "name", "next_chunk_seq", "vectors_version", "created_at"], row))
+
+    def patients(self, search: str | None = None, limit: int = 50) -> list[dict]:
+        sql = (
+            "SELECT p.id, p.name, COUNT(d.id), MAX(d.service_date) FROM patients p "
+            "LEFT JOIN documents d ON d.patient_num = p.num"
+        )
+        params: list = []
+        if search:
+            sql += " WHERE p.id LIKE ? OR p.name LIKE ?"
+            params += [f"%{search}%", f"%{search}%"]
+        sql += " GROUP BY p.num ORDER BY p.id LIMIT ?"
+        params.append(limit)
+        return [
+            {"id": r[0], "name": r[1], "document_count": r[2], "latest_date": r[3]}
+            for r in self.db.execute(sql, params).fetchall()
+        ]
+
+    def ensure_patient(self, patient_id: str, name: str | None = None) -> dict:
+        self.db.execute(
+            "INSERT INTO patients(id, name, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            [patient_id, name, _now()],
+        )
+        if name:
+            self.db.execute("UPDATE patients SET name = ? WHERE id = ? AND name IS NULL", [name, patient_id])
+        return self.patient(patient_id)
+
+    # --- documents -----------------------------------------------------------------------------------
+
+    def find_by_content(self, patient_id: str, content_sha256: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT d.id, d.source FROM documents d JOIN patients p ON p.num = d.patient_num "
+            "WHERE p.id = ? AND d.content_sha256 = ?",
+            [patient_id, content_sha256],
+        ).fetchone()
+        return {"id": row[0], "source": row[1]} if row else None
+
+    def add_duplicate_file(self, document_id: str, source: str) -> bool:
+        """Record another file with the same bytes as a stored document. True if it was new."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO document_files(document_id, source) VALUES (?, ?)", [document_id, source]
+        )
+        return cur.rowcount > 0
+
+    def add_document(
+        self,
+        *,
+        patient_id: str,
+        content_sha256: str,
+        source: str,
+        meta: DocMeta,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        page_count: int,
+        ocr_pages: Sequence[int],
+        ocr_confidence: float | None,
+        fingerprint: str | None,
+        canonical_id: str | None,
+        duplicate_kind: str | None,
+        file_size: int,
+        pdf_bytes: bytes,
+        lab_values: Sequence[dict] = (),
+    ) -> str:
+        """Write one document, its chunks, vectors and FTS rows in a single transaction."""
+        if len(chunks) != len(vectors):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        document_id = document_id_for(patient_id, content_sha256)
+        self._write_pdf(document_id, pdf_bytes)  # before the row: an orphan file is harmless, a row without PDF is not
+        type_code = codes.current_type_code(meta.type_code)
+        db = self.db
+        conn = db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            patient = self.ensure_patient(patient_id)
+            row = {
+                "id": document_id,
+                "patient_num": patient["num"],
+                "content_sha256": content_sha256,
+                "source": source,
+                "title": meta.title,
+                "type_code": type_code,
+                "type_confidence": meta.type_confidence,
+                "class_code": codes.DOCUMENT_TYPES[type_code].class_code if type_code in codes.DOCUMENT_TYPES else None,
+                "specialty_code": meta.specialty_code,
+                "specialty_group": codes.specialty_group(meta.specialty_code),
+                "specialty_confidence": meta.specialty_confidence,
+                "service_date": meta.service_date.isoformat() if meta.service_date else None,
+                "service_end_date": meta.service_end_date.isoformat() if meta.service_end_date else None,
+                "date_confidence": meta.date_confidence,
+                "author": meta.author,
+                "organisation": meta.organisation,
+                "language": meta.language,
+                "page_count": page_count,
+                "ocr_pages": json.dumps(list(ocr_pages)),
+                "ocr_confidence": ocr_confidence,
+                "is_noise": int(meta.is_noise),
+                "noise_reason": meta.noise_reason,
+                "canonical_id": canonical_id,
+                "duplicate_kind": duplicate_kind,
+                "metadata_source": meta.metadata_source,
+                "exam_keys": json.dumps(list(meta.exam_keys)),
+                "analyte_keys": json.dumps(list(meta.analyte_keys)),
+                "sections": json.dumps([asdict(s) for s in meta.sections], ensure_ascii=False),
+                "fingerprint": fingerprint,
+                "file_size": file_size,
+                "ingested_at": _now(),
+            }
+            _insert(conn, "documents", row)
+            seq = patient["next_chunk_seq"]
+            base = patient["num"] << PATIENT_SHIFT
+            chunk_rows = []
+            for i, (c, v) in enumerate(zip(chunks, vectors)):
+                chunk_rows.append(
+                    (base + seq + i, document_id, c.page, c.char_start, c.char_end, c.section, c.text,
+                     np.asarray(v, dtype=np.float32).tobytes())
+                )
+            conn.executemany(
+                "INSERT INTO chunks(id, document_id, page, char_start, char_end, section, text, vector) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                chunk_rows,
+            )
+            conn.executemany(
+                "INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", [(r[0], fold(r[6])) for r in chunk_rows]
+            )
+            for lv in lab_values:
+                _insert(conn, "lab_values", {"document_id": document_id, **lv})
+            conn.execute(
+                "UPDATE patients SET next_chunk_seq = next_chunk_seq + ?, vectors_version = vectors_version + 1 "
+                "WHERE num = ?",
+                [len(chunk_rows), patient["num"]],
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return document_id
+
+    def _write_pdf(self, document_id: str, pdf_bytes: bytes) -> None:
+        target = self.pdf_path(document_id)
+        if target.exists() or not pdf_bytes:
+            return
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(pdf_bytes)
+        tmp.replace(target)
+
+    def pdf_path(self, document_id: str) -> Path:
+        self._ensure_schema()
+        return self.pdf_dir / f"{document_id}.pdf"
+
+    def _document_rows(self, where: str, params: Sequence) -> list[dict]:
+        cur = self.db.execute(
+            "SELECT d.*, p.id AS patient_id, "
+            "(SELECT json_group_array(source) FROM document_files f WHERE f.document_id = d.id) AS duplicate_sources "
+            f"FROM documents d JOIN patients p ON p.num = d.patient_num WHERE {where}",
+            list(params),
+        )
+        names = [c[0] for c in cur.description]
+        rows = []
+        for r in cur.fetchall():
+            row = dict(zip(names, r))
+            for key in ("exam_keys", "analyte_keys", "sections", "ocr_pages", "duplicate_sources"):
+                row[key] = json.loads(row[key]) if row[key] else []
+            row["is_noise"] = bool(row["is_noise"])
+            rows.append(row)
+        return rows
+
+    def documents(self, patient_id: str) -> list[dict]:
+        """All of a patient's documents, most recent act first (undated last)."""
+        patient = self.patient(patient_id)
+        rows = self._document_rows("d.patient_num = ?", [patient["num"]])
+        rows.sort(key=lambda r: (r["service_date"] or "", r["ingested_at"]), reverse=True)
+        return rows
+
+    def document(self, document_id: str) -> dict:
+        rows = self._document_rows("d.id = ?", [document_id])
+        if not rows:
+            raise UnknownDocument(document_id)
+        return rows[0]
+
+    def near_duplicate_candidates(self, patient_id: str, type_code: str | None) -> list[dict]:
+        """The patient's documents of one type with their fingerprints (for near-duplicate linking)."""
+        try:
+            patient = self.patient(patient_id)
+        except UnknownPatient:
+            return []
+        cur = self.db.execute(
+            "SELECT id, fingerprint, service_date, title, canonical_id FROM documents "
+            "WHERE patient_num = ? AND type_code IS ? AND fingerprint IS NOT NULL",
+            [patient["num"], type_code],
+        )
+        return [dict(zip(["id", "fingerprint", "service_date", "title", "canonical_id"], r)) for r in cur.fetchall()]
+
+    def set_canonical(self, document_ids: Iterable[str], canonical_id: str, kind: str) -> None:
+        """Point near duplicates at their canonical document (the canonical's own link is cleared)."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for d in document_ids:
+                if d != canonical_id:
+                    conn.execute("UPDATE documents SET canonical_id = ?, duplicate_kind = ? WHERE id = ?",
+                                 [canonical_id, kind, d])
+            conn.execute("UPDATE documents SET canonical_id = NULL, duplicate_kind = NULL WHERE id = ?", [canonical_id])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    # --- chunks --------------------------------------------------------------------------------------
+
+    def chunk_vectors(self, patient_num: int) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of a patient's chunks: a rowid range scan."""
+        lo, hi = chunk_id_range(patient_num)
+        rows = self.db.execute("SELECT id, vector FROM chunks WHERE id BETWEEN ? AND ? ORDER BY id", [lo, hi]).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+        return ids, vectors
+
+    def chunk_ids_for_documents(self, document_ids: Sequence[str]) -> np.ndarray:
+        if not document_ids:
+            return np.zeros(0, dtype=np.int64)
+        marks = ",".join("?" * len(document_ids))
+        rows = self.db.execute(f"SELECT id FROM chunks WHERE document_id IN ({marks})", list(document_ids)).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, dict]:
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        cur = self.db.execute(
+            f"SELECT id, document_id, page, char_start, char_end, section, text FROM chunks WHERE id IN ({marks})",
+            [int(c) for c in chunk_ids],
+        )
+        names = ["id", "document_id", "page", "char_start", "char_end", "section", "text"]
+        return {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
+
+    def document_chunks(self, document_id: str) -> list[dict]:
+        cur = self.db.execute(
+            "SELECT id, document_id, page, char_start, char_end, section, text FROM chunks "
+            "WHERE document_id = ? ORDER BY id",
+            [document_id],
+        )
+        names = ["id", "document_id", "page", "char_start", "char_end", "section", "text"]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def search_text(self, patient_num: int, words: Iterable[str], limit: int = 50) -> list[tuple[int, float]]:
+        """BM25 over one patient's chunks: (chunk id, score), best first; higher is better."""
+        match = fts_query(words)
+        if match is None:
+            return []
+        lo, hi = chunk_id_range(patient_num)
+        rows = self.db.execute(
+            "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? "
+            "ORDER BY rank LIMIT ?",
+            [match, lo, hi, limit],
+        ).fetchall()
+        return [(r[0], -r[1]) for r in rows]
+
+    def lab_values(self, patient_id: str) -> list[dict]:
+        patient = self.patient(patient_id)
+        cur = self.db.execute(
+            "SELECT l.*, d.service_date, d.source FROM lab_values l JOIN documents d ON d.id = l.document_id "
+            "WHERE d.patient_num = ? AND d.canonical_id IS NULL ORDER BY l.analyte, d.service_date",
+            [patient["num"]],
+        )
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def counts(self) -> dict:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "patients": one("SELECT COUNT(*) FROM patients"),
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "chunks": one("SELECT COUNT(*) FROM chunks"),
+        }
+
+    def iter_patients(self) -> Iterator[dict]:
+        for r in self.db.execute("SELECT num, id, vectors_version FROM patients ORDER BY num").fetchall():
+            yield {"num": r[0], "id": r[1], "vectors_version": r[2]}
+
+
+def parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

@@ -1,0 +1,229 @@
+"""The ingestion pipeline: files -> extract -> understand -> chunk -> embed -> store, one document at a time.
+
+A batch skips a bad file, says why and carries on. Each document is committed in one transaction, so a
+crash loses at most the document in flight, and re-running the same command picks up where it stopped
+(documents already stored are recognised by their content hash and reported as unchanged).
+Logs carry ids, sources and reasons, never document text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
+from carnet.models import DocMeta, ExtractedDocument
+from index.embedders import Embedder
+from index.store import Store, document_id_for
+from index.vectors import VectorIndex
+from ingest.chunk import chunk_document, passage_text
+
+log = logging.getLogger("carnet.ingest")
+
+SUPPORTED_SUFFIXES = (".pdf", ".xml")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    patient_id: str
+    source: str  # path relative to the ingest root, e.g. "P0001/3fa2c1.pdf"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, source of the stored copy)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    pages: int = 0
+    chunks: int = 0
+    ocr_pages: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: {"extract": 0.0, "understand": 0.0, "embed": 0.0,
+                                                                 "write": 0.0, "index": 0.0})
+
+    def as_dict(self) -> dict:
+        return {
+            "added": len(self.added), "unchanged": len(self.unchanged), "duplicates": len(self.duplicates),
+            "failed": [{"source": s, "reason": r} for s, r in self.failed],
+            "pages": self.pages, "chunks": self.chunks, "ocr_pages": self.ocr_pages,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def valid_patient_id(patient_id: str) -> str:
+    """Patient identifiers become SQL values and folder names: keep them plain."""
+    pid = patient_id.strip()
+    if not pid or len(pid) > 64 or not all(c.isalnum() or c in "-_." for c in pid) or pid.startswith("."):
+        raise InvalidInput(
+            f"Invalid patient identifier {patient_id!r}: use 1-64 letters, digits, '-', '_' or '.'."
+        )
+    return pid
+
+
+def discover(path: Path, patient_id: str | None = None) -> list[SourceFile]:
+    """Files to ingest. A folder is laid out <root>/<patient_id>/**/*.pdf; a single file needs --patient."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInput(f"No such file or folder: {path}")
+    if path.is_file():
+        if patient_id is None:
+            raise InvalidInput(f"{path} is a single file: say whose it is with --patient ID.")
+        return [SourceFile(path, valid_patient_id(patient_id), path.name)]
+    files = []
+    for f in sorted(path.rglob("*")):
+        if not f.is_file() or f.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        rel = f.relative_to(path)
+        if patient_id is not None:
+            files.append(SourceFile(f, valid_patient_id(patient_id), rel.as_posix()))
+        elif len(rel.parts) >= 2:
+            files.append(SourceFile(f, rel.parts[0], rel.as_posix()))
+    return files
+
+
+class Ingestor:
+    """Ingests files into a store. Cheap to construct; the embedder loads on first use."""
+
+    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, *, chunk_size: int = 900,
+                 chunk_overlap: int = 120, max_bytes: int = 50_000_000, ocr: bool = True,
+                 ocr_languages: str = "fra+eng"):
+        self.store = store
+        self.vectors = vectors
+        self.embedder = embedder
+        self.chunk_size = chunk_size
+        self.chunk_overlap = chunk_overlap
+        self.max_bytes = max_bytes
+        self.ocr = ocr
+        self.ocr_languages = ocr_languages
+
+    def ingest(self, files: Iterable[SourceFile], progress: Callable[[SourceFile], None] | None = None) -> IngestReport:
+        report = IngestReport()
+        self.vectors.check_manifest(create=True)
+        touched: set[str] = set()
+        for f in files:
+            try:
+                outcome = self._ingest_one(f, report)
+                if outcome == "added":
+                    touched.add(f.patient_id)
+            except CarnetError as e:
+                report.failed.append((f.source, str(e)))
+                log.warning("skipped %s: %s", f.source, e)
+            except Exception as e:  # a bug or a library failure on one file must not stop the batch
+                report.failed.append((f.source, f"unexpected error: {type(e).__name__}: {e}"))
+                log.exception("skipped %s after an unexpected error", f.source)
+            finally:
+                if progress:
+                    progress(f)
+        t0 = time.perf_counter()
+        for patient_id in sorted(touched):
+            patient = self.store.patient(patient_id)
+            self.vectors.rebuild(patient["num"], patient["vectors_version"])
+        report.seconds["index"] += time.perf_counter() - t0
+        return report
+
+    def _read(self, f: SourceFile) -> tuple[bytes, bytes, dict]:
+        """(stored bytes, PDF bytes, metadata overrides) of a PDF (with optional sidecar) or CDA file."""
+        from ingest.sources import read_cda, read_sidecar
+
+        size = f.path.stat().st_size
+        if size > self.max_bytes:
+            raise UnreadableDocument(f"{f.source} is {size:,} bytes, over the {self.max_bytes:,}-byte limit.")
+        data = f.path.read_bytes()
+        if f.path.suffix.lower() == ".xml":
+            pdf_bytes, overrides = read_cda(f.path)
+            return data, pdf_bytes, overrides
+        return data, data, read_sidecar(f.path)
+
+    def _ingest_one(self, f: SourceFile, report: IngestReport) -> str:
+        from ingest.dedupe import fingerprint
+        from ingest.extract import extract_pdf_bytes
+        from ingest.understand import understand
+
+        t0 = time.perf_counter()
+        data, pdf_bytes, overrides = self._read(f)
+        sha = hashlib.sha256(data).hexdigest()
+        existing = self.store.find_by_content(f.patient_id, sha)
+        if existing is not None:
+            if existing["source"] == f.source:
+                report.unchanged.append(f.source)
+                return "unchanged"
+            if self.store.add_duplicate_file(existing["id"], f.source):
+                report.duplicates.append((f.source, existing["source"]))
+                log.info("duplicate %s of %s", f.source, existing["source"])
+                return "duplicate"
+            report.unchanged.append(f.source)
+            return "unchanged"
+        doc: ExtractedDocument = extract_pdf_bytes(
+            pdf_bytes, f.source, max_bytes=self.max_bytes, ocr=self.ocr, ocr_languages=self.ocr_languages
+        )
+        t1 = time.perf_counter()
+        meta: DocMeta = understand(doc, overrides or None)
+        t2 = time.perf_counter()
+        document_id = document_id_for(f.patient_id, sha)
+        chunks = chunk_document(doc, meta, document_id, self.chunk_size, self.chunk_overlap)
+        if not chunks:
+            raise UnreadableDocument(f"{f.source} has no text to index.")
+        vectors = self.embedder.embed_passages([passage_text(c, meta) for c in chunks])
+        t3 = time.perf_counter()
+        fp = fingerprint(doc.text)
+        canonical_id, group = self._near_duplicate(f.patient_id, meta, fp, document_id)
+        ocr_pages = [p.number for p in doc.pages if p.ocr]
+        confidences = [p.ocr_confidence for p in doc.pages if p.ocr and p.ocr_confidence is not None]
+        lab_values = _lab_values(doc, meta)
+        self.store.add_document(
+            patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=vectors,
+            page_count=len(doc.pages), ocr_pages=ocr_pages,
+            ocr_confidence=sum(confidences) / len(confidences) if confidences else None,
+            fingerprint=fp, canonical_id=None, duplicate_kind=None, file_size=len(data), pdf_bytes=pdf_bytes,
+            lab_values=lab_values,
+        )
+        if canonical_id is not None:
+            self.store.set_canonical(group, canonical_id, "near")
+        t4 = time.perf_counter()
+        report.added.append(f.source)
+        report.pages += len(doc.pages)
+        report.ocr_pages += len(ocr_pages)
+        report.chunks += len(chunks)
+        for key, dt in (("extract", t1 - t0), ("understand", t2 - t1), ("embed", t3 - t2), ("write", t4 - t3)):
+            report.seconds[key] += dt
+        log.info("added %s as %s (%d pages, %d chunks)", f.source, document_id, len(doc.pages), len(chunks))
+        return "added"
+
+    def _near_duplicate(self, patient_id: str, meta: DocMeta, fp: str, document_id: str) -> tuple[str | None, list[str]]:
+        """If the new document is a near duplicate (e.g. a corrected version) of stored ones, the canonical
+        document of the group (the most recent act; on a tie, the newest arrival) and the group's ids."""
+        from ingest.dedupe import is_near_duplicate
+
+        group = []
+        for other in self.store.near_duplicate_candidates(patient_id, meta.type_code):
+            if is_near_duplicate(fp, meta, other["fingerprint"], _meta_of(other)):
+                group.append(other)
+        if not group:
+            return None, []
+        members = [(o["service_date"] or "", 0, o["id"]) for o in group]
+        members.append((meta.service_date.isoformat() if meta.service_date else "", 1, document_id))
+        canonical = max(members)[2]
+        return canonical, [m[2] for m in members]
+
+
+def _meta_of(row: dict) -> DocMeta:
+    from index.store import parse_date
+
+    return DocMeta(title=row.get("title"), service_date=parse_date(row.get("service_date")))
+
+
+def _lab_values(doc: ExtractedDocument, meta: DocMeta) -> list[dict]:
+    """Structured lab values of a lab report (empty until the lab extractor exists for this type)."""
+    if meta.type_code != "11502-2":
+        return []
+    try:
+        from ingest.labs import extract_lab_values
+    except ImportError:
+        return []
+    return [dict(v) for v in extract_lab_values(doc)]
+

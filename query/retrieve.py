@@ -1,0 +1,256 @@
+"""Answer a question about one patient: filters first, then recency or hybrid (dense + BM25) ranking.
+
+The patient is a hard pre-filter everywhere: documents come from that patient's rows, BM25 runs on that
+patient's rowid range, and the dense search scores only that patient's FAISS file, further restricted
+to the chunks of the documents that pass the type / specialty / exam / date filters.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Protocol, Sequence
+
+from carnet.errors import InvalidInput
+from carnet.models import Answer, ChunkHit, DocumentHit, Interpretation, Summary
+from carnet.text import fold
+from index.embedders import Embedder
+from index.store import PUBLIC_DOCUMENT_FIELDS, Store
+from index.vectors import VectorIndex
+
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.): damps the weight of the very first ranks
+CANDIDATE_CHUNKS = 200  # chunks taken from each retriever before fusion (a patient's chunks, not the corpus)
+NOISE_WEIGHT = 0.3  # administrative papers stay findable but below clinical documents
+MAX_QUESTION_CHARS = 500
+
+
+class Summarizer(Protocol):
+    def summarize(self, question: str, interpretation: Interpretation, hits: Sequence[DocumentHit],
+                  store: Store) -> Summary | None: ...
+
+
+@dataclass(frozen=True)
+class _Scored:
+    document_id: str
+    score: float
+    chunk: ChunkHit | None
+    lexical: bool  # at least one chunk matched a topic word
+    dense: float  # best cosine of the document's chunks
+
+
+def _public(row: dict) -> dict:
+    return {k: row.get(k) for k in PUBLIC_DOCUMENT_FIELDS}
+
+
+def _matches(doc: dict, interp: Interpretation) -> bool:
+    if interp.type_codes and doc["type_code"] not in interp.type_codes:
+        return False
+    if interp.specialty_groups and doc["specialty_group"] not in interp.specialty_groups:
+        return False
+    if interp.exam_keys and not set(interp.exam_keys) & set(doc["exam_keys"]):
+        return False
+    if interp.analyte_keys and not set(interp.analyte_keys) & set(doc["analyte_keys"]):
+        return False
+    if interp.date_range is not None:
+        if not doc["service_date"]:
+            return False
+        d = date.fromisoformat(doc["service_date"])
+        if interp.date_range.start and d < interp.date_range.start:
+            return False
+        if interp.date_range.end and d > interp.date_range.end:
+            return False
+    return True
+
+
+def snippet(text: str, words: Sequence[str], width: int = 260) -> str:
+    """A window of the chunk around the first matching word (the whole chunk if short)."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    folded = fold(text)  # same length as text for Latin scripts once spaces are squeezed
+    positions = [folded.find(w) for w in words if w and folded.find(w) >= 0]
+    start = max(0, min(positions) - width // 4) if positions and len(folded) == len(text) else 0
+    end = min(len(text), start + width)
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+class Searcher:
+    """The query service. Cheap to construct; the embedder loads on first question (or `warm_up`)."""
+
+    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, summarizer: Summarizer | None = None):
+        self.store = store
+        self.vectors = vectors
+        self.embedder = embedder
+        self.summarizer = summarizer
+
+    def warm_up(self) -> None:
+        from query.parse import parse_question
+
+        self.embedder.load()
+        self.embedder.embed_query("warm up")
+        parse_question("dernier compte rendu de cardiologie depuis janvier 2024", date.today())
+
+    # --- public ----------------------------------------------------------------------------------------
+
+    def interpret(self, question: str, today: date | None = None) -> Interpretation:
+        from query.parse import parse_question
+
+        return parse_question(question, today or date.today())
+
+    def ask(self, patient_id: str, question: str, *, top_k: int = 5, today: date | None = None,
+            interpretation: Interpretation | None = None, summarize: bool = True) -> Answer:
+        if top_k < 1 or top_k > 100:
+            raise InvalidInput(f"top_k must be between 1 and 100. Currently, top_k is {top_k}")
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidInput("The question is empty: type what you are looking for, e.g. 'dernier bilan sanguin'.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInput(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}.")
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        patient = self.store.patient(patient_id)  # UnknownPatient before any work
+        interp = interpretation or self.interpret(question, today)
+        t1 = time.perf_counter()
+        timings["interpret"] = (t1 - t0) * 1000
+
+        rows = self.store.documents(patient_id)
+        by_id = {r["id"]: r for r in rows}
+        canonical = [r for r in rows if not r["canonical_id"]]
+        wants_admin = "ADMIN" in interp.type_codes
+        candidates = [r for r in canonical if _matches(r, interp) and (wants_admin or not r["is_noise"] or not interp.has_filters)]
+        t2 = time.perf_counter()
+        timings["filter"] = (t2 - t1) * 1000
+
+        words = topic_words(interp)
+        documents: list[DocumentHit] = []
+        alternatives: list[DocumentHit] = []
+        message = None
+        if interp.has_filters and not candidates:
+            message = "no-match"
+            alternatives = self._rank(patient, question, words, canonical, by_id, top_k=3, matched_by=("alternative",))
+        elif interp.order == "latest":
+            documents = self._latest(patient, question, words, candidates, by_id, interp.count or top_k)
+        else:
+            scored = self._score(patient, question, words, candidates, by_id)
+            if not interp.has_filters:
+                scored = [s for s in scored if self._answers(s)]
+                if not scored:
+                    message = "no-match"
+                    alternatives = self._rank(patient, question, words, canonical, by_id, top_k=3,
+                                              matched_by=("alternative",))
+            limit = interp.count or top_k
+            documents = self._hits(scored[:limit], by_id, ("filter",) if interp.has_filters else ("dense", "bm25"))
+        t3 = time.perf_counter()
+        timings["rank"] = (t3 - t2) * 1000
+
+        summary = None
+        if summarize and self.summarizer is not None and documents:
+            summary = self.summarizer.summarize(question, interp, documents, self.store)
+            timings["summary"] = (time.perf_counter() - t3) * 1000
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        return Answer(question=question, patient=patient_id, interpretation=interp, documents=tuple(documents),
+                      alternatives=tuple(alternatives), summary=summary, message=message,
+                      timings_ms={k: round(v, 2) for k, v in timings.items()})
+
+    # --- ranking ----------------------------------------------------------------------------------------
+
+    def _score(self, patient: dict, question: str, words: Sequence[str], docs: Sequence[dict],
+               by_id: dict[str, dict]) -> list[_Scored]:
+        """Hybrid ranking of `docs` (chunk-level RRF of dense and BM25, max per document), best first."""
+        if not docs:
+            return []
+        allowed_docs = {d["id"] for d in docs}
+        allowed_chunks = self.store.chunk_ids_for_documents(sorted(allowed_docs))
+        qv = self.embedder.embed_query(question)
+        dense = self.vectors.search(patient["num"], patient["vectors_version"], qv, allowed_chunks, CANDIDATE_CHUNKS)
+        lexical = self.store.search_text(patient["num"], words or [question], limit=CANDIDATE_CHUNKS)
+        chunk_ids = {c for c, _ in dense} | {c for c, _ in lexical}
+        chunk_rows = self.store.chunks(sorted(chunk_ids))
+        lexical = [(c, s) for c, s in lexical if c in chunk_rows and chunk_rows[c]["document_id"] in allowed_docs]
+
+        fused: dict[int, float] = {}
+        for rank, (c, _) in enumerate(dense):
+            fused[c] = fused.get(c, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, (c, _) in enumerate(lexical):
+            fused[c] = fused.get(c, 0.0) + 1.0 / (RRF_K + rank + 1)
+        dense_of = dict(dense)
+        lexical_ids = {c for c, _ in lexical}
+
+        best: dict[str, _Scored] = {}
+        for c, score in fused.items():
+            row = chunk_rows.get(c)
+            if row is None or row["document_id"] not in allowed_docs:
+                continue
+            doc_id = row["document_id"]
+            if by_id[doc_id]["is_noise"]:
+                score *= NOISE_WEIGHT
+            hit = ChunkHit(c, doc_id, row["page"], row["section"], row["text"], score)
+            prev = best.get(doc_id)
+            if prev is None or score > prev.score:
+                best[doc_id] = _Scored(doc_id, score, hit, (prev.lexical if prev else False) or c in lexical_ids,
+                                       max(prev.dense if prev else -1.0, dense_of.get(c, -1.0)))
+            else:
+                best[doc_id] = replace(prev, lexical=prev.lexical or c in lexical_ids,
+                                       dense=max(prev.dense, dense_of.get(c, -1.0)))
+        ranked = sorted(best.values(), key=lambda s: (-s.score, s.document_id))
+        # Documents that passed the filters but no retriever reached still answer a filtered question.
+        seen = set(best)
+        rest = sorted((d for d in docs if d["id"] not in seen), key=lambda d: d["service_date"] or "", reverse=True)
+        ranked += [_Scored(d["id"], 0.0, None, False, -1.0) for d in rest]
+        return ranked
+
+    def _answers(self, s: _Scored) -> bool:
+        """Whether an unfiltered, topical match is evidence enough to say "this answers the question":
+        a topic word in the text, or a dense similarity above the embedder's floor."""
+        return s.lexical or s.dense >= dense_floor(self.embedder.name)
+
+    def _rank(self, patient, question, words, docs, by_id, top_k, matched_by) -> list[DocumentHit]:
+        return self._hits(self._score(patient, question, words, docs, by_id)[:top_k], by_id, matched_by)
+
+    def _latest(self, patient, question, words, docs, by_id, n) -> list[DocumentHit]:
+        """Most recent first. With a topic ("dernier scanner thoracique"), the documents that mention it
+        come first, then the others, each group by date of the act."""
+        scored = {s.document_id: s for s in self._score(patient, question, words, docs, by_id)} if docs else {}
+        def key(d):
+            s = scored.get(d["id"])
+            on_topic = bool(words) and s is not None and s.lexical
+            return (on_topic, d["service_date"] or "", d["ingested_at"])
+        ordered = sorted(docs, key=key, reverse=True)[:n]
+        picked = [scored.get(d["id"]) or _Scored(d["id"], 0.0, None, False, -1.0) for d in ordered]
+        return self._hits(picked, by_id, ("filter", "recency"))
+
+    def _hits(self, scored: Sequence[_Scored], by_id: dict[str, dict], matched_by: tuple[str, ...]) -> list[DocumentHit]:
+        hits = []
+        for rank, s in enumerate(scored, start=1):
+            chunk = s.chunk or self._first_chunk(s.document_id)
+            hits.append(DocumentHit(document=_public(by_id[s.document_id]), score=round(s.score, 6), rank=rank,
+                                    best_chunk=chunk, matched_by=matched_by))
+        return hits
+
+    def _first_chunk(self, document_id: str) -> ChunkHit | None:
+        """A document reached by filters alone is shown by its conclusion if it has one, else its start."""
+        chunks = self.store.document_chunks(document_id)
+        if not chunks:
+            return None
+        pick = next((c for c in chunks if c["section"] == "conclusion"), chunks[0])
+        return ChunkHit(pick["id"], document_id, pick["page"], pick["section"], pick["text"], 0.0)
+
+
+_STOP = set("""le la les l de du des d un une et ou a au aux en dans pour par sur avec sans que qui quoi quel quelle
+the a an of in on for to and or with without what which is are was me moi mon ma mes son sa ses ce cette patient
+patiente""".split())
+
+
+def topic_words(interp: Interpretation) -> list[str]:
+    words = re.findall(r"\w+", fold(interp.topic))
+    return [w for w in words if w not in _STOP and len(w) >= 2]
+
+
+# e5 cosines are compressed (~0.8-0.9) and MiniLM's spread wider: a floor per model, measured on the
+# labelled "no-answer" questions (see README, "How 'no answer' is decided").
+_DENSE_FLOORS = {"multilingual-e5-small-q4": 0.86, "all-MiniLM-L6-v2": 0.55}
+
+
+def dense_floor(embedder_name: str) -> float:
+    return _DENSE_FLOORS.get(embedder_name, 0.5)
