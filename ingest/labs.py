@@ -1,0 +1,375 @@
+"""Structured values from lab reports: analyte, value, unit, reference range, flag, page.
+
+Lab reports come in many layouts: one row per line with columns separated by spaces or tabs, dot leaders
+("Créatinine ........ 78 µmol/L (45-104)"), a previous-result column ("Antériorité"), the reference range
+in brackets, in parentheses, after "N :" or as a one-sided bound ("< 5,7"), and, once a PDF is turned into
+text, rows whose cells come out on separate lines. The parser works on lines:
+
+1. lines are assembled into rows (a label-only line followed by value / unit / range / flag lines is one row);
+2. a row is cut at its first free-standing number: what comes before is the label, the number the value
+   ("1,25", "12.4", "< 0,5", "250 000");
+3. the rest gives the unit (the token after the value, when it looks like a unit), the reference range
+   (bracketed first, then "N :" / "VR :", then a bare "a - b", then "< b" / "> a"), the flag written by the
+   lab (H, L, *, ↑, ↓, +, -) and, when none is written, the flag computed from the range;
+4. a row is kept when it is plausibly a measurement: a known analyte (carnet.lexicon.ANALYTES) or a unit
+   or a reference range, and a label that is not an address, a date, a phone or a page number.
+
+Numbers that follow the range or the unit without being part of it (previous results, dates) are ignored.
+Nothing here logs text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from carnet.lexicon import ANALYTES
+from carnet.models import ExtractedDocument
+from carnet.text import fold
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+_NUM = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?)"  # "1,25", "12.4", "250 000"
+# A number standing on its own: not glued to a word ("HbA1c", "T4", "B12") nor part of "19-9", "25-OH".
+_FREE_NUM = re.compile(
+    r"(?<![\w.,/\-])(?P<cmp>[<>≤≥]\s*|(?:inf|sup)[ée]?rieur\s+[àa]\s+)?"
+    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?)"
+    r"(?![\w\-/]|[.,]\d)",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{4}\b|\b\d{1,2}/\d{1,2}\b"
+    r"|\b\d{1,2}\s*[h:]\s*\d{2}\b"
+)
+
+
+def _to_float(s: str) -> float:
+    return float(re.sub(r"[ \u00a0\u202f]", "", s).replace(",", "."))
+
+
+# --- units -----------------------------------------------------------------------------------------
+
+_SIMPLE_UNITS = {
+    "%", "‰", "fl", "pg", "g", "mg", "µg", "ug", "ng", "ui", "u", "mui", "mmhg", "sec", "s", "mm", "cm", "ratio",
+    "µm3", "µ3", "um3", "meq", "giga", "tera", "mosm", "kpa", "secondes", "min",
+}
+_UNIT_TOKEN = re.compile(
+    r"(?:x\s*)?10\s*[\^*]?\s*\d+\s*/\s*[a-zA-Zµμ]+\d?"  # 10^9/L, x10*9/L, 10^3/mm3
+    r"|/\s*(?:mm3|mm³|µl|μl|ul|ml|l)\b"  # "/mm3", "/µL"
+    r"|[a-zA-Zµμ%‰°][^\s()\[\]]*",
+    re.IGNORECASE,
+)
+
+
+def _is_unit(token: str) -> bool:
+    t = token.strip().rstrip(".,;:")
+    if not t:
+        return False
+    low = t.lower().replace("μ", "µ")
+    if low in _SIMPLE_UNITS:
+        return True
+    if re.match(r"^(?:x\s*)?10\s*[\^*]?\s*\d+\s*/", low) or re.match(r"^/\s*(?:mm3|mm³|µl|ul|ml|l)$", low):
+        return True
+    # a ratio of unit-like parts: g/L, mmol/L, µmol/L, mL/min/1,73m², UI/mL, mmol/mol, G/L, T/L
+    if "/" in low and len(low) <= 20:
+        parts = [p for p in low.split("/") if p]
+        return bool(parts) and all(re.fullmatch(r"[a-zµ°%²³0-9,.*^ ]{1,8}", p) for p in parts) and bool(
+            re.search(r"[a-zµ%]", parts[0]))
+    return False
+
+
+# --- ranges and flags ------------------------------------------------------------------------------
+
+_DASH = r"(?:-|–|—|à|a|to)"
+_UNIT_OPT = r"(?:\s*[a-zA-Zµμ%/²,.0-9]{1,16})?"
+_RANGE_ENCLOSED = re.compile(
+    rf"[(\[]\s*(?:(?:N|VN|VR|R[ée]f\.?|Normes?)\s*[:=]?\s*)?(?P<lo>{_NUM})\s*{_DASH}\s*(?P<hi>{_NUM}){_UNIT_OPT}\s*[)\]]",
+    re.IGNORECASE,
+)
+_BOUND_ENCLOSED = re.compile(
+    rf"[(\[]\s*(?:(?:N|VN|VR|R[ée]f\.?|Normes?)\s*[:=]?\s*)?(?P<op>[<>≤≥]|inf\.?\s*[àa]|sup\.?\s*[àa])\s*(?P<b>{_NUM}){_UNIT_OPT}\s*[)\]]",
+    re.IGNORECASE,
+)
+_RANGE_PREFIXED = re.compile(
+    rf"(?:\bN|\bVN|\bVR|\bR[ée]f(?:[ée]rences?)?\.?|\bNormes?|\bValeurs?\s+(?:de\s+)?r[ée]f[ée]rences?|\bValeurs?\s+normales?)"
+    rf"\s*[:=]?\s*(?:(?P<lo>{_NUM})\s*{_DASH}\s*(?P<hi>{_NUM})|(?P<op>[<>≤≥])\s*(?P<b>{_NUM}))",
+    re.IGNORECASE,
+)
+_RANGE_BARE = re.compile(rf"(?<![\d.,/])(?P<lo>{_NUM})\s*(?:-|–|—|\bà\b|\ba\b)\s*(?P<hi>{_NUM})(?![\d.,/])")
+_BOUND_BARE = re.compile(rf"(?P<op>[<>≤≥])\s*(?P<b>{_NUM})(?![\d])")
+
+_FLAG_TOKENS = {"H": "H", "L": "L", "B": "L", "+": "H", "++": "H", "-": "L", "--": "L", "↑": "H", "↓": "L",
+                "*": "*", "**": "*", "(H)": "H", "(L)": "L", "(B)": "L", "(+)": "H", "(-)": "L", "(*)": "*",
+                "HAUT": "H", "BAS": "L", "HIGH": "H", "LOW": "L"}
+_ARROWS = {"↑": "H", "↓": "L", "⬆": "H", "⬇": "L"}
+
+# --- what a label may not be -------------------------------------------------------------------------
+
+_NOT_A_LABEL = re.compile(
+    r"\b(?:page|tel|tél|telephone|fax|rue|avenue|bd|boulevard|chemin|place|cedex|n°|no|dossier|ipp|nda|ne|nee|né|née"
+    r"|age|âge|ans|date|prelev|prélev|edit|édit|imprim|recu|reçu|valide|validé|prescripteur|rpps|finess|adeli"
+    r"|siret|code|cp|patient|patiente|sexe|poids|taille|heure|le|du|au|mois|feuillet|total\s+pages?)\b",
+    re.IGNORECASE,
+)
+_HEADER_WORDS = re.compile(r"\b(?:resultats?|unites?|valeurs?|reference|anteriorites?|normes?)\b")
+_LABEL_STRIP = re.compile(r"[\s.:=…_\-–|*]+$")
+_LEADERS = re.compile(r"(?:\s*\.{2,}\s*|\s*…+\s*|\s*_{2,}\s*)")
+
+_MAX_LABEL_WORDS = 7
+_PROSE_END = re.compile(r"\b(?:a|de|du|des|dans|est|etait|was|is|of|at|to|en|par|sous|une?|la|le|les)$")
+
+# A panel name is a header, not a measurement; it must not take the place of the row's own analyte.
+_PANELS = {"nfs"}
+
+
+@dataclass(frozen=True)
+class LabValue:
+    analyte: str  # carnet.lexicon.ANALYTES key, or the folded label ("polynucleaires-neutrophiles")
+    label: str  # as printed
+    value: float
+    unit: str | None
+    low: float | None
+    high: float | None
+    flag: str | None  # "H" | "L" | None
+    page: int
+    comparator: str | None = None  # "<" / ">" when the lab printed "< 0,5"
+
+    def as_row(self) -> dict:
+        """The lab_values table's columns (the store writes exactly these keys)."""
+        row = asdict(self)
+        row.pop("comparator")
+        return row
+
+
+# Words lab tables print that the shared lexicon does not list (folded); keys stay ANALYTES keys.
+_EXTRA_SYNONYMS = {
+    "plaquettes": ("numeration plaquettaire", "plaquettaire"),
+    "glycemie": ("glucose a jeun",),
+    "dfg": ("filtration glomerulaire", "mdrd"),
+}
+
+
+def _synonyms() -> list[tuple[str, str]]:
+    pairs = [(k, s) for k, a in ANALYTES.items() if k not in _PANELS for s in a.synonyms]
+    pairs += [(k, s) for k, extra in _EXTRA_SYNONYMS.items() if k in ANALYTES for s in extra]
+    return pairs
+
+
+_SYNONYMS = _synonyms()
+_SYNONYM_PATTERNS = [(k, s, re.compile(rf"(?<![\w]){re.escape(s)}(?![\w])")) for k, s in _SYNONYMS]
+
+
+def analyte_key(label: str) -> str:
+    """The ANALYTES key a label names (earliest synonym in the label, longest on a tie), else the folded label."""
+    folded = fold(label)
+    best: tuple[int, int, str] | None = None
+    for key, syn, pattern in _SYNONYM_PATTERNS:
+        m = pattern.search(folded)
+        if m:
+            cand = (m.start(), -len(syn), key)
+            if best is None or cand < best:
+                best = cand
+    if best is not None:
+        return best[2]
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "inconnu"
+
+
+def _known_analyte(label: str) -> bool:
+    folded = fold(label)
+    return any(pattern.search(folded) for _, _, pattern in _SYNONYM_PATTERNS)
+
+
+# --- rows ------------------------------------------------------------------------------------------
+
+_CONT_START = re.compile(rf"^\s*(?:[<>≤≥]?\s*{_NUM}|[(\[]|(?:N|VN|VR)\s*[:=]|[↑↓*+\-]\s*(?:$|{_NUM}))", re.IGNORECASE)
+
+
+def _is_continuation(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    if _CONT_START.match(s) and not _DATE.match(s):
+        return True
+    return _is_unit(s) or s.upper() in _FLAG_TOKENS
+
+
+def _has_value(line: str) -> bool:
+    return _first_value(_DATE.sub(lambda m: " " * len(m.group()), line)) is not None
+
+
+def _rows(text: str) -> list[str]:
+    """Lines of a page, with a label-only line joined to the value / unit / range lines that follow it."""
+    lines = [ln.replace("\t", "   ") for ln in text.split("\n")]
+    rows: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() and re.search(r"[^\W\d_]{2}", line) and not _has_value(line) and len(line.strip()) <= 70:
+            j, parts = i + 1, [line]
+            while j < len(lines) and j - i <= 6 and _is_continuation(lines[j]):
+                parts.append(lines[j])
+                j += 1
+            if j > i + 1 and any(_has_value(p) for p in parts[1:]):
+                rows.append("   ".join(p.strip() for p in parts))
+                i = j
+                continue
+        rows.append(line)
+        i += 1
+    return rows
+
+
+def _first_value(line: str) -> re.Match | None:
+    for m in _FREE_NUM.finditer(line):
+        return m
+    return None
+
+
+def _parse_row(line: str, page: int) -> LabValue | None:
+    if not re.search(r"\d", line):
+        return None
+    masked = _DATE.sub(lambda m: " " * len(m.group()), line)  # dates keep their place, lose their digits
+    m = _first_value(masked)
+    if m is None:
+        return None
+    # thousands groups ("250 000") only count when a unit follows; else "250 180" is a value and a previous one
+    num = m.group("num")
+    end = m.end()
+    if re.search(r"\s", num):
+        after = masked[m.end():].strip().split(" ", 1)[0] if masked[m.end():].strip() else ""
+        if not _is_unit(after):
+            num = re.split(r"\s", num)[0]
+            end = m.start("num") + len(num)
+    raw_label = line[: m.start()]
+    arrows = [v for k, v in _ARROWS.items() if k in raw_label]
+    for k in _ARROWS:
+        raw_label = raw_label.replace(k, " ")
+    label = _LEADERS.sub(" ", raw_label)
+    label = _LABEL_STRIP.sub("", label).strip(" :\t")
+    label = re.sub(r"\s{2,}", " ", label)
+    unit_in_label = None
+    paren = re.search(r"\(([^()]{1,16})\)\s*$", label)
+    if paren and _is_unit(paren.group(1)):
+        unit_in_label = paren.group(1).strip()
+    if len(re.findall(r"[^\W\d_]", label)) < 2 or len(label) > 80:
+        return None
+    if len(label.split()) > _MAX_LABEL_WORDS or _PROSE_END.search(fold(label)):
+        return None  # a sentence ("... montrait une HbA1c à 7,4 %"), not a table row
+    flabel = fold(label)
+    if _NOT_A_LABEL.search(flabel) and not _known_analyte(label):
+        return None
+    if _HEADER_WORDS.search(flabel) and not _known_analyte(label):
+        return None
+    value = _to_float(num)
+    cmp_raw = (m.group("cmp") or "").strip().lower()
+    comparator = None
+    if cmp_raw:
+        comparator = "<" if cmp_raw[0] in "<≤i" else ">"
+
+    rest = masked[end:]
+    rest_orig = line[end:]
+    unit = None
+    early_flag = None  # "5,8 H mmol/L": the flag printed between the value and its unit
+    fm = re.match(r"\s*(\S+)(?=\s)", rest)
+    if fm and fm.group(1).upper() in _FLAG_TOKENS:
+        nxt = rest[fm.end():].strip().split(" ", 1)[0] if rest[fm.end():].strip() else ""
+        if _is_unit(nxt):
+            early_flag = _FLAG_TOKENS[fm.group(1).upper()]
+            rest = " " * fm.end() + rest[fm.end():]
+    um = re.match(r"\s*(" + _UNIT_TOKEN.pattern + ")", rest, re.IGNORECASE)
+    if um and _is_unit(um.group(1)):
+        unit = um.group(1).strip().rstrip(".,;:")
+        rest = rest[um.end():]
+        rest_orig = rest_orig[um.end():]
+    elif unit_in_label:
+        unit = unit_in_label
+
+    low = high = None
+    range_span = None
+    for pattern in (_RANGE_ENCLOSED, _BOUND_ENCLOSED, _RANGE_PREFIXED, _RANGE_BARE, _BOUND_BARE):
+        rm = pattern.search(rest)
+        if not rm:
+            continue
+        gd = rm.groupdict()
+        if gd.get("lo") is not None and gd.get("hi") is not None:
+            lo_v, hi_v = _to_float(gd["lo"]), _to_float(gd["hi"])
+            if lo_v > hi_v:
+                continue
+            low, high = lo_v, hi_v
+        elif gd.get("b") is not None:
+            op = gd["op"].strip().lower()
+            if op[0] in "<≤i":
+                high = _to_float(gd["b"])
+            else:
+                low = _to_float(gd["b"])
+        else:
+            continue
+        range_span = rm.span()
+        break
+
+    # the flag written by the lab: a token between the value (or its unit) and the range, or right after it
+    flag_text = rest
+    if range_span:
+        flag_text = rest[: range_span[0]] + " " + rest[range_span[1]:]
+    written = None
+    for tok in flag_text.split():
+        t = tok.strip().upper()
+        if t in _FLAG_TOKENS:
+            written = _FLAG_TOKENS[t]
+            break
+        if re.match(rf"^{_NUM}$", t) or re.match(r"^[<>]", t):
+            break  # a previous result or a bound: no flag after it belongs to this value
+    if written is None and early_flag:
+        written = early_flag
+    if written is None and arrows:
+        written = arrows[0]
+    computed = None
+    if comparator is None or comparator == ">":
+        if high is not None and value > high:
+            computed = "H"
+    if comparator is None or comparator == "<":
+        if low is not None and value < low:
+            computed = "L"
+    if written == "*":
+        flag = computed
+    elif written in ("H", "L"):
+        flag = written
+    else:
+        flag = computed
+
+    plausible = _known_analyte(label) or unit is not None or range_span is not None
+    if not plausible:
+        return None
+    if unit is None and range_span is None and not re.search(r"[^\W\d_]{2}", flabel):
+        return None
+    return LabValue(analyte=analyte_key(label), label=label, value=value, unit=unit, low=low, high=high,
+                    flag=flag, page=page, comparator=comparator)
+
+
+def parse_lab_text(text: str, page: int = 1) -> list[LabValue]:
+    """Lab values found in one page of text."""
+    out = []
+    for row in _rows(text):
+        v = _parse_row(row, page)
+        if v is not None:
+            out.append(v)
+    return out
+
+
+def extract_lab_rows(doc: ExtractedDocument) -> list[LabValue]:
+    """Lab values of a document, in reading order. One value per (analyte, label): the first one printed
+    (a later repetition is a previous result or a summary table)."""
+    seen: set[tuple[str, str]] = set()
+    out: list[LabValue] = []
+    for p in doc.pages:
+        for v in parse_lab_text(p.text, p.number):
+            key = (v.analyte, v.label)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def extract_lab_values(doc: ExtractedDocument) -> list[dict]:
+    """Rows for the store's lab_values table: analyte, label, value, unit, low, high, flag, page."""
+    return [v.as_row() for v in extract_lab_rows(doc)]
