@@ -1,0 +1,83 @@
+"""The text of one document prepared once for every rule: lines with offsets, folded lines, zones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from carnet.text import fold
+
+HEADER_LINES = 15  # non-empty lines at the top that form the letterhead / title zone
+_UPPER_RATIO = 0.7
+_TITLE_START = re.compile(
+    r"^(compte[- ]?rendu|cr |lettre|ordonnance|prescription|certificat|report|summary|synthese|fiche|note |convocation|"
+    r"facture|formulaire|consultation|demande)"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int  # among all lines
+    offset: int  # into the document text
+    raw: str
+    folded: str
+
+    @property
+    def is_upper_heading(self) -> bool:
+        letters = [c for c in self.raw if c.isalpha()]
+        return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= _UPPER_RATIO
+
+
+class Context:
+    """A document's text split into lines (offsets into `text`), folded once."""
+
+    def __init__(self, text: str):
+        self.text = text
+        lines, offset = [], 0
+        for i, raw in enumerate(text.split("\n")):
+            lines.append(Line(i, offset, raw, fold(raw)))
+            offset += len(raw) + 1
+        self.lines: list[Line] = lines
+        self.nonempty: list[Line] = [ln for ln in lines if ln.folded]
+
+    @cached_property
+    def folded(self) -> str:
+        return "\n".join(ln.folded for ln in self.lines)
+
+    @cached_property
+    def header(self) -> list[Line]:
+        return self.nonempty[:HEADER_LINES]
+
+    @cached_property
+    def footer(self) -> list[Line]:
+        return self.nonempty[-10:]
+
+    @cached_property
+    def title_lines(self) -> list[Line]:
+        """Header lines that look like a title: upper-case lines or lines starting with a document word."""
+        out = []
+        for ln in self.header:
+            if len(ln.folded) > 90:
+                continue
+            if ln.is_upper_heading or _TITLE_START.match(ln.folded):
+                out.append(ln)
+        return out
+
+    @cached_property
+    def header_text(self) -> str:
+        return "\n".join(ln.folded for ln in self.header)
+
+    @cached_property
+    def title_text(self) -> str:
+        return "\n".join(ln.folded for ln in self.title_lines)
+
+    def line_at(self, offset: int) -> Line:
+        lo, hi = 0, len(self.lines) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.lines[mid].offset <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.lines[lo]

@@ -1,0 +1,210 @@
+"""Document type (LOINC) from the words of the title, the letterhead and the body.
+
+Each rule gives points to one type when its pattern occurs in a title line (strong), elsewhere in the
+header (medium) or in the body (weak, counted a few times at most). The type with the most points wins;
+the confidence is its share of the points. Prescriptions are then split into medicines / care / other
+by what they prescribe, and consultations by an ophthalmologist become ophthalmology consultations.
+Administrative papers compete as type "ADMIN" (see noise.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .context import Context
+from .noise import noise_scores
+
+LAB, IMAGING, DIAG, CONSULT, DISCHARGE, STAY = "11502-2", "18748-4", "70004-7", "11488-4", "11490-0", "34112-3"
+OPERATIVE, PRESCRIPTION, EMERGENCY, PATHOLOGY = "34874-8", "57833-6", "15507-7", "11526-1"
+PRESCRIPTION_OTHER, PRESCRIPTION_CARE, OPHTHALMO_CONSULT = "57828-6", "57832-8", "78513-9"
+ADMIN = "ADMIN"
+DISCHARGE_TYPES = frozenset({DISCHARGE, STAY, "34133-9"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    type_code: str
+    pattern: re.Pattern
+    title: float  # points when found in a title line
+    body: float = 0.0  # points per body occurrence (max 3 counted)
+    header: float | None = None  # default: half of `title`
+
+
+def _r(type_code: str, pattern: str, title: float, body: float = 0.0, header: float | None = None) -> Rule:
+    return Rule(type_code, re.compile(pattern), title, body, header)
+
+
+_EXAM_IMAGING = (
+    r"radiographies?|radiologi\w*|imagerie|scanner|tomodensitometri\w*|\btdm\b|\birm\b|(?<!cardio)(?<!cardiaque )echographi\w*|"
+    r"echo-?doppler|doppler|mammographi\w*|scintigraphi\w*|\btep\b|petscan|pet-ct|angioscanner|uroscanner|arthroscanner|"
+    r"osteodensitometri\w*|cone beam|\bx-?rays?\b|radiograph\w*|\bct\b|\bmri\b|ultrasound|sonograph\w*|mammogra\w*|"
+    r"imaging|radiology|cliches?|teleradiographi\w*|angio-?irm|arteriographi\w*|\bdexa\b"
+)
+_EXAM_DIAGNOSTIC = (
+    r"\becg\b|electrocardiogra\w*|\bekg\b|holter|epreuve d'effort|test d'effort|ecg d'effort|\befr\b|spirometri\w*|"
+    r"exploration fonctionnelle respiratoire|explorations fonctionnelles respiratoires|pulmonary function|"
+    r"echocardiograph\w*|echographie cardiaque|echo cardiaque|\bett\b|\beto\b|echocardiogram|coloscopi\w*|colonoscopy|"
+    r"fibroscopi\w*|gastroscopi\w*|\bfogd\b|endoscopi\w*|\beeg\b|electroencephalogra\w*|\bemg\b|electromyogra\w*|"
+    r"audiometri\w*|audiogramme|polysomnographi\w*|polygraphie ventilatoire|sleep study|coronarographi\w*|"
+    r"coronary angiogra\w*|\bmapa\b|stress test|exercise test|fibroscopie bronchique|bronchoscopi\w*|"
+    r"explorations? fonctionnelles?|compte[- ]rendu d'acte diagnostique|enregistrement ecg"
+)
+
+RULES: tuple[Rule, ...] = (
+    # lab
+    _r(LAB, r"compte[- ]?rendu d'analyses|resultats? d'analyses|examens? biologiques?|analyses? (de )?biologi\w*|"
+            r"analyses medicales|biologie medicale|laboratoire(?! d'anatomie)(?! d'anapath)|bilan biologique|"
+            r"laboratory (report|results)|lab(oratory)? results|clinical (bio)?chemistry|\blbm\b|biochimie|hematologie biologique|"
+            r"blood (test|results)|pathology services|haematology|hematologie( sanguine)?\b", 4.0, 0.5),
+    _r(LAB, r"preleve(e|ment)?s? (le|du)|date de prelevement|specimen collected|collected:|collection (date|time)|"
+            r"valeurs? de reference|valeurs usuelles|normes|reference (range|interval)|anteriorites?|biologiste", 0.0, 1.2),
+    # imaging
+    _r(IMAGING, _EXAM_IMAGING, 4.0, 0.25),
+    _r(IMAGING, r"radiologue|radiologist|produit de contraste|sans injection|apres injection|\bacr ?[0-6]\b|bi-?rads|"
+                r"incidences?|coupes (axiales|coronales|sagittales)|sequences? (t1|t2|flair|diffusion)|contrast", 0.0, 0.8),
+    # diagnostic acts (ECG, Holter, EFR, echocardiography, endoscopy...)
+    _r(DIAG, _EXAM_DIAGNOSTIC, 4.5, 0.2),
+    _r(DIAG, r"rythme sinusal|\bqrs\b|\bqtc?\b|\bfevg\b|\bvems\b|\bcvf\b|\bfev1\b|tiffeneau|\bpr \d|cinetique segmentaire|"
+             r"muqueuse|caecum|iléon|ileon|biopsies? (etagees|systematiques)", 0.0, 0.6),
+    # consultation
+    _r(CONSULT, r"consultation|lettre de consultation|fiche de visite|visite a domicile|clinic letter|clinic note|outpatient|"
+                r"office visit|follow-?up (visit|letter)|consult note|avis specialise|compte[- ]rendu de visite", 3.5, 0.3),
+    _r(CONSULT, r"j'ai (vu|revu|examine)|vue? (ce jour|en consultation|a ma consultation)|revue? (ce jour|en consultation)|"
+                r"cher(e)? (confrere|consoeur|collegue|ami|amie)|chers confreres|bien confraternellement|dear (dr|doctor|colleague)|"
+                r"i (saw|reviewed|reviewed mr|reviewed mrs)|seen in (the )?clinic|clinic date|reviewed in (the )?clinic|"
+                r"yours sincerely|examine(e)? ce jour|je vous adresse|je vous remercie de m'avoir adresse", 0.0, 0.9),
+    # discharge letter / hospital stay
+    _r(DISCHARGE, r"lettre de liaison|lettre de sortie|courrier de sortie|compte[- ]rendu de sortie|discharge (summary|letter|note)|"
+                  r"fiche de liaison", 5.0, 0.0),
+    _r(DISCHARGE, r"date de sortie|sortie le|sorti(e)? le|traitement de sortie|traitement a la sortie|ordonnance de sortie|"
+                  r"mode de sortie|discharge (date|medications?|diagnos\w*|plan|instructions)|admission date|date of admission|"
+                  r"hospital course|date d'entree|hospitalise(e)? du|hospitalisation du|evolution dans le service|"
+                  r"au cours de (son|l') hospitalisation|durant (son|l') hospitalisation|during (his|her|the) (stay|admission)|"
+                  r"length of stay|duree de sejour", 0.0, 1.1),
+    _r(STAY, r"compte[- ]rendu d'hospitalisation|compte rendu de sejour|\bcrh\b|hospital stay report|rapport d'hospitalisation",
+       5.5, 0.0),
+    # operative report
+    _r(OPERATIVE, r"compte[- ]?rendu operatoire|\bcro\b|operative (report|note)|operation note|protocole operatoire|"
+                  r"op(erative|eration) record|surgical report", 5.5, 0.0),
+    _r(OPERATIVE, r"operateur|aide operatoire|incision|fermeture (plan par plan|cutanee)|surgeon|procedure performed|"
+                  r"estimated blood loss|installation en decubitus|voie d'abord|exsufflation|trocart|arthrotomy|"
+                  r"arthroplast\w*|anesthesie generale|cholecystectomie|suture", 0.0, 0.7),
+    # emergency
+    _r(EMERGENCY, r"urgences|passage aux urgences|emergency (department|room|visit)|accident (and|&) emergency|\ba&e\b|\bsau\b|"
+                  r"\bsmur\b", 4.5, 0.3),
+    _r(EMERGENCY, r"urgentiste|motif de recours|arrivee (aux urgences )?le|\bccmu\b|triage|box \d|heure d'arrivee", 0.0, 1.0),
+    # pathology
+    _r(PATHOLOGY, r"anatomie (et cytologie )?pathologiques?|anatomo-?pathologi\w*|anapath\w*|histolog\w*|cytolog\w*|"
+                  r"histopatholog\w*|pathology report|examen extemporane|cytopatholog\w*", 5.0, 0.5),
+    _r(PATHOLOGY, r"macroscopi\w*|microscopi\w*|inclus en totalite|immunohistochimi\w*|coloration|fixe(s)? (au|dans le) formol|"
+                  r"pathologiste|pathologist|dysplasie|carcinome|adenome|marges? (de resection|saines)|limites de resection", 0.0, 0.8),
+    # others
+    _r("34794-8", r"concertation pluridisciplinaire|\brcp\b|multidisciplinary (team )?meeting|\bmdt\b|tumor board", 5.5, 0.4),
+    _r("34749-2", r"consultation (pre-?anesthesique|d'anesthesie)|pre-?anesthe\w+|pre-?operative assessment", 6.0, 0.0),
+    _r("34749-2", r"score asa|\basa [1-5]\b|mallampati|intubation difficile|jeune pre-?operatoire", 0.0, 1.2),
+    _r("77436-4", r"compte[- ]rendu d'anesthesie|feuille d'anesthesie|anaesthe\w+ (record|report|chart)|anesthesia (record|report)",
+       6.5, 0.0),
+    _r(PRESCRIPTION, r"ordonnance|prescription|\brx\b|medication (order|list)", 4.0, 0.0),
+    _r(PRESCRIPTION, r"\bqsp\b|a renouveler|renouvelable|non substituable|ne pas substituer|ordonnance bizone|"
+                     r"affection de longue duree|pendant \d+ (jours|semaines|mois)|\bboite\b", 0.0, 1.0),
+    _r("55115-0", r"demande d'(examen d')?imagerie|bon de radiologie|imaging request|demande d'examen radiologique", 6.5, 0.0),
+    _r("18761-7", r"lettre de transfert|note de transfert|fiche de transfert|lettre de liaison a l'entree|transfer (note|letter)",
+       6.5, 0.0),
+    _r("85208-7", r"teleconsultation|tele-?expertise|telemedecine|telemedicine|video consultation", 6.0, 0.6),
+    _r("60591-5", r"synthese medicale|volet de synthese medicale|\bvsm\b|patient summary|synthese du dossier", 5.5, 0.0),
+    _r("34133-9", r"synthese d'episode|synthese de sejour|episode summary", 6.0, 0.0),
+    _r("89601-9", r"certificat medical|certificat de (non contre-indication|deces|coups|aptitude|constatation)|medical certificate|"
+                  r"fitness to", 5.5, 0.0),
+    _r("89601-9", r"certifie (avoir examine|que)|je soussigne(e)?,? (docteur|dr)", 0.0, 2.0),
+    _r("87273-9", r"note de vaccination|certificat de vaccination|attestation de vaccination|vaccination record|"
+                  r"carnet de vaccination|immuni[sz]ation (note|record)", 6.0, 0.0),
+    _r("11369-6", r"historique des vaccinations|immuni[sz]ation history", 6.5, 0.0),
+    _r("15508-5", r"compte[- ]?rendu d'accouchement|accouchement|delivery (note|report)|labou?r and delivery", 5.0, 0.3),
+    _r("51969-4", r"genetique moleculaire|analyse genetique|etude genetique|sequencage|molecular genetic\w*|genetic (test|analysis)",
+       5.5, 0.3),
+    _r("11505-5", r"acte therapeutique|seance de (chimiotherapie|radiotherapie|dialyse|hemodialyse)|infiltration|"
+                  r"ponction (evacuatrice|pleurale|d'ascite)|angioplastie|pose de (pacemaker|stimulateur|chambre implantable)|"
+                  r"ablation par radiofrequence|cardioversion|therapeutic procedure", 4.5, 0.2),
+    _r("60593-1", r"dispensation|delivrance (de|des) medicaments|medication dispensed", 5.5, 0.0),
+)
+
+_DRUG_LINE = re.compile(
+    r"\d+([.,]\d+)?\s?(mg|µg|ug|mcg|g|ml|ui|u)\b.*\b(comprimes?|cp|gelules?|sachets?|injections?|inhalations?|bouffees?|gouttes?|"
+    r"fois par jour|par jour|/j|matin|soir|midi|au coucher|daily|twice|once|bd|tds|od|nocte|tablets?|capsules?|puffs?)\b"
+    r"|\b(comprimes?|gelules?|sachets?|ampoules?)\b.*\b(matin|soir|midi|par jour)\b"
+)
+_CARE = re.compile(
+    r"soins infirmiers|\bide\b|infirmier(e)? a domicile|kinesitherapi\w*|seances? de|pansements?|reeducation|orthophonie|"
+    r"prise de sang a domicile|nursing|physiotherapy"
+)
+_REQUESTS = re.compile(r"faire pratiquer|bilan sanguin|\ba jeun\b|dosages?|analyses? suivantes|examens? suivants|"
+                       r"\bnfs\b|\bhba1c\b|\bcrp\b|ionogramme|radiographie|echographie|scanner|\birm\b")
+
+
+def classify_type(ctx: Context, specialty_hint: str | None = None) -> tuple[str, float, str | None]:
+    """(LOINC type code, confidence, noise reason or None)."""
+    scores: dict[str, float] = {}
+    title = ctx.title_lines
+    title_ids = {ln.index for ln in title}
+    other_header = [ln for ln in ctx.header if ln.index not in title_ids]
+    body = ctx.folded
+    for rule in RULES:
+        pts = 0.0
+        if rule.title:
+            if any(rule.pattern.search(ln.folded) for ln in title):
+                pts += rule.title
+            elif any(rule.pattern.search(ln.folded) for ln in other_header):
+                pts += rule.header if rule.header is not None else rule.title / 2
+        if rule.body:
+            n = 0
+            for _ in rule.pattern.finditer(body):
+                n += 1
+                if n == 3:
+                    break
+            pts += rule.body * n
+        if pts:
+            scores[rule.type_code] = scores.get(rule.type_code, 0.0) + pts
+
+    # lab tables: many lines with a value, a unit and usually a reference range
+    value_lines = sum(1 for ln in ctx.nonempty if _LAB_VALUE.search(ln.folded))
+    if value_lines >= 3:
+        scores[LAB] = scores.get(LAB, 0.0) + min(value_lines, 8) * 0.6
+    drug_lines = sum(1 for ln in ctx.nonempty if _DRUG_LINE.search(ln.folded))
+    if drug_lines >= 2:
+        scores[PRESCRIPTION] = scores.get(PRESCRIPTION, 0.0) + min(drug_lines, 5) * 0.5
+
+    noise, reason = noise_scores(ctx)
+    if noise:
+        scores[ADMIN] = noise
+
+    if not scores:
+        return CONSULT, 0.2, None
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    best, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    confidence = round(min(0.99, top / (top + second + 1.0)), 3)
+
+    if best == PRESCRIPTION:
+        best = _prescription_kind(ctx, drug_lines)
+    if best == CONSULT and specialty_hint == "SM38":
+        best = OPHTHALMO_CONSULT
+    return best, confidence, (reason if best == ADMIN else None)
+
+
+_LAB_VALUE = re.compile(
+    r"\d+([.,]\d+)?\s*(g/l|mg/l|mg/dl|g/dl|mmol/l|mmol/mol|µmol/l|umol/l|micromol/l|ui/l|u/l|mui/l|µui/ml|pg/ml|ng/ml|"
+    r"giga/l|g/mm3|/mm3|t/l|tera/l|10\^?9/l|10\^?12/l|x ?10\^?\d+/l|meq/l|ml/min\S*|fl|pg|%|sec|s)(?!\w).*"
+    r"(\d+([.,]\d+)?\s*(-|a|–)\s*\d|[<>]\s*\d)"
+)
+
+
+def _prescription_kind(ctx: Context, drug_lines: int) -> str:
+    if drug_lines >= 1:
+        return PRESCRIPTION
+    text = ctx.folded
+    if _CARE.search(text):
+        return PRESCRIPTION_CARE
+    if _REQUESTS.search(text):
+        return PRESCRIPTION_OTHER
+    return PRESCRIPTION

@@ -1,0 +1,73 @@
+"""Exam and analyte keys (carnet.lexicon) a document reports on.
+
+Exams: the exam named in the title, the letterhead zone, or the indication / technique sections
+(not every exam a letter mentions in passing). Analytes: lexicon terms on lines that carry a value,
+i.e. rows of a lab table or results quoted with a number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from carnet.lexicon import ANALYTES, EXAMS
+
+from .context import Context
+
+
+def _matcher(entries: dict) -> tuple[re.Pattern, dict[str, str]]:
+    owner: dict[str, str] = {}
+    for key, entry in entries.items():
+        for syn in entry.synonyms:
+            owner.setdefault(syn, key)
+    alternatives = sorted(owner, key=len, reverse=True)  # longest first: "echographie cardiaque" before "echographie"
+    rx = re.compile(r"(?<![\w+])(" + "|".join(re.escape(s) for s in alternatives) + r")(?![\w+])")
+    return rx, owner
+
+
+_EXAM_RX, _EXAM_OWNER = _matcher(EXAMS)
+_ANALYTE_RX, _ANALYTE_OWNER = _matcher(ANALYTES)
+_VALUE = re.compile(r"(?<![\w/])[<>]?\s?\d+(?:[.,]\d+)?\s*(?:%|[a-zµ]+/[a-z0-9.]+|[a-z]{1,4}/l|mmol|g|mg|ui|u|fl|pg|sec|s|x)?"
+                    r"(?:\s|$)")
+# Synonyms too short or too common to trust without a value next to them.
+_COMPARISON = re.compile(r"\s*(comparaison|compare|comparison|compared|par rapport)")
+_WEAK_ANALYTES = frozenset(s for a in ANALYTES.values() for s in a.synonyms if len(s) <= 3)
+_WEAK_EXAMS = frozenset({"radio", "echo", "ct", "rx", "oct", "tte", "ett", "eto"})
+
+
+def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
+    """Exam keys from the title/header zone and the given lines (indication, technique sections)."""
+    lines = {ln.index for ln in ctx.header[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
+    found: list[str] = []
+    for ln in ctx.nonempty:
+        if ln.index not in lines or _COMPARISON.match(ln.folded):
+            continue
+        for m in _EXAM_RX.finditer(ln.folded):
+            syn = m.group(1)
+            if syn in _WEAK_EXAMS and not _strong_context(ln.folded, syn):
+                continue
+            key = _EXAM_OWNER[syn]
+            if key not in found:
+                found.append(key)
+    return tuple(found)
+
+
+def _strong_context(line: str, syn: str) -> bool:
+    """A short exam word counts in a title-like short line or next to an anatomical complement."""
+    return len(line) <= 60 or re.search(rf"(?<!\w){re.escape(syn)} (du|de la|des|de l'|of|thoracique|pulmonaire)", line) is not None
+
+
+def analyte_keys(ctx: Context, lab_report: bool) -> tuple[str, ...]:
+    found: list[str] = []
+    for ln in ctx.nonempty:
+        f = ln.folded
+        if not any(ch.isdigit() for ch in f):
+            continue
+        for m in _ANALYTE_RX.finditer(f):
+            rest = f[m.end():m.end() + 60]
+            has_value = _VALUE.search(rest) is not None
+            if not has_value and not (lab_report and m.group(1) not in _WEAK_ANALYTES and re.search(r"\d", rest)):
+                continue
+            key = _ANALYTE_OWNER[m.group(1)]
+            if key not in found:
+                found.append(key)
+    return tuple(found)

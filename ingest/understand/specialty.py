@@ -1,0 +1,156 @@
+"""Author specialty (G15_10/SMxx) from who signed and which department wrote the document.
+
+Specialty words weigh by where they stand: a signature ("Dr X, cardiologue", a role line under a
+doctor's name) or a department line ("Service de Cardiologie", "Department of Respiratory Medicine")
+count most, a title less, the body little. Addressee and copy lines ("Cher confrère", "Copie :",
+"Médecin traitant :", "Prescripteur :") never count: they name someone else. Some document types fix
+the specialty (lab -> biology, pathology -> SM01) or give a default (imaging -> radiology unless signed
+otherwise, ECG -> cardiology, EEG -> neurology...).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import Context, Line
+
+# code -> folded patterns (nouns, agent nouns and adjectives, French and English)
+_VOCAB: dict[str, str] = {
+    "SM04": r"cardiolog\w*|cardio-?vasculaire|maladies (cardio-?)?vasculaires|\busic\b|soins intensifs cardio\w*|rythmolog\w*|"
+            r"cardiac (unit|department)|heart (centre|center|failure clinic)",
+    "SM01": r"anatomie (et cytologie )?pathologiques?|anatomo-?pathologi\w*|anapath\w*|\bpathologiste|histopatholog\w*|"
+            r"cytopatholog\w*|cellular pathology",
+    "SM02": r"anesthesi\w*|anesthesie-?reanimation|anaesthe\w*|anesthesiolog\w*",
+    "SM03": r"biologie medicale|biologiste|laboratoire de biologie|laboratoire d'analyses|clinical (bio)?chemistry|"
+            r"laboratory medicine|medical laboratory|chemical pathology",
+    "SM05": r"chirurgie generale|general surgery|general surgeon",
+    "SM06": r"chirurgie maxillo-?faciale|maxillo-?facial",
+    "SM08": r"chirurgie orthopedique|orthopedi\w*|orthopaedi\w*|traumatologi\w*|chirurgien orthopediste",
+    "SM09": r"chirurgie (infantile|pediatrique)|paediatric surgery|pediatric surgery",
+    "SM10": r"chirurgie plastique|plastic surgery",
+    "SM11": r"chirurgie (thoracique|cardiaque|cardio-?thoracique)|cardio-?thoracic|cardiac surgery",
+    "SM12": r"urolog\w*",
+    "SM13": r"chirurgie vasculaire|vascular surgery|vascular surgeon",
+    "SM14": r"chirurgie (viscerale|digestive)|colorectal surgery|chirurgien digestif",
+    "SM15": r"dermatolog\w*|dermato-?venereolog\w*",
+    "SM16": r"endocrinolog\w*|diabetolog\w*|endocrino\b|diabetes (centre|center|clinic)|metabolic medicine",
+    "SM17": r"genetique medicale|geneticien|clinical genetics",
+    "SM18": r"geriatri\w*|geriatre|gerontolog\w*|care of the elderly|elderly care",
+    "SM20": r"gynecologie-?obstetrique|obstetri\w*|gyneco-?obstetri\w*|maternite|obstetrics|gynaecolog\w*|gynecolog\w*|gynecologue",
+    "SM21": r"hematolog\w*|haematolog\w*",
+    "SM24": r"gastro-?enterolog\w*|hepato-?gastro\w*|hepatolog\w*|gastroenterolog\w*|\bhge\b|endoscopie digestive",
+    "SM25": r"medecine du travail|medecin du travail|occupational health",
+    "SM27": r"medecine interne|interniste|internal medicine|internist|general medicine|acute medicine",
+    "SM28": r"medecine nucleaire|nuclear medicine",
+    "SM29": r"medecine physique|readaptation|reeducation fonctionnelle|\bmpr\b|rehabilitation medicine",
+    "SM30": r"nephrolog\w*|dialyse|renal (medicine|unit)",
+    "SM31": r"neuro-?chirurg\w*|neurosurg\w*",
+    "SM32": r"(?<!chirurgie )neurolog\w*|neurologue|neurology",
+    "SM34": r"\borl\b|oto-?rhino-?laryngolog\w*|\bent\b department|otolaryngolog\w*|ear,? nose and throat",
+    "SM36": r"oncolog\w*|cancerolog\w*|oncologue",
+    "SM37": r"radiotherapie|radiotherapeute|radiation oncology|clinical oncology",
+    "SM38": r"ophtalmolog\w*|ophthalmolog\w*|ophtalmo\b|eye (clinic|department)",
+    "SM40": r"pediatri\w*|paediatri\w*|pediatre",
+    "SM41": r"pneumolog\w*|pneumo-?phtisiolog\w*|respiratory (medicine|physician|department|clinic)|pulmonolog\w*|"
+            r"chest (physician|clinic)|pulmonary medicine",
+    "SM42": r"psychiatri\w*|psychiatre",
+    "SM44": r"radiolog\w*|imagerie medicale|centre d'imagerie|cabinet d'imagerie|service d'imagerie|radio-?diagnostic|"
+            r"diagnostic imaging",
+    "SM46": r"reanimation medicale|medecine intensive|intensive care|\bicu\b",
+    "SM48": r"rhumatolog\w*|rheumatolog\w*",
+    "SM54": r"medecin(e)? generaliste|medecine generale|general practi(ce|tioner)|family (medicine|physician|doctor)|"
+            r"primary care physician|medecin de famille",
+    "SM57": r"allergolog\w*",
+    "SM58": r"maladies infectieuses|infectiolog\w*|infectious diseases",
+    "SM59": r"urgentiste|medecine d'urgence|service d'accueil des urgences|service des urgences|\bsau\b|"
+            r"emergency (medicine|department|physician)|\bsamu\b|\bsmur\b|\ba&e\b",
+    "SM61": r"medecine vasculaire|angiolog\w*|medecin vasculaire",
+}
+_SPECIALTY = [(code, re.compile(rf"(?<![a-z])(?:{pattern})")) for code, pattern in _VOCAB.items()]
+
+_PERSON = re.compile(r"(^|\W)(dr|docteur|drs|pr|professeur|prof|mr|mrs|ms|consultant|praticien|chef de clinique|"
+                     r"assistant|interne|md|m\.d|frcp|mbbs|signe|signed|valide|interprete|redige|dicte)(\W|$)")
+_ADDRESSEE = re.compile(
+    r"cher|chere|dear|copie|\bcc\b|\bc\.c\.|adresse(e)? (a|au|par)|destinataires?|a l'attention|\ba l'att|medecin traitant|"
+    r"prescripteur|demandeur|requesting|referred by|referring|referral from|re:|pour avis|envoye a|medecin preleveur|"
+    r"\bgp\b: |your patient|votre patient|a transmettre|\bto:"
+)
+_DEPARTMENT = re.compile(
+    r"service|departement|department|unite|unit\b|pole|cabinet|centre|center|clinique|clinic|institut|laboratoire|"
+    r"division|federation|hopital|hospital|polyclinique|groupe|consultations? de"
+)
+
+# Types whose specialty is fixed by what they are.
+_FIXED = {"11502-2": "SM03", "11526-1": "SM01", "34749-2": "SM02", "77436-4": "SM02", "78513-9": "SM38"}
+# Types with a default when nothing in the text says otherwise.
+_DEFAULT = {"18748-4": "SM44", "15507-7": "SM59", "55115-0": "SM44"}
+# Diagnostic acts: the exam decides the default specialty.
+_EXAM_DEFAULT = {
+    "ecg": "SM04", "holter": "SM04", "epreuve-effort": "SM04", "echocardiographie": "SM04", "coronarographie": "SM04",
+    "efr": "SM41", "polysomnographie": "SM41", "eeg": "SM32", "emg": "SM32", "coloscopie": "SM24",
+    "endoscopie": "SM24", "audiometrie": "SM34", "fond-oeil": "SM38", "scintigraphie": "SM28",
+}
+_GP_TYPES = frozenset({"11488-4", "57833-6", "57828-6", "57832-8", "89601-9", "87273-9", "60591-5"})
+
+
+def _line_weight(ln: Line, prev: Line | None, in_header: bool, in_title: bool) -> float:
+    if _ADDRESSEE.search(ln.folded):
+        return 0.0
+    if _PERSON.search(ln.folded) or (prev is not None and _PERSON.search(prev.folded) and not _ADDRESSEE.search(prev.folded)
+                                     and len(ln.folded) < 60):
+        return 4.0
+    if _DEPARTMENT.search(ln.folded) and (in_header or len(ln.folded) < 80):
+        return 3.5 if in_header else 1.0
+    if in_title:
+        return 3.0
+    if in_header:
+        return 1.5
+    return 0.4
+
+
+def specialty_scores(ctx: Context) -> dict[str, float]:
+    """Points per SM code from the words of the document."""
+    header_ids = {ln.index for ln in ctx.header}
+    title_ids = {ln.index for ln in ctx.title_lines}
+    scores: dict[str, float] = {}
+    prev: Line | None = None
+    for ln in ctx.nonempty:
+        hits = [code for code, pattern in _SPECIALTY if pattern.search(ln.folded)]
+        if hits:
+            w = _line_weight(ln, prev, ln.index in header_ids, ln.index in title_ids)
+            if w:
+                for code in hits:
+                    scores[code] = scores.get(code, 0.0) + w
+        prev = ln
+    return scores
+
+
+def infer_specialty(ctx: Context, type_code: str | None, exam_keys: tuple[str, ...] = (),
+                    scores: dict[str, float] | None = None) -> tuple[str | None, float]:
+    """(SMxx code or None, confidence)."""
+    if type_code in _FIXED:
+        return _FIXED[type_code], 0.9
+    scores = dict(scores if scores is not None else specialty_scores(ctx))
+    default = _DEFAULT.get(type_code or "")
+    if type_code == "70004-7":
+        for key in exam_keys:
+            if key in _EXAM_DEFAULT:
+                default = _EXAM_DEFAULT[key]
+                break
+    if type_code == "18748-4" and "SM28" in scores:  # scintigraphy / PET by nuclear medicine
+        default = "SM28"
+    if default:
+        # a default holds unless a signature or department clearly says otherwise
+        scores[default] = scores.get(default, 0.0) + 3.0
+    if type_code == "18748-4":
+        scores.pop("SM03", None)
+    if not scores:
+        if type_code in _GP_TYPES or type_code is None:
+            return "SM54", 0.2
+        return None, 0.0
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    code, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if top < 1.0 and (type_code in _GP_TYPES):
+        return "SM54", 0.25
+    return code, round(min(0.95, top / (top + second + 1.0)), 3)

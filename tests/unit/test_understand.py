@@ -1,0 +1,293 @@
+"""Document understanding on plain text: type, specialty, date of the act, sections, language, noise,
+plus the source-metadata readers (sidecar JSON, CDA) and near-duplicate fingerprints."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date
+
+import pytest
+
+from carnet.errors import UnreadableDocument
+from carnet.models import ExtractedDocument, Page
+from eval.metadata import evaluate_metadata, format_metadata_report
+from ingest.dedupe import NEAR_DUPLICATE_THRESHOLD, fingerprint, is_near_duplicate, similarity
+from ingest.sources import hl7_date, read_cda, read_cda_bytes, read_sidecar
+from ingest.understand import understand, understand_text
+from ingest.understand.dates import find_dates
+from ingest.understand.context import Context
+
+pytestmark = pytest.mark.unit
+
+
+def _doc(text: str) -> ExtractedDocument:
+    return ExtractedDocument(path="t.pdf", sha256="0" * 64, pages=(Page(1, text),))
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("le 3 janvier 2025", date(2025, 1, 3)),
+    ("le 1er mars 2024", date(2024, 3, 1)),
+    ("03/01/2025", date(2025, 1, 3)),
+    ("3/1/25", date(2025, 1, 3)),
+    ("03.01.2025", date(2025, 1, 3)),
+    ("2025-01-03", date(2025, 1, 3)),
+    ("3 Jan 2025", date(2025, 1, 3)),
+    ("January 3rd, 2025", date(2025, 1, 3)),
+    ("3 janv. 2025", date(2025, 1, 3)),
+])
+def test_date_formats(phrase, expected):
+    found = find_dates(Context(f"Examen du {phrase}."))
+    assert [d.value for d in found] == [expected]
+
+
+def test_phone_numbers_are_not_dates():
+    assert find_dates(Context("Tél : 02.99.00.00.00 - fax 04 00 00 00 00")) == []
+
+
+def test_birth_date_before_act_date():
+    meta = understand_text("COMPTE RENDU D'ÉCHOGRAPHIE\nMme X, née le 03/05/1961, a bénéficié le 21/11/2023 d'une échographie.")
+    assert meta.service_date == date(2023, 11, 21)
+
+
+def test_birth_date_repeated_without_label_is_never_chosen():
+    text = "Patient : DUPONT Marie 12/04/1956\nDate de naissance : 12/04/1956\nCONSULTATION\nCher confrère, vue le 02/02/2024."
+    assert understand_text(text).service_date == date(2024, 2, 2)
+
+
+def test_age_matching_date_is_a_birth_date():
+    text = "CONSULTATION DE CARDIOLOGIE\nM. Y, 70 ans, 14/02/1954\nLyon, le 3 mars 2024\nCher ami, je vois M. Y."
+    assert understand_text(text).service_date == date(2024, 3, 3)
+
+
+def test_lab_sample_date_beats_reception_and_print_dates():
+    text = ("LABORATOIRE DE BIOLOGIE MEDICALE\nEdité le 14/09/2024\nReçu le 13/09/2024\nPrélevé le 12/09/2024 à 8h\n"
+            "Glucose 1,02 g/L (0,70-1,05)\nValidé le 13/09/2024")
+    assert understand_text(text).service_date == date(2024, 9, 12)
+
+
+def test_discharge_letter_uses_discharge_date_not_admission():
+    text = ("LETTRE DE LIAISON\nHospitalisation du 03/01/2025 au 09/01/2025\nEntrée le 03/01/2025\n"
+            "Prochain rendez-vous le 20/02/2025\nDr A, pneumologue")
+    assert understand_text(text).service_date == date(2025, 1, 9)
+
+
+def test_history_and_next_appointment_are_distractors():
+    text = ("COMPTE RENDU DE CONSULTATION\nAntécédents :\n- infarctus le 12/03/2019\nHistoire :\n"
+            "Consultation du 9 janvier 2025. Dernière HbA1c du 20/12/2024.\nJe la reverrai le 10/04/2025.\n"
+            "Dicté le 11/01/2025")
+    assert understand_text(text).service_date == date(2025, 1, 9)
+
+
+def test_us_dates_month_first_in_english_document():
+    text = "DISCHARGE SUMMARY\nAdmission Date: 02/10/2025\nDischarge Date: 02/14/2025\nThe patient was admitted."
+    assert understand_text(text).service_date == date(2025, 2, 14)
+
+
+# --- type, specialty, noise, language ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, type_code, specialty", [
+    ("Service de Cardiologie\nCOMPTE RENDU DE CONSULTATION\nCher confrère, j'ai vu votre patient.\nDr X, cardiologue",
+     "11488-4", "SM04"),
+    ("LABORATOIRE D'ANALYSES\nHémoglobine 13,2 g/dL (12-16)\nCréatinine 80 µmol/L (45-90)\nPotassium 4,1 mmol/L (3,5-5)",
+     "11502-2", "SM03"),
+    ("SCANNER THORACIQUE\nTechnique : acquisition sans injection.\nConclusion : pas de nodule.", "18748-4", "SM44"),
+    ("ÉLECTROCARDIOGRAMME\nRythme sinusal, QRS fins.", "70004-7", "SM04"),
+    ("ÉCHOCARDIOGRAPHIE TRANSTHORACIQUE\nFEVG 60 %.", "70004-7", "SM04"),
+    ("COMPTE RENDU OPÉRATOIRE\nOpérateur : Dr Z, chirurgie orthopédique\nIncision médiane.", "34874-8", "SM08"),
+    ("ANATOMIE PATHOLOGIQUE\nMacroscopie : fragment. Microscopie : adénome.", "11526-1", "SM01"),
+    ("Dr Q, médecin généraliste\nORDONNANCE\nAMOXICILLINE 1 g : 1 comprimé matin et soir pendant 6 jours",
+     "57833-6", "SM54"),
+    ("Department of Neurology\nCLINIC LETTER\nDear Dr Smith, I reviewed Mr Jones in clinic today.", "11488-4", "SM32"),
+])
+def test_type_and_specialty(text, type_code, specialty):
+    meta = understand_text(text)
+    assert (meta.type_code, meta.specialty_code) == (type_code, specialty)
+    assert meta.type_confidence > 0 and meta.specialty_confidence > 0
+
+
+def test_copy_line_does_not_set_specialty():
+    text = ("Service d'Endocrinologie\nCOMPTE RENDU DE CONSULTATION\nDr V, endocrinologue\n"
+            "Copie : Dr L, cardiologue\nMédecin traitant : Dr M, cardiologue")
+    assert understand_text(text).specialty_code == "SM16"
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("CONVOCATION\nVous êtes attendu le 12/05/2025 à 9h00. Merci de vous présenter muni de votre carte Vitale.",
+     "appointment"),
+    ("FACTURE N° 12\nMontant total TTC : 55,00 €\nReste à payer : 10,00 €", "invoice"),
+    ("FORMULAIRE DE CONSENTEMENT ÉCLAIRÉ\nJe soussigné reconnais avoir été informé et j'accepte que l'examen soit réalisé.",
+     "consent form"),
+])
+def test_noise(text, reason):
+    meta = understand_text(text)
+    assert meta.type_code == "ADMIN" and meta.is_noise and meta.noise_reason == reason
+
+
+def test_clinical_letter_mentioning_an_appointment_is_not_noise():
+    text = "COMPTE RENDU DE CONSULTATION\nCher confrère, j'ai revu M. X.\nProchain rendez-vous dans 6 mois."
+    assert not understand_text(text).is_noise
+
+
+def test_language():
+    assert understand_text("The patient was seen in clinic and is doing well with the new treatment.").language == "en"
+    assert understand_text("Le patient a été vu en consultation et va bien avec le traitement.").language == "fr"
+
+
+# --- sections, keys, people --------------------------------------------------------------------
+
+
+def test_sections_offsets_and_names():
+    text = "COMPTE RENDU\nIndication : douleur\nTECHNIQUE\nIRM du genou\nConclusion : normal\nAssessment and plan: rest"
+    meta = understand(_doc(text))
+    names = [s.name for s in meta.sections]
+    assert names == ["indication", "technique", "conclusion", "conclusion"]
+    for mark in meta.sections:
+        assert text[mark.offset:].startswith(mark.heading)
+
+
+def test_exam_and_analyte_keys():
+    meta = understand_text("IRM DU GENOU DROIT\nIndication : entorse.\nConclusion : lésion méniscale.")
+    assert meta.exam_keys == ("irm",)
+    lab = understand_text("LABORATOIRE\nHbA1c 7,1 % (4-6)\nCréatinine 98 µmol/L (45-90)\nDFG 51 mL/min (>60)")
+    assert set(lab.analyte_keys) == {"hba1c", "creatinine", "dfg"}
+
+
+def test_author_and_organisation():
+    meta = understand_text("CENTRE HOSPITALIER DE NULLEPART\nService de Pneumologie\nLETTRE DE LIAISON\n"
+                           "Cher confrère,\n...\nDr Julien Le Mercier, pneumologue")
+    assert meta.author == "Dr Julien Le Mercier"
+    assert meta.organisation == "CENTRE HOSPITALIER DE NULLEPART"
+
+
+def test_understanding_is_fast():
+    import time
+
+    text = ("COMPTE RENDU DE CONSULTATION\nCher confrère, j'ai vu M. X le 3 mars 2024 pour son suivi.\n" * 40)
+    t0 = time.perf_counter()
+    for _ in range(20):
+        understand_text(text)
+    assert (time.perf_counter() - t0) / 20 < 0.05
+
+
+# --- overrides, sidecar, CDA -------------------------------------------------------------------
+
+
+def test_sidecar_overrides_win(tmp_path):
+    pdf = tmp_path / "cr.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    (tmp_path / "cr.json").write_text(json.dumps({
+        "typeCode": {"code": "11528-7"}, "authorSpecialty": "G15_10/SM04",
+        "period": {"start": "2024-05-02T10:00:00+02:00"}, "author": {"name": {"given": ["Anne"], "family": "Roux"}},
+        "custodian": {"display": "CH Test"}, "title": "Echo", "languageCode": "fr-FR",
+    }))
+    overrides = read_sidecar(pdf)
+    assert overrides["type_code"] == "18748-4"  # ended code mapped
+    assert overrides["specialty_code"] == "SM04"
+    assert overrides["service_date"] == date(2024, 5, 2)
+    assert overrides["author"] == "Anne Roux" and overrides["organisation"] == "CH Test"
+    meta = understand(_doc("CONSULTATION\nvu le 01/01/2020"), overrides)
+    assert (meta.type_code, meta.specialty_code, meta.service_date) == ("18748-4", "SM04", date(2024, 5, 2))
+    assert meta.metadata_source == "sidecar"
+
+
+def test_no_sidecar_and_bad_sidecar(tmp_path):
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    assert read_sidecar(pdf) == {}
+    (tmp_path / "a.pdf.json").write_text("{not json")
+    with pytest.raises(UnreadableDocument, match="a.pdf.json"):
+        read_sidecar(pdf)
+
+
+_CDA = """<?xml version="1.0" encoding="UTF-8"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3">
+  <code code="{code}" codeSystem="2.16.840.1.113883.6.1"/>
+  <title>CR de consultation</title>
+  <effectiveTime value="20240320101500+0100"/>
+  <languageCode code="fr-FR"/>
+  <author><assignedAuthor><code code="G15_10/SM04"/>
+    <assignedPerson><name><prefix>Dr</prefix><given>Yann</given><family>Le Goff</family></name></assignedPerson>
+  </assignedAuthor></author>
+  <custodian><assignedCustodian><representedCustodianOrganization><name>CHU Test</name>
+  </representedCustodianOrganization></assignedCustodian></custodian>
+  <documentationOf><serviceEvent><effectiveTime><low value="20240314"/><high value="20240314113000"/></effectiveTime>
+  </serviceEvent></documentationOf>
+  <component><nonXMLBody><text mediaType="application/pdf" representation="B64">{b64}</text></nonXMLBody></component>
+</ClinicalDocument>"""
+
+
+def test_read_cda(tmp_path):
+    path = tmp_path / "doc.xml"
+    path.write_text(_CDA.format(code="27899-4", b64=base64.b64encode(b"%PDF-1.4 fake").decode()))
+    pdf, overrides = read_cda(path)
+    assert pdf == b"%PDF-1.4 fake"
+    assert overrides["type_code"] == "70004-7"
+    assert overrides["specialty_code"] == "SM04"
+    assert overrides["service_date"] == date(2024, 3, 14) and overrides["service_end_date"] == date(2024, 3, 14)
+    assert overrides["author"] == "Dr Yann Le Goff" and overrides["organisation"] == "CHU Test"
+    assert overrides["title"] == "CR de consultation" and overrides["language"] == "fr"
+    assert overrides["metadata_source"] == "cda"
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"<ClinicalDocument xmlns='urn:hl7-org:v3'><title>x</title>", "malformed XML"),
+    (b"<html/>", "not a CDA"),
+    (b"<ClinicalDocument xmlns='urn:hl7-org:v3'><title>x</title></ClinicalDocument>", "without an embedded PDF"),
+    (b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><ClinicalDocument xmlns='urn:hl7-org:v3'/>", "DTD"),
+])
+def test_read_cda_rejects(data, message):
+    with pytest.raises(UnreadableDocument, match=message):
+        read_cda_bytes(data, "bad.xml")
+
+
+def test_hl7_date():
+    assert hl7_date("20240314113000+0100") == date(2024, 3, 14)
+    assert hl7_date("202403") is None
+
+
+# --- duplicates --------------------------------------------------------------------------------
+
+_REPORT = ("COMPTE RENDU D'ÉCHOGRAPHIE ABDOMINALE\nFoie de taille normale, hyperéchogène homogène, sans lésion focale. "
+           "Voies biliaires non dilatées. Vésicule alithiasique. Pancréas vu normal. Rate de taille normale. "
+           "Reins de taille normale sans dilatation des cavités. Conclusion : stéatose hépatique homogène.")
+
+
+def test_fingerprint_similarity():
+    fp = fingerprint(_REPORT)
+    assert similarity(fp, fp) == 1.0
+    assert similarity(fp, fingerprint("Ordonnance : amoxicilline 1 g matin et soir pendant six jours.")) < 0.2
+    assert similarity(fp, fingerprint(_REPORT + "\nImprimé le 03/04/2024")) >= NEAR_DUPLICATE_THRESHOLD
+
+
+def test_corrected_version_is_near_duplicate_but_other_act_is_not():
+    a = {"type_code": "18748-4", "service_date": "2024-03-02"}
+    corrected = _REPORT.replace("Rate de taille normale", "Rate de 13 cm") + "\nVersion corrigée : annule et remplace."
+    assert is_near_duplicate(fingerprint(_REPORT), a, fingerprint(corrected), a)
+    other_day = {"type_code": "18748-4", "service_date": "2024-09-02"}
+    assert not is_near_duplicate(fingerprint(_REPORT), a, fingerprint(_REPORT), other_day)
+    other_type = {"type_code": "11488-4", "service_date": "2024-03-02"}
+    assert not is_near_duplicate(fingerprint(_REPORT), a, fingerprint(_REPORT), other_type)
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+def test_evaluate_metadata():
+    truth = [
+        {"source": "p1/a.pdf", "type_code": "11488-4", "specialty_code": "SM04", "service_date": "2024-01-02", "is_noise": False},
+        {"source": "p1/b.pdf", "type_code": "11502-2", "specialty_code": "SM03", "service_date": "2024-02-02", "is_noise": False},
+    ]
+    predicted = [
+        {"source": "p1/a.pdf", "type_code": "11488-4", "specialty_code": "SM73", "service_date": "2024-01-02", "is_noise": False},
+        {"source": "p1/b.pdf", "type_code": "18748-4", "specialty_code": "SM03", "service_date": "2024-02-03", "is_noise": False},
+    ]
+    r = evaluate_metadata(predicted, truth)
+    assert r["type_accuracy"] == 0.5 and r["specialty_accuracy"] == 0.5 and r["specialty_group_accuracy"] == 1.0
+    assert r["service_date_accuracy"] == 0.5 and r["noise_accuracy"] == 1.0
+    assert r["type_confusion"] == [{"truth": "11502-2", "predicted": "18748-4", "count": 1}]
+    assert "| type | 50.0% |" in format_metadata_report(r)
