@@ -33,7 +33,7 @@ from typing import Callable, Iterable
 
 from dateutil.relativedelta import relativedelta
 
-from carnet.codes import SPECIALTY_GROUP_LABELS, SPECIALTY_GROUPS, DOCUMENT_TYPES, type_label
+from carnet.codes import DOCUMENT_TYPES, SPECIALTY_GROUP_LABELS, type_label
 from carnet.errors import InvalidInput
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import DateRange, Interpretation
@@ -826,9 +826,9 @@ def _type_chips(codes: tuple[str, ...], language: str) -> list[dict]:
 def describe(interp: Interpretation, language: str) -> list[dict]:
     """The interpretation as removable chips: [{"kind", "value", "label"}, ...] in a stable order
     (type, specialty, exam, analyte, date, order, count, topic). Pass a chip's kind and value to
-    `without` to remove it. A type chip may stand for several codes ("11490-0,34112-3,34133-9")."""
-    if language not in ("fr", "en"):
-        raise InvalidInput(f"language must be 'fr' or 'en', got {language!r}.")
+    `without` to remove it. A type chip may stand for several codes ("11490-0,34112-3,34133-9").
+    Labels are English for language "en", French for anything else (serialisation must never fail)."""
+    language = "en" if language == "en" else "fr"
     en = language == "en"
     chips = _type_chips(interp.type_codes, language)
     for g in interp.specialty_groups:

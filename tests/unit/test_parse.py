@@ -326,9 +326,9 @@ def test_describe_exam_and_topic_labels():
     assert all(c["kind"] != "order" for c in chips)  # a topic: relevance, no order chip
 
 
-def test_describe_rejects_unknown_language():
-    with pytest.raises(InvalidInput):
-        describe(parse_question("ETT", TODAY), "de")
+def test_describe_falls_back_to_french():
+    interp = parse_question("ETT", TODAY)
+    assert describe(interp, "de") == describe(interp, "fr")
 
 
 def test_without_removes_each_chip():
