@@ -66,6 +66,7 @@ _VOCAB: dict[str, str] = {
             r"emergency (medicine|department|physician)|\bsamu\b|\bsmur\b|\ba&e\b",
     "SM61": r"medecine vasculaire|angiolog\w*|medecin vasculaire",
 }
+_ANY_SPECIALTY = re.compile(r"(?<![a-z])(?:" + "|".join(f"(?:{p})" for p in _VOCAB.values()) + ")")
 _SPECIALTY = [(code, re.compile(rf"(?<![a-z])(?:{pattern})")) for code, pattern in _VOCAB.items()]
 
 _PERSON = re.compile(r"(^|\W)(dr|docteur|drs|pr|professeur|prof|mr|mrs|ms|consultant|praticien|chef de clinique|"
@@ -115,6 +116,9 @@ def specialty_scores(ctx: Context) -> dict[str, float]:
     scores: dict[str, float] = {}
     prev: Line | None = None
     for ln in ctx.nonempty:
+        if not _ANY_SPECIALTY.search(ln.folded):
+            prev = ln
+            continue
         hits = [code for code, pattern in _SPECIALTY if pattern.search(ln.folded)]
         if hits:
             w = _line_weight(ln, prev, ln.index in header_ids, ln.index in title_ids)
