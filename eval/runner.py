@@ -7,6 +7,7 @@ import time
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from carnet.errors import InvalidInput
 from eval.metrics import aggregate, score_query
@@ -41,14 +42,31 @@ def run_eval(carnet, queries_path: Path, *, today: date, output: Path | None = N
     """Ask every labelled question; return metrics per kind and overall (and metadata accuracy with a truth file)."""
     queries = read_queries(queries_path)
     searcher = carnet.searcher
+
+    def ask(q: dict) -> list[str]:
+        answer = searcher.ask(q["patient"], q["query"], top_k=top_k, today=today, summarize=False)
+        return [h.document["source"] for h in answer.documents]
+
+    report = score_ranker(queries, ask, _exact_duplicate_map(carnet.store))
+    results = report.pop("results")
+    report.pop("latencies_ms")
+    if output is not None:
+        Path(output).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
+    if truth is not None:
+        report["metadata"] = metadata_accuracy(carnet.store, truth)
+    return report
+
+
+def score_ranker(queries: list[dict], rank: Callable[[dict], list[str]], equivalents: dict[str, str]) -> dict:
+    """Score any ranker (Carnet or a baseline) on labelled questions: `rank(query_row)` returns the
+    ranked sources. Returns overall and per-kind metrics, latency percentiles (ms), per-query latencies,
+    failures and per-query results."""
     per_kind: dict[str, list[dict]] = defaultdict(list)
     all_scores, latencies, results, failures = [], [], [], []
-    equivalents = _exact_duplicate_map(carnet.store)
     for q in queries:
         t0 = time.perf_counter()
-        answer = searcher.ask(q["patient"], q["query"], top_k=top_k, today=today, summarize=False)
+        ranked = rank(q)
         latencies.append((time.perf_counter() - t0) * 1000)
-        ranked = [h.document["source"] for h in answer.documents]
         s = score_query(q["relevant"], ranked, equivalents)
         all_scores.append(s)
         per_kind[q.get("kind", "unlabelled")].append(s)
@@ -56,17 +74,14 @@ def run_eval(carnet, queries_path: Path, *, today: date, output: Path | None = N
         if (s["answerable"] and s["top1"] < 1) or (not s["answerable"] and s["no_answer_correct"] < 1):
             failures.append({"id": q["id"], "kind": q.get("kind"), "query": q["query"],
                              "expected": q["relevant"][:3], "got": ranked[:3]})
-    if output is not None:
-        Path(output).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
-    report = {
+    return {
         "overall": aggregate(all_scores),
         "per_kind": {k: aggregate(v) for k, v in sorted(per_kind.items())},
         "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
+        "latencies_ms": [round(v, 3) for v in latencies],
         "failures": failures,
+        "results": results,
     }
-    if truth is not None:
-        report["metadata"] = metadata_accuracy(carnet.store, truth)
-    return report
 
 
 def _exact_duplicate_map(store) -> dict[str, str]:

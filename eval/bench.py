@@ -1,0 +1,681 @@
+"""`python -m eval.bench`: ingest throughput, ask latency and memory at 1k, 10k and 100k patients.
+
+    python -m eval.bench --output docs/benchmarks.md --sizes 1000,10000,100000 --embedders e5,minilm
+    python -m eval.bench --quick --embedders hashing      # smoke test: tiny corpus, tiny sizes
+
+1. Ingest: each embedder ingests the corpus (data/samples, or --corpus) into a fresh store; pages/s,
+   chunks/s and the seconds per stage from IngestReport (extract includes OCR, embed, write, index).
+2. Scale: for each size N, a store is filled with N synthetic patients written straight through SQL
+   in big transactions (the real schema from index/store.py: patients, documents, chunks with random
+   unit vectors, and FTS5 rows of French words drawn with the real corpus's word frequencies, so the
+   FTS doclists of the questions' words are long), and the REAL patients of step 1 are copied into
+   the middle of the chunk-id space. A fresh subprocess per size (OMP_NUM_THREADS=1, one embedder
+   thread) then asks the real patients' labelled questions through `Searcher.ask` (parser, SQL,
+   FTS5 on the patient's rowid range, the patient's FAISS file): p50/p95/p99 with the vector cache,
+   without it (each question reads the patient's FAISS file), and with the other core busy; its peak
+   RSS; then one question each to many different synthetic patients, with RSS along the way, to show
+   that the LRU cache of per-patient indexes bounds memory.
+3. Writes the Markdown report (tables, machine, date, exact command) and a JSON file next to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+PATIENT_SHIFT = 36
+DEFAULT_SIZES = (1000, 10000, 100000)
+QUICK_SIZES = (50, 300)
+
+# Document types and specialties the synthetic patients' documents carry (so filters have work to do).
+_BULK_TYPES = ("11488-4", "11502-2", "18748-4", "11490-0", "57833-6", "34112-3", "15507-7", "34874-8")
+_BULK_SPECIALTIES = ("SM04", "SM26", "SM54", "SM44", "SM32", "SM40", "SM38", None)
+# Used with the real corpus's words, or alone when the corpus is tiny.
+_FALLBACK_WORDS = """patient patiente examen conclusion compte rendu consultation traitement antecedents
+cardiologie cardiaque echographie scanner thoracique abdominal biologie bilan sanguin hemoglobine creatinine
+cholesterol glycemie tension arterielle fibrillation atriale insuffisance renale chronique diabete type
+hypertension dyspnee douleur thoracique effort ecg rythme sinusal anticoagulant apixaban metformine
+radiographie pulmonaire nodule lobe inferieur droit gauche contrôle mois semaines hospitalisation sortie
+service urgence chirurgie operatoire anesthesie ordonnance posologie comprime matin soir biopsie resultat
+normal anormal stable evolution favorable suivi rendez vous docteur centre hospitalier laboratoire""".split()
+
+
+# --- machine -------------------------------------------------------------------------------------------
+
+
+def machine_info() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import psutil
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+# --- 1. ingest ------------------------------------------------------------------------------------------
+
+
+def bench_ingest(corpus: Path, embedder: str, home: Path, *, ocr: bool = True) -> dict:
+    """Ingest `corpus` into a fresh store at `home` with `embedder` (all cores: the ingest setting)."""
+    from carnet.config import Settings
+    from carnet.service import Carnet
+    from ingest.pipeline import discover
+
+    if home.exists():
+        shutil.rmtree(home)
+    carnet = Carnet(Settings(home=home, embedder=embedder, ocr=ocr, summary_mode="none"))
+    files = discover(corpus)
+    t0 = time.perf_counter()
+    carnet.embedder.load()
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = carnet.ingestor.ingest(files)
+    wall = time.perf_counter() - t0
+    carnet.store.close()
+    return {
+        "embedder": embedder,
+        "model": carnet.embedder.name,
+        "files": len(files),
+        "added": len(report.added),
+        "failed": len(report.failed),
+        "pages": report.pages,
+        "ocr_pages": report.ocr_pages,
+        "chunks": report.chunks,
+        "load_s": round(load_s, 2),
+        "wall_s": round(wall, 2),
+        "pages_per_s": round(report.pages / wall, 2) if wall else None,
+        "chunks_per_s": round(report.chunks / wall, 2) if wall else None,
+        "seconds": {k: round(v, 2) for k, v in report.seconds.items()},
+    }
+
+
+# --- 2. synthetic store ---------------------------------------------------------------------------------
+
+
+def corpus_vocabulary(seed_db: Path, limit: int = 4000) -> tuple[list[str], np.ndarray]:
+    """Folded words of the real chunks with their frequencies (plus a fallback list), as sampling weights."""
+    from carnet.text import fold
+
+    counts: Counter[str] = Counter()
+    conn = sqlite3.connect(seed_db)
+    try:
+        for (text,) in conn.execute("SELECT text FROM chunks"):
+            counts.update(w for w in fold(text).split() if len(w) >= 3 and w.isalpha())
+    finally:
+        conn.close()
+    for w in _FALLBACK_WORDS:
+        counts[w] += 1
+    words, freq = zip(*counts.most_common(limit))
+    weights = np.asarray(freq, dtype=np.float64)
+    return list(words), weights / weights.sum()
+
+
+def _bulk_patients(conn: sqlite3.Connection, nums: range, *, chunks_per_patient: int, docs_per_patient: int,
+                   dim: int, texts: list[str], rng: np.random.Generator) -> None:
+    """Insert synthetic patients `nums` with their documents, chunks (random unit vectors) and FTS rows."""
+    from carnet import codes
+
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    batch = max(1, 50_000 // chunks_per_patient)  # ~50k chunks per transaction
+    for start in range(nums.start, nums.stop, batch):
+        block = range(start, min(nums.stop, start + batch))
+        patients, documents, chunks, fts = [], [], [], []
+        vectors = rng.standard_normal((len(block) * chunks_per_patient, dim), dtype=np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        picks = rng.integers(0, len(texts), size=len(block) * chunks_per_patient)
+        days = rng.integers(0, 4000, size=len(block) * docs_per_patient)
+        v = 0
+        for num in block:
+            pid = f"B{num:07d}"
+            patients.append((num, pid, None, chunks_per_patient, 1, now))
+            doc_ids = []
+            for j in range(docs_per_patient):
+                doc_id = f"{num:024x}{j:08x}"
+                type_code = _BULK_TYPES[(num + j) % len(_BULK_TYPES)]
+                specialty = _BULK_SPECIALTIES[(num * 7 + j) % len(_BULK_SPECIALTIES)]
+                service = date.fromordinal(date(2015, 1, 1).toordinal() + int(days[(num - block.start) * docs_per_patient + j]))
+                documents.append((doc_id, num, f"{doc_id}{doc_id}", f"{pid}/doc{j}.pdf", f"Document {j}", type_code, 0.9,
+                                  codes.DOCUMENT_TYPES[type_code].class_code, specialty, codes.specialty_group(specialty),
+                                  0.9, service.isoformat(), 0.9, "fr", 1, "[]", 0, "[]", "[]", "[]", 40_000, now))
+                doc_ids.append(doc_id)
+            base = num << PATIENT_SHIFT
+            for s in range(chunks_per_patient):
+                text = texts[picks[v]]
+                chunks.append((base + s, doc_ids[s % docs_per_patient], 1, 0, len(text), None, text, vectors[v].tobytes()))
+                fts.append((base + s, text))
+                v += 1
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO patients(num, id, name, next_chunk_seq, vectors_version, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            patients)
+        conn.executemany(
+            "INSERT INTO documents(id, patient_num, content_sha256, source, title, type_code, type_confidence, "
+            "class_code, specialty_code, specialty_group, specialty_confidence, service_date, date_confidence, "
+            "language, page_count, ocr_pages, is_noise, exam_keys, analyte_keys, sections, file_size, ingested_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documents)
+        conn.executemany(
+            "INSERT INTO chunks(id, document_id, page, char_start, char_end, section, text, vector) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", chunks)
+        conn.executemany("INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", fts)
+        conn.execute("COMMIT")
+
+
+def _copy_real_patients(conn: sqlite3.Connection, seed_db: Path, first_num: int) -> int:
+    """Copy the seed store's (real) patients, renumbered from `first_num`; returns how many."""
+    from carnet.text import fold
+
+    conn.create_function("fold", 1, fold, deterministic=True)
+    conn.execute("ATTACH DATABASE ? AS seed", [str(seed_db)])
+    try:
+        lo, n = conn.execute("SELECT MIN(num), COUNT(*) FROM seed.patients").fetchone()
+        if not n:
+            return 0
+        offset = first_num - lo
+        mask = (1 << PATIENT_SHIFT) - 1
+        new_id = f"((((id >> {PATIENT_SHIFT}) + {offset}) << {PATIENT_SHIFT}) | (id & {mask}))"
+        doc_cols = [r[1] for r in conn.execute("PRAGMA seed.table_info(documents)")]
+        doc_select = ", ".join(f"patient_num + {offset}" if c == "patient_num" else c for c in doc_cols)
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO patients(num, id, name, next_chunk_seq, vectors_version, created_at) "
+                     f"SELECT num + {offset}, id, name, next_chunk_seq, vectors_version, created_at FROM seed.patients")
+        conn.execute(f"INSERT INTO documents({', '.join(doc_cols)}) SELECT {doc_select} FROM seed.documents")
+        conn.execute("INSERT INTO document_files SELECT * FROM seed.document_files")
+        conn.execute("INSERT INTO lab_values SELECT * FROM seed.lab_values")
+        conn.execute("INSERT INTO chunks(id, document_id, page, char_start, char_end, section, text, vector) "
+                     f"SELECT {new_id}, document_id, page, char_start, char_end, section, text, vector FROM seed.chunks")
+        conn.execute(f"INSERT INTO chunks_fts(rowid, text) SELECT {new_id}, fold(text) FROM seed.chunks")
+        conn.execute("COMMIT")
+        return n
+    finally:
+        conn.execute("DETACH DATABASE seed")
+
+
+def build_scaled_store(home: Path, seed_home: Path, n_patients: int, *, chunks_per_patient: int, docs_per_patient: int,
+                       words_per_chunk: int, dim: int, seed: int = 8) -> dict:
+    """A store with `n_patients` synthetic patients and the seed's real patients in the middle of the id space."""
+    from index.store import Store
+
+    if home.exists():
+        shutil.rmtree(home)
+    t0 = time.perf_counter()
+    store = Store(home)
+    store.db  # creates the schema (the real one)
+    store.close()
+    shutil.copy(seed_home / "manifest.json", home / "manifest.json")
+    rng = np.random.default_rng(seed)
+    words, weights = corpus_vocabulary(seed_home / "carnet.db")
+    pool = rng.choice(len(words), size=(min(20_000, max(1000, n_patients * chunks_per_patient // 20)), words_per_chunk),
+                      p=weights)
+    texts = [" ".join(words[i] for i in row) for row in pool]  # folded already: what add_document puts in FTS
+    conn = sqlite3.connect(home / "carnet.db", isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")  # a throwaway build: no journal, no fsync
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("PRAGMA cache_size=-200000")
+        half = n_patients // 2
+        common = dict(chunks_per_patient=chunks_per_patient, docs_per_patient=docs_per_patient, dim=dim, texts=texts,
+                      rng=rng)
+        _bulk_patients(conn, range(1, half + 1), **common)
+        real = _copy_real_patients(conn, seed_home / "carnet.db", half + 1)
+        _bulk_patients(conn, range(half + real + 1, n_patients + real + 1), **common)
+        conn.execute("PRAGMA journal_mode=WAL")  # what the Store uses
+        chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    finally:
+        conn.close()
+    return {
+        "patients": n_patients + real,
+        "real_patients": real,
+        "real_first_num": half + 1,
+        "chunks": chunks,
+        "build_s": round(time.perf_counter() - t0, 1),
+        "db_gb": round((home / "carnet.db").stat().st_size / 1e9, 3),
+    }
+
+
+# --- 2b. the measuring subprocess ---------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    import psutil
+
+    return round(psutil.Process().memory_info().rss / 2**20, 1)
+
+
+def _peak_rss_mb() -> float:
+    """This process's high-water RSS. VmHWM belongs to the address space, so it starts afresh at exec;
+    getrusage's ru_maxrss would carry over the parent's peak from before the fork."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)  # kB
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _pcts(values: list[float]) -> dict:
+    from eval.runner import percentile
+
+    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
+            "p99": percentile(values, 99), "max": round(max(values), 2) if values else None}
+
+
+def _time_questions(searcher, questions: list[dict], samples: int, today: date) -> tuple[list[float], dict]:
+    times, stages = [], {}
+    for i in range(samples):
+        q = questions[i % len(questions)]
+        t0 = time.perf_counter()
+        answer = searcher.ask(q["patient"], q["query"], top_k=10, today=today, summarize=False)
+        times.append((time.perf_counter() - t0) * 1000)
+        for k, v in answer.timings_ms.items():
+            stages.setdefault(k, []).append(v)
+    return times, stages
+
+
+def serve_and_measure(spec: dict) -> dict:
+    """Runs in a fresh process: load the store like the server does and time questions."""
+    from carnet.config import Settings
+    from carnet.service import Carnet
+    from eval.runner import percentile
+
+    today = date.fromisoformat(spec["today"])
+    settings = Settings(home=Path(spec["home"]), embedder=spec["embedder"], summary_mode="none",
+                        vector_cache_bytes=spec["cache_bytes"], ocr=False)
+    carnet = Carnet(settings, embedder_threads=1)
+    searcher = carnet.searcher
+    searcher.warm_up()
+    questions = spec["questions"]
+    out: dict = {"rss_after_load_mb": _rss_mb()}
+    # First question of each real patient: builds (or reads) its FAISS file. Not part of the timings.
+    first, _ = _time_questions(searcher, questions, len(questions), today)
+    out["first_pass"] = _pcts(first)
+    out["peak_rss_first_pass_mb"] = _peak_rss_mb()
+    times, stages = _time_questions(searcher, questions, spec["samples"], today)
+    out["cached"] = _pcts(times)
+    out["stages_p50"] = {k: percentile(v, 50) for k, v in stages.items()}
+    # Without the LRU cache: every question reads the patient's FAISS file (from the OS page cache).
+    uncached = Carnet(settings.model_copy(update={"vector_cache_bytes": 0}), embedder_threads=1)
+    uncached.__dict__["embedder"] = carnet.embedder  # same loaded model
+    times, _ = _time_questions(uncached.searcher, questions, spec["samples"], today)
+    out["uncached"] = _pcts(times)
+    out["peak_rss_before_busy_mb"] = _peak_rss_mb()
+    # The other core busy with a busy-loop process (ended by its handle).
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)
+        times, _ = _time_questions(searcher, questions, spec["samples"], today)
+    finally:
+        busy.kill()
+        busy.wait()
+    out["busy"] = _pcts(times)
+    out["peak_rss_mb"] = _peak_rss_mb()
+    out["rss_after_latency_mb"] = _rss_mb()
+    # Many different patients: one question each; memory must level off at the cache bound.
+    rng = random.Random(7)
+    pool = spec["bulk_patients"]
+    patients = rng.sample(pool, min(spec["rss_patients"], len(pool)))
+    texts = [q["query"] for q in questions]
+    checkpoints = sorted({max(1, len(patients) * k // 4) for k in range(1, 5)})
+    series, times = [{"questions": 0, "rss_mb": _rss_mb(), "cache_mb": round(carnet.vectors.cached_bytes / 2**20, 2)}], []
+    for i, pid in enumerate(patients, start=1):
+        t0 = time.perf_counter()
+        searcher.ask(pid, texts[i % len(texts)], top_k=10, today=today, summarize=False)
+        times.append((time.perf_counter() - t0) * 1000)
+        if i in checkpoints:
+            series.append({"questions": i, "rss_mb": _rss_mb(), "cache_mb": round(carnet.vectors.cached_bytes / 2**20, 2)})
+    out["many_patients"] = {"patients": len(patients), "series": series, "latency": _pcts(times),
+                            "cache_limit_mb": round(spec["cache_bytes"] / 2**20, 2)}
+    out["peak_rss_end_mb"] = _peak_rss_mb()
+    return out
+
+
+def _measure_in_subprocess(spec: dict, workdir: Path) -> dict:
+    spec_path = workdir / "serve_spec.json"
+    result_path = workdir / "serve_result.json"
+    spec_path.write_text(json.dumps({**spec, "result": str(result_path)}))
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "eval.bench", "--serve", str(spec_path)], env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"measuring subprocess failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(result_path.read_text())
+
+
+# --- 3. Markdown ---------------------------------------------------------------------------------------
+
+
+def render_markdown(result: dict) -> str:
+    m = result["machine"]
+    out = [
+        "# Carnet benchmarks",
+        "",
+        f"- Date: {result['date']}",
+        f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, load average at start {m['load_avg']}, "
+        f"Python {m['python']}, {m['platform']}",
+        f"- Command: `{result['command']}`",
+        f"- Corpus: `{result['corpus']}` ({result['real_patients']} real patients, {result['questions']} labelled "
+        f"questions from `{result['queries']}`)",
+        "",
+        "## Ingest throughput",
+        "",
+        "Each embedder ingests the corpus into a fresh store (embedder threads: the engine's default, all cores).",
+        "",
+        "| embedder | files | added | failed | pages | OCR pages | chunks | model load s | wall s | pages/s | chunks/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["ingest"]:
+        out.append(f"| {r['model']} | {r['files']} | {r['added']} | {r['failed']} | {r['pages']} | {r['ocr_pages']} | "
+                   f"{r['chunks']} | {r['load_s']} | {r['wall_s']} | {r['pages_per_s']} | {r['chunks_per_s']} |")
+    stages = list(dict.fromkeys(k for r in result["ingest"] for k in r["seconds"]))
+    out += ["", "Where the time goes (seconds, share of the stage total; extract includes OCR):", "",
+            "| embedder | " + " | ".join(stages) + " |", "|---|" + "---:|" * len(stages)]
+    for r in result["ingest"]:
+        total = sum(r["seconds"].values()) or 1.0
+        out.append(f"| {r['model']} | " + " | ".join(
+            f"{r['seconds'].get(s, 0):.2f} ({100 * r['seconds'].get(s, 0) / total:.0f}%)" for s in stages) + " |")
+
+    scale = result["scale"]
+    if scale:
+        p = result["params"]
+        out += [
+            "",
+            f"## Ask latency and memory as the corpus grows ({result['latency_model']})",
+            "",
+            f"Synthetic patients: {p['chunks_per_patient']} chunks of {p['words_per_chunk']} words in "
+            f"{p['docs_per_patient']} documents each, random unit vectors, words drawn with the real corpus's "
+            "frequencies; the real patients sit in the middle of the chunk-id space. Questions: the real patients' "
+            f"labelled questions through `Searcher.ask` (no summary, top 10), {p['samples']} timed questions per "
+            "row, in a fresh process per size, OMP_NUM_THREADS=1, one embedder thread. "
+            f"Vector cache: {p['cache_mb']} MB.",
+            "",
+            "| patients | chunks | DB GB | build s | p50 ms | p95 ms | p99 ms | no cache p50/p95 ms | other core busy p50/p95/p99 ms | peak RSS MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in scale:
+            s, c, u, b = row["store"], row["cached"], row["uncached"], row["busy"]
+            out.append(f"| {s['patients']:,} | {s['chunks']:,} | {s['db_gb']} | {s['build_s']} | {c['p50']} | {c['p95']} | "
+                       f"{c['p99']} | {u['p50']} / {u['p95']} | {b['p50']} / {b['p95']} / {b['p99']} | {row['peak_rss_mb']} |")
+        first, last = scale[0], scale[-1]
+        if first["cached"]["p95"] and last["cached"]["p95"]:
+            ratio = last["cached"]["p95"] / first["cached"]["p95"]
+            out += ["", f"p95 at {last['store']['patients']:,} patients is ×{ratio:.2f} the p95 at "
+                        f"{first['store']['patients']:,} patients ({first['cached']['p95']} → {last['cached']['p95']} ms)."]
+        out += ["", f"Where a question's time goes at {last['store']['patients']:,} patients (p50 per stage, ms):", "",
+                "| " + " | ".join(last["stages_p50"]) + " |", "|" + "---:|" * len(last["stages_p50"]),
+                "| " + " | ".join(str(v) for v in last["stages_p50"].values()) + " |"]
+        out += ["", "### Memory over many different patients", "",
+                "One question to each of many synthetic patients (their FAISS files are built on first use, as "
+                "after a restart), in the same process after the latency runs. RSS at checkpoints; the LRU cache "
+                "of per-patient indexes is bounded by the cache size.", "",
+                "| patients in store | cache limit MB | questions → RSS MB (cache MB) | latency p50/p95 ms |",
+                "|---:|---:|---|---:|"]
+        for row in scale:
+            mp = row["many_patients"]
+            series = ", ".join(f"{x['questions']} → {x['rss_mb']} ({x['cache_mb']})" for x in mp["series"])
+            out.append(f"| {row['store']['patients']:,} | {mp['cache_limit_mb']} | {series} | "
+                       f"{mp['latency']['p50']} / {mp['latency']['p95']} |")
+    out += ["", "## Notes", "",
+            "- Latency rows exclude model loading and each real patient's first question (its FAISS file "
+            "is built then); that first pass is in the JSON file next to this page.",
+            "- 'No cache' reads the patient's FAISS file for every question (the file is in the OS page cache).",
+            "- The busy run starts one `python -c 'while True: pass'` process for its duration.",
+            "- Synthetic rows are written straight through SQL (same schema, same chunk-id layout, same FTS5 "
+            "tokenizer input as `Store.add_document`); their FAISS files are built on first question.",
+            ""]
+    return "\n".join(out)
+
+
+# --- main ----------------------------------------------------------------------------------------------
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="Example: python -m eval.bench --quick --embedders hashing --output /tmp/b.md")
+    ap.add_argument("--output", type=Path, default=Path("docs/benchmarks.md"), help="Markdown report (a .json is written next to it).")
+    ap.add_argument("--sizes", default=None, help="Synthetic patients per store, e.g. 1000,10000,100000.")
+    ap.add_argument("--embedders", default="e5,minilm", help="Embedders for ingest throughput; the first one is used for latency.")
+    ap.add_argument("--quick", action="store_true", help="Tiny sizes and the tiny rendered corpus: a smoke test.")
+    ap.add_argument("--corpus", type=Path, default=None, help="Folder <patient>/<file>.pdf (default data/samples).")
+    ap.add_argument("--queries", type=Path, default=None, help="Labelled questions JSONL (default eval/queries/samples.jsonl).")
+    ap.add_argument("--today", default=None, help="Reference date of the questions (default: the generator's).")
+    ap.add_argument("--chunks-per-patient", type=int, default=None, help="Synthetic chunks per patient (default 10).")
+    ap.add_argument("--docs-per-patient", type=int, default=4)
+    ap.add_argument("--words-per-chunk", type=int, default=80)
+    ap.add_argument("--samples", type=int, default=None, help="Timed questions per latency row (default 400).")
+    ap.add_argument("--rss-patients", type=int, default=None, help="Distinct patients asked in the memory run (default 2000).")
+    ap.add_argument("--cache-mb", type=float, default=8.0, help="Vector cache of the measuring process (MB).")
+    ap.add_argument("--no-ocr", action="store_true", help="Ingest without OCR.")
+    ap.add_argument("--workdir", type=Path, default=None, help="Where the stores are built (default: a tmp dir, removed).")
+    ap.add_argument("--keep", action="store_true", help="Keep the work directory.")
+    ap.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict | None:
+    args = _parse_args(argv)
+    if args.serve is not None:  # the measuring subprocess
+        spec = json.loads(args.serve.read_text())
+        Path(spec["result"]).write_text(json.dumps(serve_and_measure(spec)))
+        return None
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    command = "python -m eval.bench " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    embedders = [e.strip() for e in args.embedders.split(",") if e.strip()]
+    chunks_per_patient = args.chunks_per_patient or (6 if args.quick else 10)
+    samples = args.samples or (20 if args.quick else 400)
+    rss_patients = args.rss_patients or (20 if args.quick else 2000)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="carnet-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        corpus, queries_path = args.corpus, args.queries
+        if corpus is None:
+            corpus = Path("data/samples")
+            if args.quick or not any(corpus.glob("*/*")):
+                if not args.quick:
+                    raise SystemExit(f"{corpus} holds no documents: generate the samples or give --corpus.")
+                corpus = workdir / "tiny"
+                queries_path = queries_path or render_tiny_corpus(corpus)
+        queries_path = queries_path or Path("eval/queries/samples.jsonl")
+        today = date.fromisoformat(args.today) if args.today else _default_today()
+
+        ingest = []
+        for spec in embedders:
+            print(f"ingest {corpus} with {spec} ...", file=sys.stderr, flush=True)
+            ingest.append(bench_ingest(corpus, spec, workdir / f"seed-{spec}", ocr=not args.no_ocr))
+        latency_spec = embedders[0]
+        seed_home = workdir / f"seed-{latency_spec}"
+
+        from eval.runner import read_queries
+        from index.store import Store
+
+        seed = Store(seed_home)
+        real_ids = {p["id"] for p in seed.iter_patients()}
+        dim = int(json.loads((seed_home / "manifest.json").read_text())["dim"])
+        seed.close()
+        questions = [{"patient": q["patient"], "query": q["query"]} for q in read_queries(queries_path)
+                     if q["patient"] in real_ids]
+        if not questions:
+            raise SystemExit(f"No question of {queries_path} is about a patient of {corpus}.")
+
+        scale = []
+        for n in sizes:
+            print(f"build a store of {n:,} synthetic patients ...", file=sys.stderr, flush=True)
+            home = workdir / f"size-{n}"
+            store_stats = build_scaled_store(home, seed_home, n, chunks_per_patient=chunks_per_patient,
+                                             docs_per_patient=args.docs_per_patient,
+                                             words_per_chunk=args.words_per_chunk, dim=dim)
+            first_real, real = store_stats["real_first_num"], store_stats["real_patients"]
+            bulk_nums = [k for k in range(1, n + real + 1) if not first_real <= k < first_real + real]
+            print(f"  built in {store_stats['build_s']} s; measuring in a fresh process ...", file=sys.stderr, flush=True)
+            measured = _measure_in_subprocess({
+                "home": str(home), "embedder": latency_spec, "today": today.isoformat(), "questions": questions,
+                "samples": samples, "cache_bytes": int(args.cache_mb * 2**20), "rss_patients": rss_patients,
+                "bulk_patients": [f"B{k:07d}" for k in bulk_nums],
+            }, workdir)
+            scale.append({"store": store_stats, **measured})
+            print(f"  p50 {measured['cached']['p50']} ms, p95 {measured['cached']['p95']} ms, "
+                  f"peak RSS {measured['peak_rss_mb']} MB", file=sys.stderr, flush=True)
+            if not args.keep:
+                shutil.rmtree(home, ignore_errors=True)
+
+        result = {
+            "date": datetime.now().isoformat(timespec="seconds"),
+            "machine": machine_info(),
+            "command": command,
+            "corpus": str(corpus),
+            "queries": str(queries_path),
+            "real_patients": len(real_ids),
+            "questions": len(questions),
+            "ingest": ingest,
+            "latency_model": ingest[0]["model"],
+            "params": {"sizes": sizes, "chunks_per_patient": chunks_per_patient,
+                       "docs_per_patient": args.docs_per_patient, "words_per_chunk": args.words_per_chunk,
+                       "samples": samples, "rss_patients": rss_patients, "cache_mb": args.cache_mb},
+            "scale": scale,
+        }
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(render_markdown(result), encoding="utf-8")
+        args.output.with_suffix(".json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+        return result
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _default_today() -> date:
+    try:
+        from eval.synthetic.vocab import QUERY_DATE
+
+        return QUERY_DATE
+    except ImportError:
+        return date.today()
+
+
+# --- the tiny corpus ------------------------------------------------------------------------------------
+# 2 patients, 7 short French reports, 5 labelled questions, rendered with PyMuPDF: for --quick and the
+# integration tests. A smoke-test corpus, not an evaluation set: its numbers say nothing about quality.
+
+DOCUMENTS = {
+    "P001/cardio_2024.pdf": [
+        "Compte rendu de consultation de cardiologie",
+        "Dr Hélène Marchand, cardiologue, Centre Hospitalier de Lille",
+        "Consultation du 12/03/2024",
+        "Motif : suivi d'une fibrillation atriale paroxystique.",
+        "Examen : pression artérielle 132/80 mmHg, auscultation cardiaque normale.",
+        "ECG : rythme sinusal, pas de trouble de conduction.",
+        "Conclusion : fibrillation atriale stable sous apixaban, poursuite du traitement.",
+    ],
+    "P001/cardio_2022.pdf": [
+        "Compte rendu de consultation de cardiologie",
+        "Dr Hélène Marchand, cardiologue, Centre Hospitalier de Lille",
+        "Consultation du 10/05/2022",
+        "Motif : palpitations.",
+        "Holter ECG des 24 heures : épisodes de fibrillation atriale paroxystique.",
+        "Conclusion : introduction d'un traitement anticoagulant par apixaban.",
+    ],
+    "P001/bilan_2024.pdf": [
+        "Laboratoire de Biologie Médicale Bioaxe",
+        "Compte rendu d'examens biologiques du 15/01/2024",
+        "Hémoglobine 13,8 g/dL (12,0 - 16,0)",
+        "Cholestérol total 2,31 g/L (< 2,00) élevé",
+        "LDL cholestérol 1,52 g/L",
+        "Créatinine 78 µmol/L, DFG estimé 84 mL/min",
+    ],
+    "P001/scanner_2023.pdf": [
+        "Centre d'Imagerie Médicale du Parc",
+        "Compte rendu de scanner thoracique du 02/09/2023",
+        "Indication : toux persistante chez une patiente ancienne fumeuse.",
+        "Technique : acquisition hélicoïdale sans injection.",
+        "Résultats : micronodule pulmonaire de 4 mm du lobe inférieur droit.",
+        "Conclusion : micronodule non suspect, contrôle scanographique à 12 mois.",
+    ],
+    "P002/ordonnance_2025.pdf": [
+        "Ordonnance",
+        "Dr Pierre Girard, médecine générale, Roubaix",
+        "Le 04/02/2025",
+        "Metformine 1000 mg : un comprimé matin et soir pendant 3 mois.",
+        "Atorvastatine 20 mg : un comprimé le soir.",
+    ],
+    "P002/echo_2024.pdf": [
+        "Cabinet de Radiologie du Littoral",
+        "Compte rendu d'échographie abdominale du 18/06/2024",
+        "Foie de taille normale, d'échostructure homogène. Stéatose hépatique modérée.",
+        "Vésicule biliaire alithiasique. Reins sans dilatation des cavités.",
+        "Conclusion : stéatose hépatique modérée.",
+    ],
+    "P002/sortie_2023.pdf": [
+        "Centre Hospitalier Universitaire de Lille, service de pneumologie",
+        "Lettre de liaison à la sortie du 21/11/2023",
+        "Hospitalisation du 14/11/2023 au 21/11/2023 pour pneumopathie communautaire.",
+        "Traitement : amoxicilline-acide clavulanique pendant 7 jours.",
+        "Conclusion : évolution favorable, radiographie thoracique de contrôle dans 6 semaines.",
+    ],
+}
+
+QUERIES = [
+    {"id": "t1", "patient": "P001", "query": "dernier compte rendu de cardiologie", "kind": "latest",
+     "relevant": ["P001/cardio_2024.pdf"]},
+    {"id": "t2", "patient": "P001", "query": "scanner thoracique micronodule", "kind": "topic",
+     "relevant": ["P001/scanner_2023.pdf"]},
+    {"id": "t3", "patient": "P001", "query": "cholestérol", "kind": "topic", "relevant": ["P001/bilan_2024.pdf"]},
+    {"id": "t4", "patient": "P002", "query": "échographie abdominale", "kind": "topic",
+     "relevant": ["P002/echo_2024.pdf"]},
+    {"id": "t5", "patient": "P002", "query": "compte rendu de coloscopie", "kind": "no-answer", "relevant": []},
+]
+
+
+def render_tiny_corpus(folder: Path) -> Path:
+    """Write the PDFs under folder/<patient>/ and the questions to folder/queries.jsonl (returned)."""
+    import pymupdf
+
+    folder = Path(folder)
+    for source, lines in DOCUMENTS.items():
+        path = folder / source
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pdf = pymupdf.open()
+        page = pdf.new_page()
+        y = 72
+        for line in lines:
+            page.insert_text((56, y), line, fontsize=11, fontname="helv")
+            y += 20
+        pdf.save(path)
+        pdf.close()
+    queries = folder / "queries.jsonl"
+    queries.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in QUERIES), encoding="utf-8")
+    return queries
+
+
+if __name__ == "__main__":
+    main()
