@@ -13,12 +13,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, File, Request, UploadFile
+from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import schemas
+from api.deps import CarnetDep
 from carnet.config import Settings
 from carnet.errors import CarnetError, IndexMismatch, InvalidInput, NotFound, UnreadableDocument
 from carnet.serialize import answer_dict, document_detail, document_summary
@@ -72,11 +73,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.carnet = carnet
-
-    def get_carnet() -> Carnet:
-        return carnet
-
-    CarnetDep = Annotated[Carnet, Depends(get_carnet)]
 
     @app.exception_handler(CarnetError)
     async def carnet_error(request: Request, e: CarnetError):

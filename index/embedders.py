@@ -138,7 +138,7 @@ class SentenceTransformerEmbedder:
                 from sentence_transformers import SentenceTransformer  # imports torch: seconds
 
                 self._model = SentenceTransformer(str(self._resolve_path()), device="cpu")
-                self.dim = int(self._model.get_sentence_embedding_dimension())
+                self.dim = int(self._model.get_embedding_dimension())
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.load()

@@ -1,0 +1,86 @@
+"""The HTTP API over a real store: contracts, status codes, errors as JSON, uploads, PDFs."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from carnet.config import Settings
+from carnet.service import Carnet
+from ingest.pipeline import discover
+from tests.pdfs import write_pdf, write_reports
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("api")
+    corpus = write_reports(tmp / "corpus")
+    settings = Settings(home=tmp / "home", embedder="hashing", ocr=False, max_upload_bytes=200_000)
+    Carnet(settings).ingestor.ingest(discover(corpus))
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def test_health_and_openapi(client):
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["patients"] == 3 and health["documents"] == 6
+    spec = client.get("/openapi.json").json()
+    assert "/v1/patients/{patient_id}/ask" in spec["paths"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_ask_contract(client):
+    r = client.post("/v1/patients/PAT-A/ask", json={"question": "dernier compte rendu de cardiologie", "today": "2026-11-27"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) >= {"question", "patient", "interpretation", "documents", "alternatives", "summary", "timings_ms"}
+    doc = body["documents"][0]
+    assert set(doc) >= {"id", "source", "title", "type", "specialty", "date", "score", "page", "snippet"}
+    assert doc["source"].startswith("PAT-A/")
+
+
+def test_unknown_patient_is_404_json(client):
+    r = client.post("/v1/patients/NOBODY/ask", json={"question": "bilan"})
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "unknown_patient"
+    assert client.get("/v1/patients/NOBODY/documents").status_code == 404
+    assert client.get("/v1/documents/deadbeef").status_code == 404
+
+
+@pytest.mark.parametrize("body", [{}, {"question": ""}, {"question": "x" * 501}, {"question": "bilan", "top_k": 0}])
+def test_bad_requests_are_422_json(client, body):
+    r = client.post("/v1/patients/PAT-A/ask", json=body)
+    assert r.status_code == 422
+    assert r.json()["error"]["message"]
+    assert "Traceback" not in r.text
+
+
+def test_whitespace_question_is_422(client):
+    r = client.post("/v1/patients/PAT-A/ask", json={"question": "   "})
+    assert r.status_code == 422 and "empty" in r.json()["error"]["message"].lower()
+
+
+def test_documents_and_pdf(client):
+    docs = client.get("/v1/patients/PAT-A/documents").json()
+    assert len(docs) == 3 and all(d["source"].startswith("PAT-A/") for d in docs)
+    detail = client.get(f"/v1/documents/{docs[0]['id']}").json()
+    assert detail["patient"] == "PAT-A" and detail["page_count"] >= 1
+    pdf = client.get(f"/v1/documents/{docs[0]['id']}/pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_upload(client, tmp_path):
+    good = write_pdf(tmp_path / "crh.pdf", ["Compte rendu de consultation de néphrologie du 02/02/2026.\nDFG stable."])
+    r = client.post("/v1/patients/PAT-C/documents", files={"file": ("crh.pdf", good.read_bytes(), "application/pdf")})
+    assert r.status_code == 201, r.text
+    assert r.json()["added"] == 1
+    bad = client.post("/v1/patients/PAT-C/documents", files={"file": ("x.pdf", b"not a pdf", "application/pdf")})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "unreadable_document"
+    big = client.post("/v1/patients/PAT-C/documents", files={"file": ("big.pdf", b"%PDF" + b"0" * 300_000, "application/pdf")})
+    assert big.status_code == 413
+    evil = client.post("/v1/patients/bad%24id/documents", files={"file": ("crh.pdf", good.read_bytes(), "application/pdf")})
+    assert evil.status_code == 422 and "patient identifier" in evil.json()["error"]["message"]
