@@ -198,6 +198,7 @@ def evaluate(
     queries: Annotated[Path, typer.Argument(help="Labelled queries, one JSON object per line.")],
     output: Annotated[Optional[Path], typer.Option("--output", help="Write ranked results here (JSONL).")] = None,
     truth: Annotated[Optional[Path], typer.Option("--truth", help="Ground-truth metadata (JSONL) to score type, specialty, date.")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Write a Markdown report with plots and the LangChain baselines here.")] = None,
     today: Annotated[str, typer.Option("--today", help="Reference date of the questions.")] = "2026-11-27",
     home: HomeOption = None,
     embedder: EmbedderOption = None,
@@ -211,6 +212,15 @@ def evaluate(
 
     try:
         c = _carnet(home, embedder, threads=1)
+        if report is not None:
+            from eval.report import summary_text, write_report
+
+            command = "carnet " + " ".join(sys.argv[1:])
+            result = write_report(c, queries, report, today=date.fromisoformat(today), truth=truth, command=command,
+                                  echo=False)
+            out.print(summary_text(result))
+            out.print(f"Report written to {report / 'report.md'}")
+            return
         result = run_eval(c, queries, today=date.fromisoformat(today), output=output, truth=truth)
     except CarnetError as e:
         _fail(e)
@@ -221,10 +231,8 @@ def evaluate(
 
 
 def _register_subcommands() -> None:
-    try:
-        from eval.synthetic.cli import app as samples_app
-    except ImportError:
-        return
+    from eval.synthetic.cli import app as samples_app
+
     app.add_typer(samples_app, name="samples", help="Generate the synthetic shared-record corpus.")
 
 

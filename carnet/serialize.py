@@ -61,12 +61,9 @@ def interpretation_dict(interp: Interpretation) -> dict:
             "end": interp.date_range.end.isoformat() if interp.date_range.end else None,
             "phrase": interp.date_range.phrase,
         }
-    try:
-        from query.parse import describe
+    from query.parse import describe
 
-        out["chips"] = describe(interp, interp.language)
-    except ImportError:
-        out["chips"] = []
+    out["chips"] = describe(interp, interp.language)
     return out
 
 

@@ -54,8 +54,6 @@ class Carnet:
     def _summarizer(self):
         if self.settings.summary_mode == "none":
             return None
-        try:
-            from query.summarize import make_summarizer
-        except ImportError:  # the summariser module is optional until it lands
-            return None
+        from query.summarize import make_summarizer
+
         return make_summarizer(self.settings)

@@ -120,12 +120,9 @@ def format_report(result: dict) -> str:
     lat = result["latency_ms"]
     lines.append(f"ask latency (no summary): p50 {lat['p50']} ms, p95 {lat['p95']} ms")
     if "metadata" in result:
-        try:
-            from eval.metadata import format_metadata_report
+        from eval.metadata import format_metadata_report
 
-            lines.append(format_metadata_report(result["metadata"]))
-        except ImportError:
-            lines.append(json.dumps(result["metadata"], indent=1))
+        lines.append(format_metadata_report(result["metadata"]))
     if result["failures"]:
         lines.append(f"{len(result['failures'])} questions not answered first time (see --json for the list)")
     return "\n".join(lines)

@@ -219,11 +219,9 @@ def _meta_of(row: dict) -> DocMeta:
 
 def _lab_values(doc: ExtractedDocument, meta: DocMeta) -> list[dict]:
     """Structured lab values of a lab report (empty until the lab extractor exists for this type)."""
+    from ingest.labs import extract_lab_values
+
     if meta.type_code != "11502-2":
-        return []
-    try:
-        from ingest.labs import extract_lab_values
-    except ImportError:
         return []
     return [dict(v) for v in extract_lab_values(doc)]
 
