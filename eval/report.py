@@ -193,7 +193,7 @@ def render_markdown(result: dict) -> str:
 
     out += ["## Metadata accuracy", ""]
     if "metadata" in result:
-        out += ["```", _metadata_text(result["metadata"]), "```", ""]
+        out += [_metadata_text(result["metadata"]), ""]
     elif "metadata_error" in result:
         out += [result["metadata_error"], ""]
     else:
@@ -224,12 +224,13 @@ def _cell(text: str) -> str:
 
 
 def _metadata_text(metadata) -> str:
+    """eval.metadata's Markdown rendering; the raw numbers in a code block if it cannot render them."""
     try:
         from eval.metadata import format_metadata_report
 
         return format_metadata_report(metadata)
-    except Exception:  # the formatter is optional (another module); the raw numbers always print
-        return json.dumps(metadata, indent=1, ensure_ascii=False, default=str)
+    except Exception:  # another module's formatter: a change there must not lose the report
+        return "```\n" + json.dumps(metadata, indent=1, ensure_ascii=False, default=str) + "\n```"
 
 
 def _without_latency_lists(result: dict) -> dict:
@@ -301,6 +302,18 @@ def _plots(result: dict, out_dir: Path) -> list[str]:
     ax.set_title("Question latency (no summary)")
     fig.tight_layout()
     files.append(_save(fig, out_dir / "latency.png"))
+
+    metadata = result.get("metadata")
+    accuracies = {k.removesuffix("_accuracy"): v for k, v in (metadata or {}).items()
+                  if k.endswith("_accuracy") and isinstance(v, (int, float))}
+    if accuracies:
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        ax.bar(list(accuracies), list(accuracies.values()), color="tab:blue")
+        ax.set_ylim(0, 1.05)
+        ax.set_title(f"Metadata accuracy ({metadata.get('n', '?')} documents)")
+        ax.tick_params(axis="x", labelsize=8)
+        fig.tight_layout()
+        files.append(_save(fig, out_dir / "metadata_accuracy.png"))
     return files
 
 
