@@ -32,7 +32,7 @@ from carnet.text import fold
 _NUM = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?)"  # "1,25", "12.4", "250 000"
 # A number standing on its own: not glued to a word ("HbA1c", "T4", "B12") nor part of "19-9", "25-OH".
 _FREE_NUM = re.compile(
-    r"(?<![\w.,/\-])(?P<cmp>[<>≤≥]\s*|(?:inf|sup)[ée]?rieur\s+[àa]\s+)?"
+    r"(?<![\w.,/\-(])(?P<cmp>[<>≤≥]\s*|(?:inf|sup)[ée]?rieur\s+[àa]\s+)?"
     r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?)"
     r"(?![\w\-/]|[.,]\d)",
     re.IGNORECASE,
@@ -83,7 +83,7 @@ def _is_unit(token: str) -> bool:
 _DASH = r"(?:-|–|—|à|a|to)"
 _UNIT_OPT = r"(?:\s*[a-zA-Zµμ%/²,.0-9]{1,16})?"
 _RANGE_ENCLOSED = re.compile(
-    rf"[(\[]\s*(?:(?:N|VN|VR|R[ée]f\.?|Normes?)\s*[:=]?\s*)?(?P<lo>{_NUM})\s*{_DASH}\s*(?P<hi>{_NUM}){_UNIT_OPT}\s*[)\]]",
+    rf"[(\[]\s*(?:(?:N|VN|VR|R[ée]f\.?|Normes?)\s*[:=]?\s*)?(?P<lo>{_NUM})\s*(?:{_DASH}|;)\s*(?P<hi>{_NUM}){_UNIT_OPT}\s*[)\]]",
     re.IGNORECASE,
 )
 _BOUND_ENCLOSED = re.compile(
@@ -144,38 +144,91 @@ class LabValue:
 # Words lab tables print that the shared lexicon does not list (folded); keys stay ANALYTES keys.
 _EXTRA_SYNONYMS = {
     "plaquettes": ("numeration plaquettaire", "plaquettaire"),
-    "glycemie": ("glucose a jeun",),
-    "dfg": ("filtration glomerulaire", "mdrd"),
+    "glycemie": ("glucose a jeun", "hgpo", "hyperglycemie provoquee"),
+    "ferritine": ("ferritinemie",),
+    "dfg": ("filtration glomerulaire", "debit de filtration", "mdrd"),
+    "crp": ("c reactive proteine", "proteine c-reactive", "c-reactive proteine"),
+    "transaminases": ("aspartate aminotransferase", "alanine aminotransferase", "tgo", "tgp"),
+    "hba1c": ("hemoglobine a1c", "hb glyquee"),
+    "leucocytes": ("globules blancs", "white cells", "white cell count"),
 }
+# Common analytes the shared lexicon has no key for: a key of their own (folded French name), so the same
+# analyte gets the same key whatever the lab calls it ("Chlorémie", "Chlore", "Cl-").
+_MORE_ANALYTES = {
+    "uree": ("uree", "azotemie", "uree sanguine", "urea"),
+    "chlore": ("chlore", "chloremie", "chlorure", "chlorures", "cl-", "chloride"),
+    "bicarbonates": ("bicarbonates", "bicarbonate", "co2 total", "reserve alcaline", "hco3-", "hco3"),
+    "calcium": ("calcium", "calcemie"),
+    "phosphore": ("phosphore", "phosphoremie", "phosphate"),
+    "magnesium": ("magnesium", "magnesemie"),
+    "proteines": ("proteines totales", "protidemie", "proteines"),
+    "albumine": ("albumine", "albuminemie"),
+    "hematies": ("hematies", "globules rouges", "erythrocytes", "red blood cells", "rbc"),
+    "hematocrite": ("hematocrite", "hte", "hct", "haematocrit", "hematocrit"),
+    "vgm": ("vgm", "volume globulaire moyen", "mcv"),
+    "tcmh": ("tcmh", "teneur corpusculaire moyenne en hemoglobine", "mch"),
+    "ccmh": ("ccmh", "concentration corpusculaire moyenne en hemoglobine", "mchc"),
+    "neutrophiles": ("neutrophiles", "polynucleaires neutrophiles", "pnn", "neutrophils"),
+    "lymphocytes": ("lymphocytes", "lymphocytes totaux"),
+    "monocytes": ("monocytes",),
+    "eosinophiles": ("eosinophiles", "polynucleaires eosinophiles", "pne"),
+    "basophiles": ("basophiles", "polynucleaires basophiles", "pnb"),
+    "bilirubine": ("bilirubine", "bilirubine totale", "bilirubinemie"),
+    "phosphatases-alcalines": ("phosphatases alcalines", "pal", "alkaline phosphatase"),
+    "ldh": ("ldh", "lactate deshydrogenase", "lactico-deshydrogenase"),
+    "cpk": ("cpk", "creatine kinase", "creatine phosphokinase", "ck"),
+    "lipase": ("lipase", "lipasemie"),
+    "fer": ("fer serique", "sideremie", "fer"),
+    "folates": ("folates", "acide folique", "vitamine b9"),
+    "vitamine-b12": ("vitamine b12", "cobalamine"),
+    "t4-libre": ("t4 libre", "t4l", "ft4", "thyroxine libre"),
+    "fibrinogene": ("fibrinogene",),
+    "tca": ("tca", "temps de cephaline activee"),
+    "beta-hcg": ("beta-hcg", "beta hcg", "hcg", "bhcg"),
+}
+# A generic analyte gives way to a more specific one named in the same label: "Hémoglobine A1c" is HbA1c,
+# "Clairance de la créatinine" is a DFG, "Rapport albumine/créatinine" an albuminuria.
+_GENERIC = {"hemoglobine", "creatinine", "cholesterol-total", "albumine", "glycemie"}
 
 
 def _synonyms() -> list[tuple[str, str]]:
     pairs = [(k, s) for k, a in ANALYTES.items() if k not in _PANELS for s in a.synonyms]
     pairs += [(k, s) for k, extra in _EXTRA_SYNONYMS.items() if k in ANALYTES for s in extra]
+    pairs += [(k, s) for k, syns in _MORE_ANALYTES.items() if k not in ANALYTES for s in syns]
     return pairs
 
 
 _SYNONYMS = _synonyms()
 _SYNONYM_PATTERNS = [(k, s, re.compile(rf"(?<![\w]){re.escape(s)}(?![\w])")) for k, s in _SYNONYMS]
+# "gamma-glutamyl-transferase" and "gamma glutamyl transferase" are the same words
+_SYNONYM_PATTERNS += [(k, s, re.compile(rf"(?<![\w]){re.escape(s.replace('-', ' '))}(?![\w])"))
+                      for k, s in _SYNONYMS if "-" in s and not s.endswith("-")]
 
 
 def analyte_key(label: str) -> str:
     """The ANALYTES key a label names (earliest synonym in the label, longest on a tie), else the folded label."""
-    folded = fold(label)
-    best: tuple[int, int, str] | None = None
+    folded = _fold_label(label)
+    best: tuple[bool, int, int, str] | None = None
     for key, syn, pattern in _SYNONYM_PATTERNS:
         m = pattern.search(folded)
         if m:
-            cand = (m.start(), -len(syn), key)
+            cand = (key in _GENERIC, m.start(), -len(syn), key)
             if best is None or cand < best:
                 best = cand
     if best is not None:
-        return best[2]
+        return best[3]
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "inconnu"
 
 
+def _fold_label(label: str) -> str:
+    """Folded label with dotted abbreviations closed up ("V.G.M." -> "vgm") and soft hyphens as hyphens."""
+    folded = fold(label.replace("\u00ad", "-"))
+    folded = re.sub(r"\b([a-z])\.(?=[a-z]\b|[a-z]\.)", r"\1", folded).rstrip(".")
+    return re.sub(r"(?<=[a-z])-(?=[a-z])", " ", folded)
+
+
 def _known_analyte(label: str) -> bool:
-    folded = fold(label)
+    folded = _fold_label(label)
     return any(pattern.search(folded) for _, _, pattern in _SYNONYM_PATTERNS)
 
 
@@ -224,11 +277,25 @@ def _first_value(line: str) -> re.Match | None:
     return None
 
 
+_LABEL_GOES_ON = re.compile(r"^\s*(?:[a-zA-Zµμ%]\S*\s*)?[—–\-]\s*[^\W\d_]")
+
+
+def _value_match(masked: str) -> re.Match | None:
+    """The row's value: the first free number, unless the label goes on after it ("HGPO 75 g — T0  0,83 g/L":
+    the dose and the time point are part of the label)."""
+    matches = list(_FREE_NUM.finditer(masked))
+    for i, m in enumerate(matches):
+        if i + 1 < len(matches) and _LABEL_GOES_ON.match(masked[m.end():]):
+            continue
+        return m
+    return None
+
+
 def _parse_row(line: str, page: int) -> LabValue | None:
     if not re.search(r"\d", line):
         return None
     masked = _DATE.sub(lambda m: " " * len(m.group()), line)  # dates keep their place, lose their digits
-    m = _first_value(masked)
+    m = _value_match(masked)
     if m is None:
         return None
     # thousands groups ("250 000") only count when a unit follows; else "250 180" is a value and a previous one
@@ -266,7 +333,10 @@ def _parse_row(line: str, page: int) -> LabValue | None:
         comparator = "<" if cmp_raw[0] in "<≤i" else ">"
 
     rest = masked[end:]
-    rest_orig = line[end:]
+    for k, v in _ARROWS.items():  # "0,32 ↓g/L": an arrow glued to the unit
+        if k in rest:
+            arrows.append(v)
+            rest = rest.replace(k, " ")
     unit = None
     early_flag = None  # "5,8 H mmol/L": the flag printed between the value and its unit
     fm = re.match(r"\s*(\S+)(?=\s)", rest)
@@ -279,7 +349,10 @@ def _parse_row(line: str, page: int) -> LabValue | None:
     if um and _is_unit(um.group(1)):
         unit = um.group(1).strip().rstrip(".,;:")
         rest = rest[um.end():]
-        rest_orig = rest_orig[um.end():]
+        tail = re.match(r"\s?(m[²2])(?![\w])", rest)  # "mL/min/1,73 m²"
+        if tail and re.search(r"\d$", unit):
+            unit = f"{unit} {tail.group(1)}"
+            rest = rest[tail.end():]
     elif unit_in_label:
         unit = unit_in_label
 
@@ -345,9 +418,15 @@ def _parse_row(line: str, page: int) -> LabValue | None:
                     flag=flag, page=page, comparator=comparator)
 
 
+_LOOKALIKES = str.maketrans({"\u00ad": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-", "\u037e": ";",
+                             "\uff1b": ";", "\u00a0": " ", "\u202f": " "})
+
+
 def parse_lab_text(text: str, page: int = 1) -> list[LabValue]:
     """Lab values found in one page of text."""
     out = []
+    # PDF fonts print "-" and ";" as look-alikes: soft hyphen, non-breaking hyphen, minus, Greek question mark
+    text = text.translate(_LOOKALIKES)
     for row in _rows(text):
         v = _parse_row(row, page)
         if v is not None:
@@ -360,14 +439,33 @@ def extract_lab_rows(doc: ExtractedDocument) -> list[LabValue]:
     (a later repetition is a previous result or a summary table)."""
     seen: set[tuple[str, str]] = set()
     out: list[LabValue] = []
-    for p in doc.pages:
-        for v in parse_lab_text(p.text, p.number):
+    for number, text in _page_texts(doc):
+        for v in parse_lab_text(text, number):
             key = (v.analyte, v.label)
             if key in seen:
                 continue
             seen.add(key)
             out.append(v)
     return out
+
+
+def _page_texts(doc: ExtractedDocument) -> list[tuple[int, str]]:
+    """(page number, text) of each page. Text-layer pages are re-read from the PDF when it is at hand:
+    PDF fonts often print the hyphen of a range ("35,0 - 46,0") as U+00AD, which text cleaning deletes as
+    a soft hyphen; here it is read back as "-". OCR pages and documents without PDF bytes keep their text."""
+    texts = [(p.number, p.text) for p in doc.pages]
+    if not doc.pdf_bytes or not any(not p.ocr for p in doc.pages):
+        return texts
+    try:
+        import pymupdf
+
+        with pymupdf.open(stream=doc.pdf_bytes, filetype="pdf") as pdf:
+            if pdf.page_count != len(doc.pages):
+                return texts
+            return [(p.number, p.text if p.ocr else pdf.load_page(p.number - 1).get_text("text", sort=True))
+                    for p in doc.pages]
+    except Exception:  # an unreadable PDF was already read once by extract: keep that text
+        return texts
 
 
 def extract_lab_values(doc: ExtractedDocument) -> list[dict]:

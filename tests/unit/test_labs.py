@@ -90,7 +90,8 @@ def test_english_report():
     ("Hémoglobine glyquée (HbA1c)", "hba1c"), ("HDL-cholestérol", "cholesterol-hdl"),
     ("Cholestérol total", "cholesterol-total"), ("Clairance de la créatinine", "dfg"),
     ("Rapport albumine/créatinine", "albuminurie"), ("Numération plaquettaire", "plaquettes"),
-    ("Polynucléaires neutrophiles", "polynucleaires-neutrophiles"),
+    ("Polynucléaires neutrophiles", "neutrophiles"), ("Réticulocytes", "reticulocytes"), ("V.G.M.", "vgm"),
+    ("Hémoglobine A1c (HPLC)", "hba1c"), ("Gamma\u00adGT", "ggt"),
 ])
 def test_analyte_keys(label, key):
     assert analyte_key(label) == key
@@ -109,3 +110,18 @@ def test_extract_lab_values_gives_store_rows_with_pages():
     assert [(r["analyte"], r["page"]) for r in rows] == [("creatinine", 1), ("tsh", 2)]
     assert set(rows[0]) == {"analyte", "label", "value", "unit", "low", "high", "flag", "page"}
     assert rows[1]["flag"] == "H"
+
+
+def test_pdf_lookalike_characters():
+    # soft hyphen as a range dash, Greek question mark as a semicolon, arrow glued to the unit
+    text = "Hématocrite   37,7   %   35,0 \u00ad 46,0\nChlore   102   mmol/L   [98 \u037e 107]\nCholestérol HDL   0,32   ↓g/L   > 0,40"
+    got = [(v.analyte, v.value, v.unit, v.low, v.high, v.flag) for v in parse_lab_text(text)]
+    assert got == [("hematocrite", 37.7, "%", 35.0, 46.0, None), ("chlore", 102.0, "mmol/L", 98.0, 107.0, None),
+                   ("cholesterol-hdl", 0.32, "g/L", 0.40, None, "L")]
+
+
+def test_numbers_inside_the_label_and_spaced_units():
+    text = ("HYPERGLYCÉMIE PROVOQUÉE PAR VOIE ORALE (75 G)\nHGPO 75 g — T60 min     1,31   g/L   < 1,80\n"
+            "DFG selon CKD-EPI   75   mL/min/1,73 m²   > 60")
+    got = [(v.analyte, v.value, v.unit) for v in parse_lab_text(text)]
+    assert got == [("glycemie", 1.31, "g/L"), ("dfg", 75.0, "mL/min/1,73 m²")]
