@@ -1,0 +1,186 @@
+"""An optional second opinion on a question, from a chat model, for when the rules found nothing.
+
+    interp = llm_interpret("le truc du coeur de l'an dernier", date(2026, 11, 27), llm)
+
+The rules (query/parse.py) stay the default and are deterministic; this runs only when configured and
+when the rules' Interpretation has no filter. The model is asked for JSON matching `LLMFilters`
+(LangChain `with_structured_output` when the chat model supports tool calling, else a JSON prompt and
+`JsonOutputParser`), and whatever it returns is validated against Carnet's code lists: document types
+(carnet.codes.DOCUMENT_TYPES, ended codes mapped), specialty groups (SPECIALTY_GROUPS), exams and
+analytes (carnet.lexicon). Anything not in the lists is dropped, dates must parse and not lie in the
+future, a count must be 1..50. None means "nothing usable": keep the rules' interpretation.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from carnet.codes import DOCUMENT_TYPES, SPECIALTY_GROUPS, current_type_code
+from carnet.lexicon import ANALYTES, EXAMS
+from carnet.models import DateRange, Interpretation
+from carnet.text import fold
+
+log = logging.getLogger(__name__)
+
+MAX_COUNT = 50
+MAX_TOPIC_CHARS = 120
+
+
+class LLMFilters(BaseModel):
+    """Filters for searching one patient's medical documents. Use only the codes listed."""
+
+    document_types: list[str] = Field(default_factory=list, description="LOINC document type codes from the list")
+    specialties: list[str] = Field(default_factory=list, description="specialty keys from the list")
+    exams: list[str] = Field(default_factory=list, description="exam keys from the list")
+    analytes: list[str] = Field(default_factory=list, description="lab analyte keys from the list")
+    date_from: str | None = Field(None, description="first day, YYYY-MM-DD, or null")
+    date_to: str | None = Field(None, description="last day, YYYY-MM-DD, or null")
+    order: Literal["latest", "relevance"] = Field("relevance", description="latest if the most recent is wanted")
+    count: int | None = Field(None, description="how many documents were asked for, or null")
+    topic: str = Field("", description="remaining clinical words of the question")
+
+
+@lru_cache
+def _catalogue() -> str:
+    types = "; ".join(f"{code} = {t.label}" for code, t in DOCUMENT_TYPES.items())
+    return (f"document_types (LOINC): {types}\n"
+            f"specialties: {', '.join(SPECIALTY_GROUPS)}\n"
+            f"exams: {', '.join(EXAMS)}\n"
+            f"analytes: {', '.join(ANALYTES)}")
+
+
+SYSTEM_PROMPT = """You turn a French or English question from a GP about one patient's medical record into search filters.
+Answer with one JSON object only, with these keys: document_types, specialties, exams, analytes (lists of codes taken ONLY from the lists below), date_from, date_to (YYYY-MM-DD or null), order ("latest" or "relevance"), count (integer or null), topic (string).
+Leave a list empty when the question does not name it. Today is {today}.
+Allowed codes:
+{catalogue}"""
+
+
+def build_messages(question: str, today: date) -> list[tuple[str, str]]:
+    question = " ".join(question.replace("<", " ").replace(">", " ").split())
+    return [("system", SYSTEM_PROMPT.format(today=today.isoformat(), catalogue=_catalogue())),
+            ("human", f"Question: {question}\nJSON:")]
+
+
+def _lookup(values: Any, allowed: dict, *, type_codes: bool = False) -> tuple[str, ...]:
+    """Keep values that are keys of `allowed` (case, accents and spaces forgiven); drop the rest."""
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, (list, tuple)):
+        return ()
+    folded = {fold(k).replace(" ", "-"): k for k in allowed}
+    kept: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        candidate = current_type_code(value.strip()) if type_codes else value
+        key = folded.get(fold(candidate).replace(" ", "-")) if candidate else None
+        if key is not None and key not in kept:
+            kept.append(key)
+    return tuple(kept)
+
+
+def _parse_day(value: Any, *, end: bool = False) -> date | None:
+    """YYYY-MM-DD, YYYY-MM or YYYY; month/year forms give the first (or last, when end) day."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
+            import calendar
+
+            year, month = int(m.group(1)), int(m.group(2))
+            return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        if re.fullmatch(r"\d{4}", value):
+            return date(int(value), 12, 31) if end else date(int(value), 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
+def validate(raw: dict | BaseModel | None, question: str, today: date, language: str = "fr") -> Interpretation | None:
+    """An Interpretation made only of known codes and sane dates, or None if nothing usable is left."""
+    if raw is None:
+        return None
+    data = raw.model_dump() if isinstance(raw, BaseModel) else raw
+    if not isinstance(data, dict):
+        return None
+    type_codes = _lookup(data.get("document_types"), DOCUMENT_TYPES, type_codes=True)
+    specialties = _lookup(data.get("specialties"), SPECIALTY_GROUPS)
+    exams = _lookup(data.get("exams"), EXAMS)
+    analytes = _lookup(data.get("analytes"), ANALYTES)
+    start, end = _parse_day(data.get("date_from")), _parse_day(data.get("date_to"), end=True)
+    if start and start > today:
+        start = None
+    if end and end > today:
+        end = None  # "until the future" is no bound
+    if start and end and start > end:
+        start, end = None, None
+    date_range = DateRange(start, end, "llm") if (start or end) else None
+    count = data.get("count")
+    count = count if isinstance(count, int) and not isinstance(count, bool) and 1 <= count <= MAX_COUNT else None
+    order = data.get("order") if data.get("order") in ("latest", "relevance") else "relevance"
+    if count:
+        order = "latest"
+    topic = data.get("topic") if isinstance(data.get("topic"), str) else ""
+    topic = " ".join(topic.split())[:MAX_TOPIC_CHARS]
+    interp = Interpretation(question=question, type_codes=type_codes, specialty_groups=specialties, exam_keys=exams,
+                            analyte_keys=analytes, date_range=date_range, order=order, count=count, topic=topic,
+                            language=language, interpreter="llm")
+    return interp if interp.has_filters else None
+
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+
+
+def _ask_json(question: str, today: date, llm) -> dict | None:
+    """Ask for JSON in plain text and parse the first object in the answer."""
+    from langchain_core.output_parsers import JsonOutputParser
+
+    message = llm.invoke(build_messages(question, today))
+    text = message.content if isinstance(message.content, str) else ""
+    try:
+        parsed = JsonOutputParser().parse(text)
+    except Exception:
+        m = _JSON_OBJECT.search(text)
+        if not m:
+            return None
+        try:
+            parsed = json.loads(m.group(0))
+        except ValueError:
+            return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def llm_interpret(question: str, today: date, llm, *, language: str = "fr",
+                  structured: bool | None = None) -> Interpretation | None:
+    """The model's reading of the question, validated against the code lists; None if unusable or failed.
+
+    structured: True forces `with_structured_output`, False the JSON prompt; None tries structured output
+    first and falls back to JSON when the model has no tool calling or its answer does not parse.
+    """
+    if structured is not False:
+        try:
+            runnable = llm.with_structured_output(LLMFilters)
+            result = runnable.invoke(build_messages(question, today))
+            interp = validate(result, question, today, language)
+            if interp is not None or structured:
+                return interp
+        except Exception as e:  # NotImplementedError (no tool calling), parse errors, model errors
+            log.info("structured output unavailable (%s); asking for JSON", type(e).__name__)
+            if structured:
+                return None
+    try:
+        return validate(_ask_json(question, today, llm), question, today, language)
+    except Exception as e:
+        log.warning("LLM interpretation failed: %s", type(e).__name__)
+        return None

@@ -1,0 +1,98 @@
+"""The optional LLM interpreter: whatever the model says is validated against Carnet's code lists."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from query.llm_interpret import LLMFilters, build_messages, llm_interpret, validate
+
+pytestmark = pytest.mark.unit
+
+TODAY = date(2026, 11, 27)
+
+
+def fake(obj) -> FakeListChatModel:
+    text = obj if isinstance(obj, str) else json.dumps(obj)
+    return FakeListChatModel(responses=[text])
+
+
+def test_valid_codes_are_kept_and_marked_llm():
+    interp = llm_interpret("le truc du coeur", TODAY, fake({
+        "document_types": ["70004-7"], "specialties": ["Cardiologie"], "exams": ["echocardiographie"],
+        "analytes": [], "date_from": "2025-01-01", "date_to": None, "order": "latest", "count": None, "topic": ""}))
+    assert interp.interpreter == "llm"
+    assert interp.type_codes == ("70004-7",)
+    assert interp.specialty_groups == ("cardiologie",)
+    assert interp.exam_keys == ("echocardiographie",)
+    assert interp.date_range.start == date(2025, 1, 1) and interp.date_range.end is None
+    assert interp.order == "latest"
+
+
+def test_unknown_codes_and_bad_dates_are_dropped():
+    interp = validate({"document_types": ["99999-9", "11528-7"], "specialties": ["astrologie"],
+                       "exams": ["irm-du-pied-gauche"], "analytes": ["hba1c", "mana"],
+                       "date_from": "2024-02-30", "date_to": "hier", "count": 500, "order": "sideways"},
+                      "q", TODAY)
+    assert interp.type_codes == ("18748-4",)  # ended imaging code mapped to the current one
+    assert interp.specialty_groups == () and interp.exam_keys == ()
+    assert interp.analyte_keys == ("hba1c",)
+    assert interp.date_range is None and interp.count is None and interp.order == "relevance"
+
+
+def test_future_and_reversed_dates_are_no_bounds():
+    assert validate({"exams": ["ecg"], "date_from": "2030-01-01"}, "q", TODAY).date_range is None
+    assert validate({"exams": ["ecg"], "date_from": "2025-05-01", "date_to": "2024-01-01"}, "q", TODAY).date_range is None
+    month = validate({"exams": ["ecg"], "date_from": "2025-02", "date_to": "2025-02"}, "q", TODAY).date_range
+    assert (month.start, month.end) == (date(2025, 2, 1), date(2025, 2, 28))
+
+
+def test_nothing_usable_gives_none():
+    assert llm_interpret("bonjour", TODAY, fake({"topic": "bonjour"})) is None
+    assert llm_interpret("bonjour", TODAY, fake("I cannot help with that.")) is None
+    assert validate(None, "q", TODAY) is None
+
+
+def test_json_inside_prose_is_found():
+    interp = llm_interpret("dernière HbA1c", TODAY, fake('Voici : {"analytes": ["HbA1c"], "order": "latest"} !'))
+    assert interp.analyte_keys == ("hba1c",) and interp.order == "latest"
+
+
+def test_count_implies_latest():
+    interp = validate({"document_types": ["11502-2"], "count": 3}, "3 derniers bilans", TODAY)
+    assert interp.count == 3 and interp.order == "latest"
+
+
+def test_structured_output_path_is_validated_too():
+    class Structured:
+        def with_structured_output(self, schema):
+            assert schema is LLMFilters
+
+            class Runnable:
+                def invoke(self, messages):
+                    return LLMFilters(specialties=["cardiologie", "voodoo"], topic="x" * 500)
+
+            return Runnable()
+
+    interp = llm_interpret("q", TODAY, Structured())
+    assert interp.specialty_groups == ("cardiologie",) and len(interp.topic) == 120
+
+
+def test_model_failure_gives_none():
+    class Broken:
+        def with_structured_output(self, schema):
+            raise NotImplementedError
+
+        def invoke(self, messages):
+            raise RuntimeError("down")
+
+    assert llm_interpret("q", TODAY, Broken()) is None
+
+
+def test_prompt_lists_the_codes_and_today():
+    system, human = build_messages("écho <b>", TODAY)
+    assert "2026-11-27" in system[1] and "echocardiographie" in system[1] and "11502-2" in system[1]
+    assert "<" not in human[1]
