@@ -39,7 +39,9 @@ from pathlib import Path
 
 import numpy as np
 
-PATIENT_SHIFT = 36
+from index.store import PATIENT_SHIFT  # chunk id = patient number << PATIENT_SHIFT | sequence
+
+_FIRST_DAY = date(2015, 1, 1).toordinal()  # synthetic service dates: 2015 .. 2025
 DEFAULT_SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (50, 300)
 
@@ -161,7 +163,8 @@ def _bulk_patients(conn: sqlite3.Connection, nums: range, *, chunks_per_patient:
                 doc_id = f"{num:024x}{j:08x}"
                 type_code = _BULK_TYPES[(num + j) % len(_BULK_TYPES)]
                 specialty = _BULK_SPECIALTIES[(num * 7 + j) % len(_BULK_SPECIALTIES)]
-                service = date.fromordinal(date(2015, 1, 1).toordinal() + int(days[(num - block.start) * docs_per_patient + j]))
+                day = int(days[(num - block.start) * docs_per_patient + j])
+                service = date.fromordinal(_FIRST_DAY + day)
                 documents.append((doc_id, num, f"{doc_id}{doc_id}", f"{pid}/doc{j}.pdf", f"Document {j}", type_code, 0.9,
                                   codes.DOCUMENT_TYPES[type_code].class_code, specialty, codes.specialty_group(specialty),
                                   0.9, service.isoformat(), 0.9, "fr", 1, "[]", 0, "[]", "[]", "[]", 40_000, now))
@@ -321,6 +324,13 @@ def serve_and_measure(spec: dict) -> dict:
     times, stages = _time_questions(searcher, questions, spec["samples"], today)
     out["cached"] = _pcts(times)
     out["stages_p50"] = {k: percentile(v, 50) for k, v in stages.items()}
+    # The question's embedding alone (part of "rank"): what does not depend on the corpus size.
+    embed = []
+    for i in range(spec["samples"]):
+        t0 = time.perf_counter()
+        carnet.embedder.embed_query(questions[i % len(questions)]["query"])
+        embed.append((time.perf_counter() - t0) * 1000)
+    out["embed_query"] = _pcts(embed)
     # Without the LRU cache: every question reads the patient's FAISS file (from the OS page cache).
     uncached = Carnet(settings.model_copy(update={"vector_cache_bytes": 0}), embedder_threads=1)
     uncached.__dict__["embedder"] = carnet.embedder  # same loaded model
@@ -428,9 +438,14 @@ def render_markdown(result: dict) -> str:
             ratio = last["cached"]["p95"] / first["cached"]["p95"]
             out += ["", f"p95 at {last['store']['patients']:,} patients is ×{ratio:.2f} the p95 at "
                         f"{first['store']['patients']:,} patients ({first['cached']['p95']} → {last['cached']['p95']} ms)."]
-        out += ["", f"Where a question's time goes at {last['store']['patients']:,} patients (p50 per stage, ms):", "",
-                "| " + " | ".join(last["stages_p50"]) + " |", "|" + "---:|" * len(last["stages_p50"]),
-                "| " + " | ".join(str(v) for v in last["stages_p50"].values()) + " |"]
+        out += ["", "Where a question's time goes (p50 per stage of `Answer.timings_ms`, ms; \"rank\" includes "
+                    "embedding the question, also timed alone):", "",
+                "| patients | " + " | ".join(last["stages_p50"]) + " | embed question p50 / p95 |",
+                "|---:|" + "---:|" * (len(last["stages_p50"]) + 1)]
+        for row in scale:
+            e = row["embed_query"]
+            out.append(f"| {row['store']['patients']:,} | " + " | ".join(
+                str(row["stages_p50"].get(k)) for k in last["stages_p50"]) + f" | {e['p50']} / {e['p95']} |")
         out += ["", "### Memory over many different patients", "",
                 "One question to each of many synthetic patients (their FAISS files are built on first use, as "
                 "after a restart), in the same process after the latency runs. RSS at checkpoints; the LRU cache "
