@@ -229,7 +229,7 @@ def render(d: Doc, p: Patient, rng: random.Random) -> bytes:
             page.insert_text((margin, 24), f"{p.last.upper()} {p.first} - suite", fontsize=7, fontname="helv")
     _meta(doc, d)
     doc.subset_fonts()
-    return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
+    return doc.tobytes(garbage=4, deflate=True, deflate_fonts=True, use_objstms=1, no_new_id=True)
 
 
 def _meta(doc: pymupdf.Document, d: Doc) -> None:
@@ -256,4 +256,4 @@ def scan(pdf: bytes, d: Doc, rng: random.Random, dpi: int = 150) -> bytes:
         np = out.new_page(width=page.rect.width, height=page.rect.height)
         np.insert_image(np.rect, stream=jpg)
     _meta(out, d)
-    return out.tobytes(garbage=3, deflate=True, no_new_id=True)
+    return out.tobytes(garbage=4, deflate=True, use_objstms=1, no_new_id=True)
