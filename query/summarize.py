@@ -21,22 +21,27 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Sequence
 
 from carnet import codes
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import Citation, DocumentHit, Interpretation, Summary, SummarySentence
-from carnet.text import fold
+from carnet.text import fold as _fold_uncached
+from ingest.labs import parse_lab_text
 
 log = logging.getLogger("carnet.summarize")
+
+# Folding is most of a summary's cost; the same documents come back question after question.
+fold = lru_cache(maxsize=8192)(_fold_uncached)
 
 MAX_DOCUMENTS = 3
 MAX_SENTENCES = 4
 MAX_SENTENCE_CHARS = 320  # a longer "sentence" is a run-on table or a paragraph without stops: not a summary line
 
 _ABBREVIATIONS = {"dr", "pr", "m", "mme", "mlle", "cf", "vs", "env", "etc", "fig", "n", "no", "st", "ste", "p", "ex"}
-_BOUNDARY = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"(\-•])")
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ0-9«\"(\-•])|(?<=;)\s+(?=[A-ZÀ-ÖØ-Þ])")
 _HEADING_ONLY = re.compile(r"^[\W\d_]*[A-Za-zÀ-ÿ'’ ]{2,40}\s*:?\s*$")
 _CONCLUSION = re.compile(
     r"^\W*(?:en\s+)?(?:conclusion|impression|au total|synthese|summary|assessment|impression clinique|avis|"
@@ -47,6 +52,8 @@ _CLOSING = re.compile(
     r"\bpage \d|signature|chere? (?:consoeur|confrere|ami)|secretariat|courriel|@|copie a|\bcc\b|"
     r"je vous remercie|merci de m'avoir adresse"
 )
+LAB_REPORT = "11502-2"
+_ADMIN = re.compile(r"\bne\(?e?\)? le\b|\bpreleve|\brecu le\b|\bedite le\b|\bdossier\b|\bprescripteur\b|\bnir\b|\bipp\b")
 _STOP = set(
     """le la les l de du des d un une et ou a au aux en dans pour par sur avec sans que qui quoi quel quelle quels
     quelles the a an of in on for to and or with without what which is are was me moi mon ma mes son sa ses ce cette
@@ -61,6 +68,7 @@ class _Sentence:
     page: int
     order: int  # position in the document (chunk order, then offset)
     in_conclusion: bool
+    folded: str = ""
 
 
 def _words(text: str) -> set[str]:
@@ -98,6 +106,8 @@ def split_sentences(text: str) -> list[str]:
             last = re.search(r"(\w+)\.$", before)
             if last and (last.group(1).lower() in _ABBREVIATIONS or len(last.group(1)) == 1):
                 continue
+            if before.endswith(".."):  # dot leaders: "HbA1c ........ 7,1 %"
+                continue
             pieces.append(before.strip())
             start = m.end()
         pieces.append(block[start:].strip())
@@ -132,7 +142,7 @@ def _document_sentences(chunks: Sequence[dict]) -> list[_Sentence]:
             if folded in seen:  # chunk overlaps repeat sentences
                 continue
             seen.add(folded)
-            out.append(_Sentence(text, int(chunk["page"]), order, in_conclusion))
+            out.append(_Sentence(text, int(chunk["page"]), order, in_conclusion, folded))
     return out
 
 
@@ -152,15 +162,17 @@ def _query_terms(question: str, interp: Interpretation) -> tuple[set[str], list[
 
 def _score(s: _Sentence, stems: set[str], analyte_synonyms: Sequence[str]) -> tuple[float, float]:
     """(relevance to the question, conclusion weight); relevance < 0 rules the sentence out."""
-    folded = fold(s.text)
+    folded = s.folded or fold(s.text)
     if _CLOSING.search(folded) or len(s.text) > MAX_SENTENCE_CHARS:
         return -1.0, 0.0
     words = {_stem(w) for w in re.findall(r"[a-z0-9]+", folded) if w not in _STOP}
     relevance = float(len(words & stems))
+    names_analyte = False
     if analyte_synonyms and re.search(r"\d", s.text):
         if any(re.search(rf"(?<![\w]){re.escape(syn)}(?![\w])", folded) for syn in analyte_synonyms):
             relevance += 5.0
-    if len(re.findall(r"[^\W\d_]{2,}", s.text)) < 2:
+            names_analyte = True
+    if not names_analyte and len(re.findall(r"[^\W\d_]{2,}", s.text)) < 2:
         return -1.0, 0.0  # a lone number or code
     conclusion = 0.0
     if s.in_conclusion and not (_CONCLUSION.match(folded) and _is_bare_heading(s.text)):
@@ -240,6 +252,10 @@ class ExtractiveSummarizer:
         """The sentence that best answers the question, then the conclusion, then the next best ones."""
         scored = [(s, *_score(s, stems, analyte_synonyms)) for s in _document_sentences(chunks)]
         scored = [x for x in scored if x[1] >= 0]
+        if hit.document.get("type_code") == LAB_REPORT and not any(x[1] >= 1 for x in scored):
+            # A lab report and no analyte asked: its out-of-range lines are what a reader looks for.
+            scored = [(s, rel + (2.0 if any(v.flag for v in parse_lab_text(s.text)) else 0.0), conc)
+                      for s, rel, conc in scored]
         picked: list[_Sentence] = []
         relevant = sorted((x for x in scored if x[1] >= 1), key=lambda x: (-x[1], -x[2], x[0].order))
         if relevant:
@@ -258,7 +274,9 @@ class ExtractiveSummarizer:
             # Nothing stands out: the first readable sentence of the passage the retriever matched.
             for text in split_sentences(hit.best_chunk.text):
                 s = _Sentence(text, hit.best_chunk.page, 0, False)
-                if _score(s, set(), ())[0] >= 0 and len(text.split()) >= 4:
+                letters = [c for c in text if c.isalpha()]
+                shouting = letters and sum(c.isupper() for c in letters) > 0.6 * len(letters)  # a letterhead
+                if _score(s, set(), ())[0] >= 0 and len(text.split()) >= 6 and not shouting and not _ADMIN.search(fold(text)):
                     picked = [s]
                     break
         return sorted(picked[:budget], key=lambda s: s.order)

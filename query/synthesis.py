@@ -57,8 +57,9 @@ _NO_ALLERGY = re.compile(r"^(?:aucune?|neant|pas d'allergie|nkda|none|no known|n
 _PROBLEM_HEADING = re.compile(
     r"(?im)^[ \t\-•*]*(?P<head>ant[ée]c[ée]dents?(?:\s+(?:m[ée]dicaux|chirurgicaux|personnels|m[ée]dico-chirurgicaux))?"
     r"|probl[èe]mes?(?:\s+(?:actifs|de sant[ée]))?|diagnostics?(?:\s+(?:retenus?|de sortie|principal|associ[ée]s?))?"
-    r"|past medical history|medical history|problem list|diagnos[ie]s)[ \t]*:[ \t]*(?P<rest>[^\n]*)"
+    r"|past medical history|medical history|problem list|diagnos[ie]s)[ \t]*(?::[ \t]*(?P<rest>[^\n]*)|$)"
 )
+_SHORT_HEADING = re.compile(r"^[ \t]*[A-ZÀ-Ý][A-Za-zÀ-ÿ'’ \-]{2,40}[ \t]*$")  # "Traitement habituel" alone on its line
 _HEADING_LINE = re.compile(r"^[ \t]*[A-ZÀ-Ýa-zà-ÿ' ]{3,40}\s*:")
 _CONCLUSION = re.compile(r"(?im)^[ \t]*(?:en\s+)?(?:conclusion|au total|synth[èe]se|diagnostic de sortie)[ \t]*:?[ \t]*(?P<rest>[^\n]*)")
 
@@ -176,12 +177,21 @@ def find_problems(text: str) -> list[dict]:
     for m in _PROBLEM_HEADING.finditer(text):
         line_start = text.rfind("\n", 0, m.start() + 1) + 1
         idx = starts.get(line_start)
-        block = [m.group("rest")]
+        rest = m.group("rest") or ""
+        block = [rest] if rest.strip() else []
         if idx is not None:
-            for ln in lines[idx + 1: idx + 9]:
-                if not ln.strip() or (_HEADING_LINE.match(ln) and not ln.lstrip().startswith(("-", "•", "*"))):
+            for ln in lines[idx + 1: idx + 12]:
+                if not ln.strip():
+                    if block:
+                        break
+                    continue  # blank lines between a heading alone on its line and its list
+                bullet = ln.lstrip().startswith(("-", "•", "*"))
+                if not bullet and (_HEADING_LINE.match(ln) or (_SHORT_HEADING.match(ln) and len(ln.split()) <= 4)):
                     break
-                block.append(ln)
+                if block and ln.strip()[0].islower() and not bullet:
+                    block[-1] += " " + ln.strip()  # a wrapped line
+                else:
+                    block.append(ln)
         for item in _split_items("\n".join(block)):
             if len(item) <= 120:
                 out.append({"text": item, "kind": _kind(m.group("head"))})
@@ -216,7 +226,7 @@ def allergies_and_problems(store, docs: list[dict]) -> tuple[list[dict], list[di
         for chunk in store.document_chunks(d["id"]):
             text = chunk["text"]
             for a in find_allergies(text):
-                key = fold(a["text"])
+                key = fold(a["text"]).rstrip(" .;")
                 if key not in seen_a:
                     seen_a.add(key)
                     allergies.append({**a, **_source(d, chunk["page"])})
@@ -224,7 +234,7 @@ def allergies_and_problems(store, docs: list[dict]) -> tuple[list[dict], list[di
             if d.get("type_code") in DISCHARGE_TYPES and (chunk.get("section") == "conclusion" or _CONCLUSION.search(text)):
                 found += [{"text": s, "kind": "conclusion"} for s in _conclusion_items(text)]
             for p in found:
-                key = fold(p["text"])
+                key = fold(p["text"]).rstrip(" .;")
                 if key not in seen_p:
                     seen_p.add(key)
                     problems.append({**p, **_source(d, chunk["page"])})
