@@ -356,12 +356,13 @@ def lab_report(p: Patient, d: date, panels: list[str], rng: random.Random, lab: 
                 elif flag_style == "arrow":
                     mark = "↑" if flag == "H" else "↓"
                 vs = f"<b>{vs}</b>"
-            pv = prev.get(t.name)
+            hist = [h for h in prev.get(t.name, []) if h[0] < d]
+            pv = max(hist) if hist else None
             ant = f"{fmt(pv[1] if not (use_alt and t.alt_unit) else round(pv[1] * t.alt_unit[1], dec))} ({D(pv[0], 'slash_yy')})" if (with_prev and pv) else ""
             lines.append((label, vs, mark, unit, ref, ant))
             lab_values.append({"analyte": t.analyte, "label": label, "value": float(v), "unit": unit,
                                "low": low, "high": high, "flag": flag})
-            prev[t.name] = (d, r["value"])
+            prev.setdefault(t.name, []).append((d, r["value"]))
         if table:
             hdr = (["Test", "Result", "", "Units", "Reference range"] if en else
                    ["Analyse", "Résultat", "", "Unité", "Valeurs de référence"]) + ([("Previous" if en else "Antériorité")] if with_prev else [])

@@ -25,6 +25,11 @@ ADDENDA = [
     "Correction : erreur de frappe sur une valeur numérique dans la version initiale.",
     "Complément : avis du second lecteur intégré au compte rendu.",
 ]
+LAB_ADDENDA = [
+    "Compte rendu complété : résultat validé après contrôle sur le même prélèvement.",
+    "Correction de l'unité d'un résultat, erreur de transcription dans la version précédente.",
+    "Ajout du commentaire biologique ; les résultats sont inchangés.",
+]
 
 
 def _corrected(doc: Doc, original_creation, rng: random.Random) -> Doc:
@@ -33,7 +38,8 @@ def _corrected(doc: Doc, original_creation, rng: random.Random) -> Doc:
     hdr = ("<p style='color:#b00000'><b>COMPTE RENDU MODIFIÉ — annule et remplace la version éditée le "
            f"{vocab.fr_date(original_creation, 'slash')}</b></p>")
     new.body.insert(0, (None, hdr))
-    new.body.append((None, f"<p><i>{rng.choice(ADDENDA)}</i></p>"))
+    addenda = LAB_ADDENDA if doc.kind == "lab" else ADDENDA
+    new.body.append((None, f"<p><i>{rng.choice(addenda)}</i></p>"))
     new.creation = original_creation + timedelta(days=rng.randint(1, 8))
     return new
 

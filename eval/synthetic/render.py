@@ -152,7 +152,7 @@ def build_html(d: Doc, p: Patient, rng: random.Random) -> tuple[str, str, str]:
                 if d.language == "fr" else f"<b>{p.last.upper()}, {p.first}</b><br/>DOB {vocab.fr_date(p.birth, 'en_long')}")
         if layout == 10:
             head = (f"<table class='nob'><tr><td style='width:50%'><b style='font-size:13pt;color:{color}'>{a.organisation}</b><br/>"
-                    f"<span class='small'>{a.address}<br/>Tél. {a.phone}<br/>Biologistes :<br/>{biol}</span></td>"
+                    f"<span class='small'>{a.address}<br/>Tél. {a.phone}<br/>{'Biologistes' if d.language == 'fr' else 'Laboratory directors'} :<br/>{biol}</span></td>"
                     f"<td style='width:50%'><div style='border:1px solid #444;padding:4px'>{ptab}</div></td></tr></table>{title}")
         elif layout == 11:
             head = (f"<div class='banner' style='background-color:{color}'>{a.organisation}</div><p class='small'>{a.address} · {a.phone}</p>"
