@@ -296,22 +296,39 @@ def make_summarizer(settings):
 
 
 def _generated_summarizer(settings):
+    """query.generate's GeneratedSummarizer (extractive fallback inside) when its model can be reached, else None.
+    The check is cheap (no model load, no hashing): an OpenAI-compatible endpoint is configured, or
+    llama-cpp-python is installed and the GGUF (or its parts) is on disk."""
     try:
         import query.generate as generate
     except ImportError:
         log.warning("summary_mode=generated but query.generate is not available: using extractive summaries")
         return None
-    factory = getattr(generate, "make_generated_summarizer", None) or getattr(generate, "make_summarizer", None)
-    if factory is None:
-        log.warning("query.generate has no make_generated_summarizer(): using extractive summaries")
-        return None
+    factory = getattr(generate, "make_generated_summarizer", None)
     try:
-        summarizer = factory(settings)
-    except Exception as e:  # model missing or failing its integrity check: never fail the service for a summary
+        if factory is not None:
+            return factory(settings)
+        config = generate.LLMConfig.from_env()
+        if not config.endpoint and not _local_model_available():
+            log.warning("the local generative model is not installed: using extractive summaries")
+            return None
+        return generate.GeneratedSummarizer(config=config, fallback=ExtractiveSummarizer())
+    except Exception as e:  # a broken install must not stop the service: summaries fall back to extractive
         log.warning("generated summaries unavailable (%s: %s): using extractive summaries", type(e).__name__, e)
         return None
-    available = getattr(summarizer, "available", None)
-    if summarizer is None or (callable(available) and not available()):
-        log.warning("the local generative model is not available: using extractive summaries")
-        return None
-    return summarizer
+
+
+def _local_model_available() -> bool:
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        return False
+    from query import llm_model
+
+    if llm_model.model_path().exists():
+        return True
+    try:
+        llm_model.part_files()  # ModelUnavailable names the first missing part
+        return True
+    except Exception:
+        return False

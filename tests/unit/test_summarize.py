@@ -127,7 +127,11 @@ def test_metadata_lead_without_metadata():
     assert metadata_lead({"type_code": "11502-2", "service_date": "2024-09-12"}, "en") == "Laboratory report of 2024-09-12:"
 
 
-def test_make_summarizer_falls_back_to_extractive(tmp_path):
+def test_make_summarizer_falls_back_to_extractive(tmp_path, monkeypatch):
+    import query.summarize
+
+    monkeypatch.delenv("CARNET_LLM_ENDPOINT", raising=False)
+    monkeypatch.setattr(query.summarize, "_local_model_available", lambda: False)
     assert isinstance(make_summarizer(Settings(home=tmp_path, summary_mode="extractive")), ExtractiveSummarizer)
     assert isinstance(make_summarizer(Settings(home=tmp_path, summary_mode="generated")), ExtractiveSummarizer)
     assert make_summarizer(Settings(home=tmp_path, summary_mode="none")) is None
@@ -142,3 +146,10 @@ def test_summary_is_fast(store):
     for _ in range(20):
         summarizer.summarize(interp.question, interp, hits, store)
     assert (time.perf_counter() - t0) / 20 < 0.05
+
+
+def test_make_summarizer_uses_the_generated_one_when_reachable(tmp_path, monkeypatch):
+    monkeypatch.setenv("CARNET_LLM_ENDPOINT", "http://127.0.0.1:9/v1")  # configured, never called here
+    summarizer = make_summarizer(Settings(home=tmp_path, summary_mode="generated"))
+    assert type(summarizer).__name__ == "GeneratedSummarizer"
+    assert isinstance(summarizer.fallback, ExtractiveSummarizer)
