@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api import schemas
@@ -154,6 +154,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         out["documents"] = [document_summary(r) for r in c.store.documents(pid)
                             if r["source"] in set(report.added)]
         return out
+
+    @app.get("/v1/patients/{patient_id}/summary", responses=_ERRORS, tags=["patients"])
+    def patient_summary(patient_id: str, c: CarnetDep, language: str = "fr"):
+        """The patient synthesis: latest document of each type, current medications, allergies, known
+        problems, latest and out-of-range lab values with their trend; every item cites document and page."""
+        from query.synthesis import patient_synthesis
+
+        return patient_synthesis(c.store, patient_id, language)
+
+    @app.get("/v1/patients/{patient_id}/labs/{analyte}.png", response_class=Response, responses=_ERRORS,
+             tags=["patients"])
+    def lab_trend(patient_id: str, analyte: str, c: CarnetDep):
+        """A small plot of one analyte over time, its reference range shaded."""
+        from query.synthesis import lab_trend_png
+
+        return Response(lab_trend_png(c.store, patient_id, analyte), media_type="image/png")
 
     @app.get("/v1/documents/{document_id}", response_model=schemas.DocumentDetailOut, responses=_ERRORS,
              tags=["documents"])

@@ -170,6 +170,44 @@ def documents(
     out.print(table)
 
 
+@app.command()
+def summary(
+    patient: Annotated[str, typer.Option("--patient", help="Patient identifier.")],
+    home: HomeOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The patient synthesis: latest document of each type, medications, allergies, problems, lab trends.
+
+    Every item cites its source document and page.
+    Example: carnet summary --patient P0001 --json
+    """
+    from index.store import Store
+    from query.synthesis import patient_synthesis
+
+    try:
+        data = patient_synthesis(Store(_home(home)), patient)
+    except CarnetError as e:
+        _fail(e)
+    if json_output:
+        out.print_json(data=data)
+        return
+    def cite(item: dict) -> str:
+        return f"[dim]{(item.get('document_id') or '')[:8]} p.{item.get('page')}[/]"
+    out.print("[bold]Derniers documents[/]")
+    for d in data.get("latest_documents", []):
+        out.print(f"  {d['date'] or '?'}  {d['type_label']}  {d['title'] or ''}  {cite(d)}")
+    for title, key, field in (("Traitement en cours", "medications", "line"), ("Allergies", "allergies", "text"),
+                              ("Problèmes connus", "problems", "text")):
+        out.print(f"[bold]{title}[/]")
+        for item in data[key]:
+            out.print(f"  {item.get(field)}  {cite(item)}")
+    out.print("[bold]Biologie[/]")
+    for lab in data["labs"]:
+        flag = f" [red]{lab['flag']}[/]" if lab["flag"] else ""
+        out.print(f"  {lab['label']}: {lab['value']} {lab['unit'] or ''}{flag} ({lab['date']}, {lab['direction'] or ''})"
+                  f"  {cite(lab)}")
+
+
 def _home(home: Path | None) -> Path:
     return home if home is not None else Settings().home
 
