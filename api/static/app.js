@@ -13,6 +13,7 @@ const el = {
   lang: $("lang-switch"), form: $("ask-form"), question: $("question"), interpretation: $("interpretation"),
   chips: $("chips"), elapsed: $("elapsed"), widened: $("widened"), error: $("error"), results: $("results"),
   empty: $("empty-state"), timeline: $("timeline"), synthesis: $("synthesis"), shortcuts: $("shortcut-hint"),
+  side: $("side"), tabSynthesis: $("tab-synthesis"), tabTimeline: $("tab-timeline"), timelineCount: $("timeline-count"),
 };
 
 const state = {
@@ -24,6 +25,7 @@ const state = {
   documents: [],
   synthesis: null,
   showHidden: false,
+  tab: "synthesis", // side panel tab: "synthesis" or "timeline"
   directory: [], // the first patients of the store, offered before any is chosen
   options: [], // patient suggestions
   activeOption: -1,
@@ -76,7 +78,7 @@ async function loadOptions(text) {
   } catch (e) {
     showError(e);
   }
-  if (seq !== searchSeq) return;
+  if (seq !== searchSeq || document.activeElement !== el.patientSearch) return;
   state.options = found;
   state.activeOption = found.length ? 0 : -1;
   renderOptions();
@@ -148,6 +150,8 @@ el.patientSearch.addEventListener("keydown", (e) => {
 });
 
 async function choosePatient(patient, { focus = true } = {}) {
+  clearTimeout(searchTimer);
+  searchSeq += 1; // a suggestion list still on its way must not reopen
   closeOptions();
   const changed = !state.patient || state.patient.id !== patient.id;
   state.patient = patient;
@@ -184,6 +188,7 @@ function renderPatientBanner() {
 // --- side panel: timeline and synthesis --------------------------------------------------------------
 
 async function loadSidebar(patientId) {
+  delete el.side.dataset.ready;
   const [documents, synthesis] = await Promise.all([
     api.documents(patientId).catch((e) => { showError(e); return []; }),
     api.synthesis(patientId),
@@ -192,12 +197,12 @@ async function loadSidebar(patientId) {
   state.documents = documents;
   state.synthesis = synthesis;
   renderSidebar();
+  el.side.dataset.ready = patientId;
 }
 
 function renderSidebar() {
   const p = state.patient;
-  el.timeline.hidden = !p;
-  el.synthesis.hidden = true;
+  el.side.hidden = !p;
   if (!p) return;
   clear(el.timeline).append(...renderTimeline(state.documents, t, {
     showHidden: state.showHidden,
@@ -207,11 +212,33 @@ function renderSidebar() {
       el.timeline.querySelector(".tl-toggle")?.focus();
     },
   }).filter(Boolean));
+  el.timelineCount.textContent = state.documents.length
+    ? String(state.documents.filter((d) => !d.is_noise && !d.canonical_id).length) : "";
   const synthesis = renderSynthesis(state.synthesis, p.id, api.labPlotUrl, t);
-  if (synthesis.length) {
-    clear(el.synthesis).append(...synthesis);
-    el.synthesis.hidden = false;
+  clear(el.synthesis).append(...synthesis);
+  el.tabSynthesis.hidden = !synthesis.length;
+  selectTab(synthesis.length ? state.tab : "timeline", { remember: false });
+}
+
+function selectTab(name, { remember = true, focus = false } = {}) {
+  if (remember) state.tab = name;
+  for (const tab of [el.tabSynthesis, el.tabTimeline]) {
+    const selected = tab.dataset.tab === name;
+    tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    $(tab.getAttribute("aria-controls")).hidden = !selected;
+    if (selected && focus) tab.focus();
   }
+}
+
+for (const tab of [el.tabSynthesis, el.tabTimeline]) {
+  tab.addEventListener("click", () => selectTab(tab.dataset.tab));
+  tab.addEventListener("keydown", (e) => {
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    const tabs = [el.tabSynthesis, el.tabTimeline].filter((x) => !x.hidden);
+    const next = tabs[(tabs.indexOf(tab) + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    selectTab(next.dataset.tab, { focus: true });
+  });
 }
 
 // --- asking ----------------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ const isHidden = (doc) => doc.is_noise || Boolean(doc.canonical_id);
 const typeLabel = (doc, t) => (doc.type && (doc.type.label || doc.type.code)) || t("unknownType");
 const time = (iso) => (iso ? Date.parse(iso) : NaN);
 
-function docLine(doc, t) {
+function docLine(doc, t, { withType = false } = {}) {
   const spec = doc.specialty ? doc.specialty.label || doc.specialty.code : null;
-  const who = [spec, doc.author].filter(Boolean).join(" · ");
+  const who = [withType ? typeLabel(doc, t) : null, spec, doc.author].filter(Boolean).join(" · ");
   return h("li", { class: `tl-doc${isHidden(doc) ? " tl-doc-muted" : ""}` },
     h("a", { href: pdfUrl(doc.id, 1), target: "_blank", rel: "noopener", dataset: { id: doc.id, source: doc.source } },
       h("time", { datetime: doc.date || "" }, doc.date ? formatDate(doc.date) : t("noDate")),
@@ -55,20 +55,19 @@ export function renderTimeline(docs, t, { showHidden, onToggleHidden }) {
         h("span", {}, String(new Date(span.start).getUTCFullYear())),
         h("span", {}, String(new Date(span.start + span.width).getUTCFullYear())))
     : null;
-  const nodes = [h("h2", { class: "section-heading", id: "timeline-heading" }, t("timeline"),
-    h("span", { class: "count" }, t("resultsCount", visible.length)))];
+  const nodes = [h("h2", { class: "visually-hidden" }, t("timeline"))];
   if (!docs.length) {
     nodes.push(h("p", { class: "muted" }, t("timelineEmpty")));
     return nodes;
   }
   nodes.push(years);
   const groups = groupByType(visible, t);
-  nodes.push(h("div", { class: "tl-groups" }, groups.map(([label, list], i) => typeGroup(label, list, span, t, i < 2))));
+  nodes.push(h("div", { class: "tl-groups" }, groups.map(([label, list]) => typeGroup(label, list, span, t, false))));
   if (hidden.length) {
     nodes.push(h("button", { type: "button", class: "link-button tl-toggle", "aria-expanded": String(showHidden),
                              onclick: onToggleHidden },
       showHidden ? t("hideHidden") : t("showHidden", hidden.length)));
-    if (showHidden) nodes.push(h("ul", { class: "tl-docs tl-hidden" }, hidden.map((d) => docLine(d, t))));
+    if (showHidden) nodes.push(h("ul", { class: "tl-docs tl-hidden" }, hidden.map((d) => docLine(d, t, { withType: true }))));
   }
   return nodes;
 }
@@ -78,82 +77,100 @@ export function renderTimeline(docs, t, { showHidden, onToggleHidden }) {
 function textOf(item) {
   if (item === null || item === undefined) return "";
   if (typeof item !== "object") return String(item);
-  const main = item.label || item.name || item.text || item.value || item.substance || item.drug || item.title || "";
-  const extra = [item.dose, item.dosage, item.frequency, item.status].filter(Boolean).join(", ");
-  return extra ? `${main} (${extra})` : String(main);
+  return String(item.text || item.label || item.name || item.substance || item.value || item.title || "");
 }
 
-function sourceLink(item) {
-  const id = item && typeof item === "object" ? item.document_id || (item.source && item.source.document_id) : null;
+function sourceLink(item, t) {
+  const id = item && typeof item === "object" ? item.document_id : null;
   if (!id) return null;
-  const page = item.page || (item.source && item.source.page) || 1;
+  const page = item.page || 1;
   return h("a", { class: "source-link", href: pdfUrl(id, page), target: "_blank", rel: "noopener",
-                  "aria-label": `PDF p. ${page}` }, "↗");
+                  title: t("openPdfAt", page), "aria-label": t("openPdfAt", page) }, "PDF");
 }
 
-function list(items) {
-  return h("ul", { class: "syn-list" },
-    items.map((item) => {
-      const date = item && typeof item === "object" ? item.date || item.since : null;
-      return h("li", {}, textOf(item), date ? h("time", { class: "muted" }, ` ${formatDate(date)}`) : null, " ",
-        sourceLink(item));
-    }));
+const asArray = (value) => (Array.isArray(value) ? value : []);
+
+function itemLine(item, t, { main, detail } = {}) {
+  const date = item && typeof item === "object" ? item.date : null;
+  return h("li", { class: "syn-item" },
+    h("span", { class: "syn-text" }, main || textOf(item),
+      detail ? h("span", { class: "syn-detail" }, ` — ${detail}`) : null),
+    h("span", { class: "syn-side" }, date ? h("time", { datetime: date }, formatDate(date)) : null, sourceLink(item, t)));
 }
 
-const asArray = (value) => (Array.isArray(value) ? value : value && typeof value === "object"
-  ? Object.entries(value).map(([key, v]) => (v && typeof v === "object" && !Array.isArray(v) ? { key, ...v } : { key, values: v }))
-  : []);
-
-function trendWord(lab, t) {
-  const trend = String(lab.trend || "").toLowerCase();
-  if (["up", "rising", "hausse", "increasing"].includes(trend)) return ["↗", t("trendUp")];
-  if (["down", "falling", "baisse", "decreasing"].includes(trend)) return ["↘", t("trendDown")];
-  if (["stable", "flat"].includes(trend)) return ["→", t("trendStable")];
+function direction(lab, t) {
+  const d = String(lab.direction || (typeof lab.trend === "string" ? lab.trend : "")).toLowerCase();
+  if (["up", "rising", "increasing"].includes(d)) return ["↗", t("trendUp")];
+  if (["down", "falling", "decreasing"].includes(d)) return ["↘", t("trendDown")];
+  if (["stable", "flat"].includes(d)) return ["→", t("trendStable")];
   return null;
 }
 
-function labBlock(lab, patientId, plotUrl, t) {
-  const key = lab.analyte || lab.key || lab.code;
-  const name = lab.label || lab.name || key;
-  const values = Array.isArray(lab.values) ? lab.values : [];
-  const last = lab.last || lab.latest || values[values.length - 1] || null;
-  const lastText = last && typeof last === "object"
-    ? [last.value, last.unit || lab.unit].filter((x) => x !== undefined && x !== null).join(" ")
-    : last !== null && last !== undefined ? `${last} ${lab.unit || ""}` : "";
-  const lastDate = last && typeof last === "object" ? last.date : null;
-  const trend = trendWord(lab, t);
-  const img = key ? h("img", { class: "lab-plot", src: plotUrl(patientId, key), alt: t("plotAlt", name), loading: "lazy",
-                               onerror: (e) => e.target.remove() }) : null;
-  return h("div", { class: "lab" },
-    h("div", { class: "lab-head" },
-      h("span", { class: "lab-name" }, name),
-      lastText ? h("span", { class: "lab-value" }, lastText) : null,
-      lastDate ? h("time", { class: "muted" }, formatDate(lastDate)) : null,
-      trend ? h("span", { class: "lab-trend", title: trend[1], "aria-label": trend[1] }, trend[0]) : null),
-    img);
+const number = (v) => (typeof v === "number" ? v.toLocaleString("fr-FR", { maximumFractionDigits: 2 }) : String(v ?? ""));
+
+/** A table of analytes; a row opens its trend plot (the PNG loads on first opening). */
+function labTable(labs, patientId, plotUrl, t) {
+  const body = h("tbody");
+  labs.forEach((lab) => {
+    const key = lab.analyte || lab.key || lab.code;
+    const name = lab.label || lab.name || key;
+    const trend = direction(lab, t);
+    const points = Array.isArray(lab.trend) ? lab.trend.length : 0;
+    const flag = lab.flag ? String(lab.flag).toUpperCase() : "";
+    const plotRow = h("tr", { class: "lab-plot-row", hidden: true },
+      h("td", { colspan: "4" }));
+    const toggle = h("button", { type: "button", class: "lab-name", "aria-expanded": "false",
+                                 title: points > 1 ? t("plotAlt", name) : null },
+      name, points > 1 ? h("span", { class: "lab-points", "aria-hidden": "true" }, ` ${points}`) : null);
+    toggle.addEventListener("click", () => {
+      const open = plotRow.hidden;
+      plotRow.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      const cell = plotRow.firstChild;
+      if (open && !cell.firstChild && key) {
+        cell.append(h("img", { class: "lab-plot", src: plotUrl(patientId, key), alt: t("plotAlt", name),
+                               onerror: (e) => e.target.replaceWith(h("span", { class: "muted" }, "—")) }));
+      }
+    });
+    body.append(
+      h("tr", { class: `lab-row${flag ? " lab-flagged" : ""}`, dataset: { analyte: key || "" } },
+        h("th", { scope: "row" }, toggle),
+        h("td", { class: "lab-value" }, `${number(lab.value)} ${lab.unit || ""}`.trim(),
+          flag ? h("span", { class: "lab-flag", title: flag }, flag) : null),
+        h("td", { class: "lab-date" }, lab.date ? formatDate(lab.date) : "",
+          " ", sourceLink(lab, t)),
+        h("td", { class: "lab-trend" }, trend ? h("span", { title: trend[1], "aria-label": trend[1] }, trend[0]) : "")),
+      plotRow);
+  });
+  return h("table", { class: "labs" }, body);
 }
 
 /** The synthesis section, or [] when the endpoint gave nothing usable. */
 export function renderSynthesis(data, patientId, plotUrl, t) {
   if (!data || typeof data !== "object") return [];
   const blocks = [];
-  const latest = asArray(data.latest || data.latest_by_type || data.documents);
-  if (latest.length) {
-    blocks.push(h("h3", { class: "syn-heading" }, t("latestByType")),
-      h("ul", { class: "syn-list" }, latest.map((doc) => {
-        const d = doc.document || doc;
-        return d.id ? docLine(d, t) : h("li", {}, textOf(d));
-      })));
-  }
-  for (const key of ["problems", "medications", "allergies"]) {
-    const items = asArray(data[key]);
-    if (items.length) blocks.push(h("h3", { class: "syn-heading" }, t(key)), list(items));
-  }
+  const problems = asArray(data.problems);
+  if (problems.length) blocks.push(h("h3", { class: "syn-heading" }, t("problems")),
+    h("ul", { class: "syn-list" }, problems.map((p) => itemLine(p, t))));
+  const medications = asArray(data.medications);
+  if (medications.length) blocks.push(h("h3", { class: "syn-heading" }, t("medications")),
+    h("ul", { class: "syn-list" }, medications.map((m) => itemLine(m, t, {
+      main: [m.name || textOf(m), m.dose].filter(Boolean).join(" "), detail: m.posology || m.dosage || null,
+    }))));
+  if (Array.isArray(data.allergies)) blocks.push(h("h3", { class: "syn-heading" }, t("allergies")),
+    data.allergies.length ? h("ul", { class: "syn-list" }, data.allergies.map((a) => itemLine(a, t)))
+      : h("p", { class: "muted syn-none" }, t("noneFound")));
+  const outOfRange = asArray(data.out_of_range);
   const labs = asArray(data.labs);
-  if (labs.length) {
-    blocks.push(h("h3", { class: "syn-heading" }, t("labs")),
-      h("div", { class: "labs" }, labs.map((lab) => labBlock(lab, patientId, plotUrl, t))));
-  }
-  if (!blocks.length) return [];
-  return [h("h2", { class: "section-heading", id: "synthesis-heading" }, t("synthesis")), ...blocks];
+  if (outOfRange.length) blocks.push(h("h3", { class: "syn-heading" }, t("labsOutOfRange")),
+    labTable(outOfRange, patientId, plotUrl, t));
+  if (labs.length) blocks.push(h("details", { class: "syn-all-labs", open: !outOfRange.length },
+    h("summary", { class: "syn-heading" }, t("labsAll", labs.length)), labTable(labs, patientId, plotUrl, t)));
+  const latest = asArray(data.latest_documents || data.latest);
+  if (latest.length) blocks.push(h("h3", { class: "syn-heading" }, t("latestByType")),
+    h("ul", { class: "syn-list" }, latest.map((d) => itemLine(d, t, {
+      main: d.type_label || (d.type && d.type.label) || d.title || t("unknownType"),
+      detail: d.count > 1 ? t("documentsOfType", d.count) : null,
+    }))));
+  return blocks;
 }
