@@ -138,7 +138,7 @@ def _common(p: Patient, rng: random.Random) -> list[Doc]:
         if sc == "entorse":
             out.append(C.imaging(p, d, "rx-cheville", rng, p.doctor("radio-h", "SM74", "hopital")))
     # English documents (holidays abroad)
-    for _ in range(rng.choice([0, 1, 1, 2, 2])):
+    for _ in range(rng.choice([1, 2, 2, 3, 3])):
         kind = rng.choice(["ed", "clinic", "discharge", "lab"])
         if kind == "lab":
             us = p.doctor("en-lab", None, "labo")
