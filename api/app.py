@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 interp = without(interp, chip.kind, chip.value)
         answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
                                 interpretation=interp, summarize=body.summary)
-        return answer_dict(answer)
+        return answer_dict(answer, body.language)
 
     @app.get("/v1/patients/{patient_id}/documents", response_model=list[schemas.DocumentOut], responses=_ERRORS,
              tags=["documents"])

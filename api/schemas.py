@@ -34,6 +34,7 @@ class AskRequest(BaseModel):
     summary: bool = Field(True, description="Add a short summary citing its sources.")
     today: date | None = Field(None, description="Reference date for relative phrases ('l'an dernier'); default today.")
     remove: list[Chip] = Field(default_factory=list, description="Parts of the interpretation to drop, to widen the search.")
+    language: Literal["fr", "en"] | None = Field(None, description="Language of the chips' labels; default: the question's.")
 
 
 class DocumentOut(BaseModel):

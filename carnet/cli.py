@@ -56,7 +56,7 @@ def ingest(
 
     Example: carnet ingest data/samples
     """
-    from ingest.pipeline import discover
+    from ingest.pipeline import discover, read_patient_names
 
     try:
         c = _carnet(home, embedder)
@@ -64,7 +64,10 @@ def ingest(
         with Progress(TextColumn("[bold]Ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TextColumn("{task.description}"), console=console, disable=json_output) as bar:
             task = bar.add_task("", total=len(files))
-            report = c.ingestor.ingest(files, progress=lambda f: bar.update(task, advance=1, description=f.source))
+            names = read_patient_names(path) if path.is_dir() and patient is None else {}
+            names = {p: n for p, n in names.items() if p in {f.patient_id for f in files}}
+            report = c.ingestor.ingest(files, progress=lambda f: bar.update(task, advance=1, description=f.source),
+                                       patient_names=names)
     except CarnetError as e:
         _fail(e)
     if json_output:

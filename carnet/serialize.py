@@ -53,7 +53,7 @@ def document_detail(doc: dict) -> dict:
     return out
 
 
-def interpretation_dict(interp: Interpretation) -> dict:
+def interpretation_dict(interp: Interpretation, language: str | None = None) -> dict:
     out = asdict(interp)
     if interp.date_range is not None:
         out["date_range"] = {
@@ -63,7 +63,7 @@ def interpretation_dict(interp: Interpretation) -> dict:
         }
     from query.parse import describe
 
-    out["chips"] = describe(interp, interp.language)
+    out["chips"] = describe(interp, language or interp.language)
     return out
 
 
@@ -84,7 +84,8 @@ def hit_dict(hit: DocumentHit, words: list[str] | None = None) -> dict:
     return out
 
 
-def answer_dict(answer: Answer) -> dict:
+def answer_dict(answer: Answer, language: str | None = None) -> dict:
+    """`language` sets the language of the chips' labels (default: the question's)."""
     summary = None
     if answer.summary is not None:
         summary = {
@@ -101,7 +102,7 @@ def answer_dict(answer: Answer) -> dict:
     return {
         "question": answer.question,
         "patient": answer.patient,
-        "interpretation": interpretation_dict(answer.interpretation),
+        "interpretation": interpretation_dict(answer.interpretation, language),
         "documents": [hit_dict(h, words) for h in answer.documents],
         "alternatives": [hit_dict(h, words) for h in answer.alternatives],
         "summary": summary,

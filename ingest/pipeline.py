@@ -9,6 +9,7 @@ Logs carry ids, sources and reasons, never document text.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -86,6 +87,23 @@ def discover(path: Path, patient_id: str | None = None) -> list[SourceFile]:
     return files
 
 
+def read_patient_names(root: Path) -> dict[str, str]:
+    """Names from an optional `<root>/patients.jsonl` ({"patient", "name", ...} per line), so the web page
+    can find a patient by name. Lines without both fields are ignored."""
+    path = Path(root) / "patients.jsonl"
+    if not path.is_file():
+        return {}
+    names = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and row.get("patient") and row.get("name"):
+            names[str(row["patient"])] = str(row["name"])
+    return names
+
+
 class Ingestor:
     """Ingests files into a store. Cheap to construct; the embedder loads on first use."""
 
@@ -101,9 +119,12 @@ class Ingestor:
         self.ocr = ocr
         self.ocr_languages = ocr_languages
 
-    def ingest(self, files: Iterable[SourceFile], progress: Callable[[SourceFile], None] | None = None) -> IngestReport:
+    def ingest(self, files: Iterable[SourceFile], progress: Callable[[SourceFile], None] | None = None,
+               patient_names: dict[str, str] | None = None) -> IngestReport:
         report = IngestReport()
         self.vectors.check_manifest(create=True)
+        for patient_id, name in (patient_names or {}).items():
+            self.store.ensure_patient(valid_patient_id(patient_id), name)
         touched: set[str] = set()
         for f in files:
             try:

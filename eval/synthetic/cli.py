@@ -25,7 +25,10 @@ def _group() -> None:
 def generate(out: Path = typer.Argument(..., help="Output directory (created if missing)."),
              patients: int = typer.Option(5, "--patients", "-n", min=1, help="Number of patients."),
              seed: int = typer.Option(7, "--seed", "-s", help="Random seed: same seed, same bytes.")) -> None:
-    """Generate OUT/<patient>/<hex>.pdf, OUT/truth.jsonl, OUT/patients.jsonl and OUT/queries.jsonl."""
+    """Generate OUT/<patient>/<hex>.pdf, OUT/truth.jsonl, OUT/patients.jsonl and OUT/queries.jsonl.
+
+    Example: carnet samples generate --patients 5 --seed 7 data/samples
+    """
     console = Console(stderr=True)
     t0 = time.perf_counter()
     with Progress(TextColumn("[bold]patients"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
