@@ -36,10 +36,14 @@ def _norm(field: str, value: Any) -> Any:
 def evaluate_metadata(predicted: list[dict], truth: list[dict]) -> dict:
     """Accuracy of type, specialty (exact code and group), service date and noise over the truth rows.
 
-    A truth row without a prediction counts as wrong on every field. Returns counts, accuracies, the
-    per-row errors and a confusion table of type errors (truth -> predicted, most frequent first).
+    A truth row without a prediction counts as wrong on every field. Noise is scored on the rows that
+    are not byte-identical copies (truth `duplicate_of`): exact copies are recognised by content hash
+    in the store, not by reading them; near duplicates (an older version of a corrected report) are
+    noise to be found. Returns counts, accuracies, the per-row errors and a confusion table of type
+    errors (truth -> predicted, most frequent first).
     """
     by_source = {row["source"]: row for row in predicted}
+    exact = {t["source"] for t in truth if t.get("duplicate_of")} | {t["duplicate_of"] for t in truth if t.get("duplicate_of")}
     correct: Counter = Counter()
     errors: list[dict] = []
     confusion: Counter = Counter()
@@ -52,6 +56,8 @@ def evaluate_metadata(predicted: list[dict], truth: list[dict]) -> dict:
                            "note": "no prediction"})
             continue
         for field in FIELDS:
+            if field == "is_noise" and t["source"] in exact:
+                continue
             tv, pv = _norm(field, t.get(field)), _norm(field, p.get(field))
             if tv == pv:
                 correct[field] += 1
@@ -64,9 +70,11 @@ def evaluate_metadata(predicted: list[dict], truth: list[dict]) -> dict:
         if tg == pg:
             correct["specialty_group"] += 1
     n = len(truth)
+    n_noise = sum(1 for t in truth if t["source"] not in exact)
 
     def acc(field: str) -> float:
-        return round(correct[field] / n, 4) if n else 0.0
+        total = n_noise if field == "is_noise" else n
+        return round(correct[field] / total, 4) if total else 0.0
 
     return {
         "n": n,
@@ -130,6 +138,7 @@ def understand_folder(root: Path | str, *, ocr: bool = True, timings: dict | Non
     """Extract + understand every `<root>/<patient>/**/*.pdf` (and CDA `.xml`); `source` is the path
     relative to root. Unreadable files give a row with `error` set and no metadata."""
     from carnet.errors import UnreadableDocument
+    from ingest.dedupe import fingerprint
     from ingest.extract import extract_pdf, extract_pdf_bytes
     from ingest.sources import read_cda, read_sidecar
     from ingest.understand import understand
@@ -157,10 +166,44 @@ def understand_folder(root: Path | str, *, ocr: bool = True, timings: dict | Non
         spent["extract"] += t1 - t0
         spent["understand"] += t2 - t1
         spent["documents"] += 1
-        rows.append(meta_row(source, meta))
+        row = meta_row(source, meta)
+        row["_sha256"], row["_fingerprint"], row["_patient"] = doc.sha256, fingerprint(doc.text), source.split("/", 1)[0]
+        rows.append(row)
+    mark_duplicates(rows)
+    for row in rows:
+        for key in ("_sha256", "_fingerprint", "_patient"):
+            row.pop(key, None)
     if timings is not None:
         timings.update(spent)
     return rows
+
+
+def mark_duplicates(rows: list[dict]) -> None:
+    """What the store does at ingest, for measuring without it: per patient, a byte-identical copy is a
+    duplicate of the first file; near duplicates (ingest.dedupe) form a group whose canonical member is
+    the one that says it corrects/replaces a report, else the latest act, else the last file; the others
+    become noise ("older version")."""
+    from ingest.dedupe import is_correction, is_near_duplicate
+
+    seen: dict[tuple[str, str], str] = {}
+    live = []
+    for row in rows:
+        if "_sha256" not in row:
+            continue
+        key = (row["_patient"], row["_sha256"])
+        if key in seen:
+            row.update(duplicate_of=seen[key], is_noise=True, noise_reason="exact duplicate")
+            continue
+        seen[key] = row["source"]
+        live.append(row)
+    for i, a in enumerate(live):
+        for b in live[i + 1:]:
+            if a["_patient"] != b["_patient"] or not is_near_duplicate(a["_fingerprint"], a, b["_fingerprint"], b):
+                continue
+            rank = lambda r: (is_correction(r["_fingerprint"]), r["service_date"] or "", r["source"])  # noqa: E731
+            older, newer = sorted((a, b), key=rank)
+            older.update(near_duplicate_of=newer["source"], is_noise=True, noise_reason="older version")
+            newer.setdefault("near_duplicate_of", older["source"])
 
 
 def read_jsonl(path: Path | str) -> list[dict]:

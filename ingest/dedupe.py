@@ -33,7 +33,7 @@ _PREFIX = "mh1"
 _WORD = re.compile(r"\w+")
 _CORRECTION = re.compile(
     r"annule et remplace|annule(\s+et)?\s+remplace|version corrigee|compte[- ]rendu corrige|rectificati\w*|addendum|erratum|"
-    r"corrected (report|version)|amended report|supersedes|modifie le compte[- ]rendu"
+    r"corrected (report|version)|amended report|supersedes|compte[- ]rendu modifie|modifie le compte[- ]rendu"
 )
 _MASK64 = (1 << 64) - 1
 _rng = np.random.default_rng(20240601)  # fixed: signatures must stay comparable across runs

@@ -50,7 +50,7 @@ def understand_text(text: str, overrides: dict[str, Any] | None = None) -> DocMe
     exams = exam_keys(ctx, focus)
 
     if type_code == ADMIN:
-        specialty, specialty_confidence = (hint, 0.3) if hint and spec_points[hint] >= 3 else (None, 0.0)
+        specialty, specialty_confidence = None, 0.0  # who sends an invoice or a convocation is not an author
     else:
         specialty, specialty_confidence = infer_specialty(ctx, type_code, exams, spec_points)
 

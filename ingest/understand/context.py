@@ -12,7 +12,9 @@ HEADER_LINES = 15  # non-empty lines at the top that form the letterhead / title
 _UPPER_RATIO = 0.7
 _TITLE_START = re.compile(
     r"^(compte[- ]?rendu|cr |lettre|ordonnance|prescription|certificat|report|summary|synthese|fiche|note |convocation|"
-    r"facture|formulaire|consultation|demande)"
+    r"facture|formulaire|consultation|demande|confirmation|avis|attestation|questionnaire|bilan|rapport|resultats|feuille|"
+    r"bon |dossier|protocole|courrier|carnet|releve|declaration|notification|echographie|radiographie|examen|"
+    r"electrocardiogramme|holter|scanner|irm |mammographie|discharge|operative|clinic|emergency|laboratory)"
 )
 
 
@@ -42,6 +44,13 @@ def fast_fold(line: str) -> str:
     if not out.isascii():
         return fold(line)
     return _SQUEEZE.sub(" ", out.lower()).strip()
+
+
+def _centred_title(ln: Line) -> bool:
+    """A short line set well to the right of the margin, without digits or a label: a centred title."""
+    indent = len(ln.raw) - len(ln.raw.lstrip(" "))
+    f = ln.folded
+    return indent >= 10 and len(f.split()) <= 8 and ":" not in f and not any(ch.isdigit() for ch in f) and not f.startswith(("dr ", "docteur"))
 
 
 class Context:
@@ -75,7 +84,7 @@ class Context:
         for ln in self.header:
             if len(ln.folded) > 90:
                 continue
-            if ln.is_upper_heading or _TITLE_START.match(ln.folded):
+            if ln.is_upper_heading or _TITLE_START.match(ln.folded) or _centred_title(ln):
                 out.append(ln)
         return out
 

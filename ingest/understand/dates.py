@@ -125,11 +125,15 @@ def _looks_month_first(ctx: Context, raw: list) -> bool:
 
     if detect_language(ctx.folded)[0] != "en":
         return False
+    if _US.search(ctx.text[:3000]):
+        return True  # an American letterhead writes month first
     must_mdy = any(b > 12 and a <= 12 for *_, (y, a, b), _ in raw)
     must_dmy = any(a > 12 and b <= 12 for *_, (y, a, b), _ in raw)
     return must_mdy and not must_dmy
 
 
+_US = re.compile(r"\b[A-Z][a-z]+,? (AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|"
+                 r"NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\b(?! \d{2}\b)|\bMRN\b|\bU\.?S\.?A\.?\b")
 _DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
 
 
@@ -159,7 +163,7 @@ _CUES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("future", r"prochain|prochaine|rendez-vous|\brdv\b|revoir|reverrai|reverra|reverrons|"
                    r"convocation|convoque|prevue?s?|programmee?s?|planifiee?|a partir du|jusqu'au|jusqu'a|\bnext\b|"
                    r"follow-?up|appointment|review(ed)? on|\bdue\b|valable|expir|\buntil\b|avant le|au plus tard|"
-                   r"controle (le|prevu)|a refaire|sera (revu|vu|realise)e?|scheduled|planned|attendu(e)? le"),
+                   r"controle (le|prevu)|a refaire|suivi|sera (revu|vu|realise)e?|scheduled|planned|attendu(e)? le"),
         ("history", r"\ben\s*$|depuis|anterieur\w*|precedent\w*|ancien\w*|dernier|derniere|compar\w*|\bprior\b|previous|"
                     r"\blast\b|antecedent|diagnostique|anteriorite|\bsince\b|\bvs\.?\b|par rapport (a|au)|"
                     r"deja|historique|rappel"),
@@ -174,7 +178,7 @@ _CUES: tuple[tuple[str, re.Pattern], ...] = tuple(
                 r"revue? (en consultation )?le|consultation (du|le)|enregistre(e)? le|enregistrement (du|le)|opere(e)? le|"
                 r"intervention (du|le)|a beneficie (le|ce jour)|beneficie le|acte (du|le)|examine(e)? le|performed on|"
                 r"\bdate de l'acte|pose(e)? le|realisation|performed|consulted on|reviewed on ?$|\bclinic\b.{0,5}$|"
-                r"\bteleconsultation (du|le)|seance (du|le)|\bvisite (du|le)"),
+                r"\bteleconsultation (du|le)|seance (du|le)|\bvisite (du|le)|attendance|date of attendance|time of arrival"),
         ("range_end", r"(^|\W)(au|to|-)\s*$"),
         ("range_start", r"(^|\W)(du|from)\s*$"),
         ("date_label", r"\bdate\b\s*:?\s*$|\bdate\s*:|\ble\s*$|\bdu\s*$|\bdated\b|\bon\s*$"),
@@ -193,6 +197,7 @@ _WEIGHTS = {
     "emergency": {"birth": -100, "dictation": -6, "future": -8, "history": -5, "discharge": 1.0, "admission": 5.0,
                   "arrival": 6.0, "act": 6.0, "range_end": 0.0, "range_start": 2.0, "date_label": 2.0, None: 0.0},
 }
+_WEIGHTS["admin"] = dict(_WEIGHTS["default"], dictation=3.0, future=-2.0, act=2.0)
 _DISCHARGE_TYPES = frozenset({"11490-0", "34112-3", "34133-9", "18761-7"})
 _LETTER_TYPES = frozenset({"11488-4", "57833-6", "57828-6", "57832-8", "89601-9", "78513-9", "85208-7", "ADMIN"})
 
@@ -206,7 +211,8 @@ class ScoredDate:
 
 def score_dates(ctx: Context, mentions: list[DateMention], type_code: str | None,
                 history_lines: set[int] = frozenset()) -> list[ScoredDate]:
-    family = "discharge" if type_code in _DISCHARGE_TYPES else "emergency" if type_code == "15507-7" else "default"
+    family = ("discharge" if type_code in _DISCHARGE_TYPES else "emergency" if type_code == "15507-7"
+              else "admin" if type_code == "ADMIN" else "default")
     weights = _WEIGHTS[family]
     ages = {int(g) for m in _AGE.finditer(ctx.folded) for g in m.groups() if g and g.isdigit() and 0 < int(g) < 120}
     latest = max((d.value for d in mentions), default=None)

@@ -66,14 +66,16 @@ RULES: tuple[Rule, ...] = (
     # diagnostic acts (ECG, Holter, EFR, echocardiography, endoscopy...)
     _r(DIAG, _EXAM_DIAGNOSTIC, 4.5, 0.2),
     _r(DIAG, r"rythme sinusal|\bqrs\b|\bqtc?\b|\bfevg\b|\bvems\b|\bcvf\b|\bfev1\b|tiffeneau|\bpr \d|cinetique segmentaire|"
-             r"muqueuse|caecum|iléon|ileon|biopsies? (etagees|systematiques)", 0.0, 0.6),
+             r"muqueuse|caecum|ileon|biopsies? (etagees|systematiques)|paliers? de \d+|\bfmt\b|segment st|"
+             r"frequence maximale theorique|sous-decalage", 0.0, 0.6),
     # consultation
     _r(CONSULT, r"consultation|lettre de consultation|fiche de visite|visite a domicile|clinic letter|clinic note|outpatient|"
                 r"office visit|follow-?up (visit|letter)|consult note|avis specialise|compte[- ]rendu de visite", 3.5, 0.3),
     _r(CONSULT, r"j'ai (vu|revu|examine)|vue? (ce jour|en consultation|a ma consultation)|revue? (ce jour|en consultation)|"
                 r"cher(e)? (confrere|consoeur|collegue|ami|amie)|chers confreres|bien confraternellement|dear (dr|doctor|colleague)|"
                 r"i (saw|reviewed|reviewed mr|reviewed mrs)|seen in (the )?clinic|clinic date|reviewed in (the )?clinic|"
-                r"yours sincerely|examine(e)? ce jour|je vous adresse|je vous remercie de m'avoir adresse", 0.0, 0.9),
+                r"yours sincerely|examine(e)? ce jour|je vous adresse|je vous remercie de m'avoir adresse|"
+                r"motif de (la )?consultation|date de (la )?consultation|il consulte|elle consulte", 0.0, 0.9),
     # discharge letter / hospital stay
     _r(DISCHARGE, r"lettre de liaison|lettre de sortie|courrier de sortie|compte[- ]rendu de sortie|discharge (summary|letter|note)|"
                   r"fiche de liaison", 5.0, 0.0),
@@ -81,7 +83,7 @@ RULES: tuple[Rule, ...] = (
                   r"mode de sortie|discharge (date|medications?|diagnos\w*|plan|instructions)|admission date|date of admission|"
                   r"hospital course|date d'entree|hospitalise(e)? du|hospitalisation du|evolution dans le service|"
                   r"au cours de (son|l') hospitalisation|durant (son|l') hospitalisation|during (his|her|the) (stay|admission)|"
-                  r"length of stay|duree de sejour", 0.0, 1.1),
+                  r"length of stay|duree de sejour|diagnostic de sortie|mode d'entree|hospitalise(e)? dans|a ete hospitalise", 0.0, 1.1),
     _r(STAY, r"compte[- ]rendu d'hospitalisation|compte rendu de sejour|\bcrh\b|hospital stay report|rapport d'hospitalisation",
        5.5, 0.0),
     # operative report
@@ -93,6 +95,7 @@ RULES: tuple[Rule, ...] = (
     # emergency
     _r(EMERGENCY, r"urgences|passage aux urgences|emergency (department|room|visit)|accident (and|&) emergency|\ba&e\b|\bsau\b|"
                   r"\bsmur\b", 4.5, 0.3),
+    _r(EMERGENCY, r"(emergency|urgences).{0,30}(discharge|sortie)", 6.0, 0.0),
     _r(EMERGENCY, r"urgentiste|motif de recours|arrivee (aux urgences )?le|\bccmu\b|triage|box \d|heure d'arrivee", 0.0, 1.0),
     # pathology
     _r(PATHOLOGY, r"anatomie (et cytologie )?pathologiques?|anatomo-?pathologi\w*|anapath\w*|histolog\w*|cytolog\w*|"
@@ -105,7 +108,7 @@ RULES: tuple[Rule, ...] = (
     _r("34749-2", r"score asa|\basa [1-5]\b|mallampati|intubation difficile|jeune pre-?operatoire", 0.0, 1.2),
     _r("77436-4", r"compte[- ]rendu d'anesthesie|feuille d'anesthesie|anaesthe\w+ (record|report|chart)|anesthesia (record|report)",
        6.5, 0.0),
-    _r(PRESCRIPTION, r"ordonnance|prescription|\brx\b|medication (order|list)", 4.0, 0.0),
+    _r(PRESCRIPTION, r"^(ordonnance|prescription|\brx\b|medication (order|list))", 4.0, 0.0),
     _r(PRESCRIPTION, r"\bqsp\b|a renouveler|renouvelable|non substituable|ne pas substituer|ordonnance bizone|"
                      r"affection de longue duree|pendant \d+ (jours|semaines|mois)|\bboite\b", 0.0, 1.0),
     _r("55115-0", r"demande d'(examen d')?imagerie|bon de radiologie|imaging request|demande d'examen radiologique", 6.5, 0.0),
@@ -119,6 +122,7 @@ RULES: tuple[Rule, ...] = (
     _r("89601-9", r"certifie (avoir examine|que)|je soussigne(e)?,? (docteur|dr)", 0.0, 2.0),
     _r("87273-9", r"note de vaccination|certificat de vaccination|attestation de vaccination|vaccination record|"
                   r"carnet de vaccination|immuni[sz]ation (note|record)", 6.0, 0.0),
+    _r("87273-9", r"\bn(°|o|umero)? de lot\b|date d'injection|vaccinateur|\bvaccin\b|batch (no|number)", 0.0, 1.5),
     _r("11369-6", r"historique des vaccinations|immuni[sz]ation history", 6.5, 0.0),
     _r("15508-5", r"compte[- ]?rendu d'accouchement|accouchement|delivery (note|report)|labou?r and delivery", 5.0, 0.3),
     _r("51969-4", r"genetique moleculaire|analyse genetique|etude genetique|sequencage|molecular genetic\w*|genetic (test|analysis)",
@@ -171,7 +175,7 @@ def classify_type(ctx: Context, specialty_hint: str | None = None) -> tuple[str,
     if value_lines >= 3:
         scores[LAB] = scores.get(LAB, 0.0) + min(value_lines, 8) * 0.6
     drug_lines = sum(1 for ln in ctx.nonempty if _DRUG_LINE.search(ln.folded))
-    if drug_lines >= 2:
+    if drug_lines >= 2 and len(_NARRATIVE.findall(body)) < 2:  # a treatment list inside a report is no prescription
         scores[PRESCRIPTION] = scores.get(PRESCRIPTION, 0.0) + min(drug_lines, 5) * 0.5
 
     noise, reason = noise_scores(ctx)
@@ -185,6 +189,8 @@ def classify_type(ctx: Context, specialty_hint: str | None = None) -> tuple[str,
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = round(min(0.99, top / (top + second + 1.0)), 3)
 
+    if best == STAY and scores.get(DISCHARGE, 0.0) >= 2.0 and _LETTER.search(body):
+        best = DISCHARGE  # a stay report written as a letter with discharge details is the discharge letter
     if best == PRESCRIPTION:
         best = _prescription_kind(ctx, drug_lines)
     if best == CONSULT and specialty_hint == "SM38":
@@ -197,6 +203,12 @@ _LAB_VALUE = re.compile(
     r"giga/l|g/mm3|/mm3|t/l|tera/l|10\^?9/l|10\^?12/l|x ?10\^?\d+/l|meq/l|ml/min\S*|fl|pg|%|sec|s)(?!\w).*"
     r"(\d+([.,]\d+)?\s*(-|a|–)\s*\d|[<>]\s*\d)"
 )
+
+
+_NARRATIVE = re.compile(
+    r"^\s*(motif|histoire|antecedents|examen clinique|conclusion|evolution|diagnostic|indication|resultats|"
+    r"history|examination|assessment|impression)\b", re.M)
+_LETTER = re.compile(r"cher(e)? (confrere|consoeur|collegue|ami)|madame, monsieur|votre patient|dear (dr|doctor|colleague)")
 
 
 def _prescription_kind(ctx: Context, drug_lines: int) -> str:

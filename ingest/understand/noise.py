@@ -40,7 +40,7 @@ _KINDS: tuple[tuple[str, re.Pattern, float, re.Pattern, float, int], ...] = tupl
          r"prescription medicale de transport|cerfa|attestation de (presence|sejour|hospitalisation|prise en charge)|"
          r"registration form|declaration de medecin traitant|avis d'arret de travail",
          5.0,
-         r"a remplir|cochez|cocher la case|\[ \]|☐|nom de naissance|numero de securite sociale|n° de securite sociale|"
+         r"a remplir|cochez|cocher la case|\[ \]|☐|numero de securite sociale|n° de securite sociale|"
          r"signature de l'assure|please tick|\.{10,}",
          1.0, 3),
         ("administrative letter",

@@ -74,7 +74,8 @@ _PERSON = re.compile(r"(^|\W)(dr|docteur|drs|pr|professeur|prof|mr|mrs|ms|consul
 _ADDRESSEE = re.compile(
     r"cher|chere|dear|copie|\bcc\b|\bc\.c\.|adresse(e)? (a|au|par)|destinataires?|a l'attention|\ba l'att|medecin traitant|"
     r"prescripteur|demandeur|requesting|referred by|referring|referral from|re:|pour avis|envoye a|medecin preleveur|"
-    r"\bgp\b: |your patient|votre patient|a transmettre|\bto:"
+    r"\bgp\b: |your patient|votre patient|a transmettre|\bto:|^\s*(anesthesiste|anesthesie|type d'anesthesie|aides?( operatoires?)?|ibode|iade|infirmi\w*|"
+    r"instrumentiste|anaesthetist|anaesthesia|anesthesia|assistant)\b"
 )
 _DEPARTMENT = re.compile(
     r"service|departement|department|unite|unit\b|pole|cabinet|centre|center|clinique|clinic|institut|laboratoire|"
@@ -91,6 +92,19 @@ _EXAM_DEFAULT = {
     "efr": "SM41", "polysomnographie": "SM41", "eeg": "SM32", "emg": "SM32", "coloscopie": "SM24",
     "endoscopie": "SM24", "audiometrie": "SM34", "fond-oeil": "SM38", "scintigraphie": "SM28",
 }
+# Imaging done, in French practice, mostly outside radiology: obstetric ultrasound (gynaecologist-
+# obstetricians, midwives) and vascular Doppler (vascular medicine).
+_OBSTETRIC = re.compile(r"grossesse|obstetric\w*|foetal\w*|foetus|\b\d{1,2} ?sa\b|amniotique|placenta|biometries")
+_VASCULAR = re.compile(r"doppler.{0,40}(troncs supra-aortiques|tsa\b|arteri\w*|veineu\w*|membres inferieurs|carotid\w*)|"
+                       r"(troncs supra-aortiques|carotid\w*|arteriopathie|thrombose veineuse).{0,40}doppler")
+_RADIOLOGIST = re.compile(r"radiolog\w*|imagerie medicale|centre d'imagerie|cabinet d'imagerie")
+# Diagnostic acts without an exam name: the measurements say which exam it was.
+_ACT_MEASURES = (
+    ("SM04", re.compile(r"\bfevg\b|\bdtdvg\b|\btapse\b|\bsiv\b|\bqtc\b|\bqrs\b|rythme sinusal")),
+    ("SM41", re.compile(r"\bvems\b|\bcvf\b|tiffeneau|\bdlco\b|\bfev1\b|\bfvc\b")),
+    ("SM32", re.compile(r"trace de fond|grapho-elements|vitesses de conduction|potentiels evoques")),
+    ("SM24", re.compile(r"caecum|\bileon\b|muqueuse (gastrique|colique|duodenale)|sigmoide")),
+)
 _GP_TYPES = frozenset({"11488-4", "57833-6", "57828-6", "57832-8", "89601-9", "87273-9", "60591-5"})
 
 
@@ -141,8 +155,16 @@ def infer_specialty(ctx: Context, type_code: str | None, exam_keys: tuple[str, .
             if key in _EXAM_DEFAULT:
                 default = _EXAM_DEFAULT[key]
                 break
-    if type_code == "18748-4" and "SM28" in scores:  # scintigraphy / PET by nuclear medicine
-        default = "SM28"
+    if type_code == "70004-7" and default is None:
+        default = next((code for code, rx in _ACT_MEASURES if rx.search(ctx.folded)), None)
+    if type_code == "18748-4":
+        if "SM28" in scores:  # scintigraphy / PET by nuclear medicine
+            default = "SM28"
+        elif not _RADIOLOGIST.search(ctx.folded):
+            if _OBSTETRIC.search(ctx.folded):
+                default = "SM20"
+            elif _VASCULAR.search(ctx.folded):
+                default = "SM61"
     if default:
         # a default holds unless a signature or department clearly says otherwise
         scores[default] = scores.get(default, 0.0) + 3.0
