@@ -23,9 +23,11 @@ _spec = importlib.util.spec_from_file_location(
 handwritten = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(handwritten)
 
-# Measured on the 20 documents: type 20/20, specialty 18/20 (the two misses are department names on
-# administrative papers, whose expected specialty is None), date 17/17 scored.
-MIN_TYPE, MIN_SPECIALTY, MIN_SPECIALTY_GROUP, MIN_DATE, MIN_NOISE = 0.95, 0.85, 0.85, 0.94, 1.0
+# Measured on the 20 documents (written before the rules were tuned on any corpus): first run type 20/20,
+# specialty 18/20 (department names on two administrative papers, whose expected specialty is None),
+# date 17/17 scored; after the rules were improved on the dev corpus: 20/20, 20/20, 17/17. The floor
+# leaves room for one miss per field.
+MIN_TYPE, MIN_SPECIALTY, MIN_SPECIALTY_GROUP, MIN_DATE, MIN_NOISE = 0.95, 0.95, 0.95, 0.94, 0.95
 
 
 def test_handwritten_accuracy(tmp_path):
