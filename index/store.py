@@ -402,11 +402,12 @@ class Store:
         except UnknownPatient:
             return []
         cur = self.db.execute(
-            "SELECT id, fingerprint, service_date, title, canonical_id FROM documents "
+            "SELECT id, fingerprint, service_date, title, canonical_id, type_code FROM documents "
             "WHERE patient_num = ? AND type_code IS ? AND fingerprint IS NOT NULL",
             [patient["num"], type_code],
         )
-        return [dict(zip(["id", "fingerprint", "service_date", "title", "canonical_id"], r)) for r in cur.fetchall()]
+        names = ["id", "fingerprint", "service_date", "title", "canonical_id", "type_code"]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
 
     def set_canonical(self, document_ids: Iterable[str], canonical_id: str, kind: str) -> None:
         """Point near duplicates at their canonical document (the canonical's own link is cleared)."""

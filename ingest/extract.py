@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 
 import pymupdf
@@ -105,8 +106,19 @@ def extract_pdf_bytes(
     )
 
 
+# Typographic ligatures some fonts emit ("Certiﬁcat"): spelt out so words match. Not a full NFKC, which
+# would also turn "µ" (micro) into "μ" (mu) and "²" into "2" in units.
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
+# U+00AD is a soft hyphen at a line end (a word cut in two: joined back), but many PDF fonts also print
+# the hyphen of a range ("35,0 - 46,0") or a name ("Gamma-GT") with it: read it as "-" elsewhere.
+_SOFT_HYPHEN_AT_EOL = re.compile("\u00ad[ \t]*\n")
+
+
 def _clean(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\u00ad", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = _SOFT_HYPHEN_AT_EOL.sub("", text).replace("\u00ad", "-")
+    return text.translate(_LIGATURES)
 
 
 def _needs_ocr(page: pymupdf.Page, text: str) -> bool:

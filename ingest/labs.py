@@ -439,7 +439,7 @@ def extract_lab_rows(doc: ExtractedDocument) -> list[LabValue]:
     (a later repetition is a previous result or a summary table)."""
     seen: set[tuple[str, str]] = set()
     out: list[LabValue] = []
-    for number, text in _page_texts(doc):
+    for number, text in ((p.number, p.text) for p in doc.pages):
         for v in parse_lab_text(text, number):
             key = (v.analyte, v.label)
             if key in seen:
@@ -447,25 +447,6 @@ def extract_lab_rows(doc: ExtractedDocument) -> list[LabValue]:
             seen.add(key)
             out.append(v)
     return out
-
-
-def _page_texts(doc: ExtractedDocument) -> list[tuple[int, str]]:
-    """(page number, text) of each page. Text-layer pages are re-read from the PDF when it is at hand:
-    PDF fonts often print the hyphen of a range ("35,0 - 46,0") as U+00AD, which text cleaning deletes as
-    a soft hyphen; here it is read back as "-". OCR pages and documents without PDF bytes keep their text."""
-    texts = [(p.number, p.text) for p in doc.pages]
-    if not doc.pdf_bytes or not any(not p.ocr for p in doc.pages):
-        return texts
-    try:
-        import pymupdf
-
-        with pymupdf.open(stream=doc.pdf_bytes, filetype="pdf") as pdf:
-            if pdf.page_count != len(doc.pages):
-                return texts
-            return [(p.number, p.text if p.ocr else pdf.load_page(p.number - 1).get_text("text", sort=True))
-                    for p in doc.pages]
-    except Exception:  # an unreadable PDF was already read once by extract: keep that text
-        return texts
 
 
 def extract_lab_values(doc: ExtractedDocument) -> list[dict]:

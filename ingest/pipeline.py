@@ -217,8 +217,9 @@ class Ingestor:
 
     def _near_duplicate(self, patient_id: str, meta: DocMeta, fp: str, document_id: str) -> tuple[str | None, list[str]]:
         """If the new document is a near duplicate (e.g. a corrected version) of stored ones, the canonical
-        document of the group (the most recent act; on a tie, the newest arrival) and the group's ids."""
-        from ingest.dedupe import is_near_duplicate
+        document of the group and the group's ids. The canonical one is the version that says it corrects
+        another ("annule et remplace"), then the most recent act, then the newest arrival."""
+        from ingest.dedupe import is_correction, is_near_duplicate
 
         group = []
         for other in self.store.near_duplicate_candidates(patient_id, meta.type_code):
@@ -226,16 +227,17 @@ class Ingestor:
                 group.append(other)
         if not group:
             return None, []
-        members = [(o["service_date"] or "", 0, o["id"]) for o in group]
-        members.append((meta.service_date.isoformat() if meta.service_date else "", 1, document_id))
-        canonical = max(members)[2]
-        return canonical, [m[2] for m in members]
+        members = [(is_correction(o["fingerprint"]), o["service_date"] or "", 0, o["id"]) for o in group]
+        members.append((is_correction(fp), meta.service_date.isoformat() if meta.service_date else "", 1, document_id))
+        canonical = max(members)[-1]
+        return canonical, [m[-1] for m in members]
 
 
 def _meta_of(row: dict) -> DocMeta:
     from index.store import parse_date
 
-    return DocMeta(title=row.get("title"), service_date=parse_date(row.get("service_date")))
+    return DocMeta(type_code=row.get("type_code"), title=row.get("title"),
+                   service_date=parse_date(row.get("service_date")))
 
 
 def _lab_values(doc: ExtractedDocument, meta: DocMeta) -> list[dict]:
