@@ -12,11 +12,12 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
+from carnet.lexicon import ANALYTES
 from carnet.models import DocMeta, ExtractedDocument
 from index.embedders import Embedder
 from index.store import Store, document_id_for
@@ -196,6 +197,9 @@ class Ingestor:
         ocr_pages = [p.number for p in doc.pages if p.ocr]
         confidences = [p.ocr_confidence for p in doc.pages if p.ocr and p.ocr_confidence is not None]
         lab_values = _lab_values(doc, meta)
+        measured = {v["analyte"] for v in lab_values if v["analyte"] in ANALYTES}
+        if measured - set(meta.analyte_keys):
+            meta = replace(meta, analyte_keys=tuple(sorted(set(meta.analyte_keys) | measured)))
         self.store.add_document(
             patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=vectors,
             page_count=len(doc.pages), ocr_pages=ocr_pages,

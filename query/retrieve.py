@@ -24,6 +24,9 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.): damps the weight
 CANDIDATE_CHUNKS = 200  # chunks taken from each retriever before fusion (a patient's chunks, not the corpus)
 NOISE_WEIGHT = 0.3  # administrative papers stay findable but below clinical documents
 MAX_QUESTION_CHARS = 500
+# Documents a specialist signs that are not reports of an act: asked for by type, never by specialty alone.
+NOT_REPORTS = frozenset({"57833-6", "57828-6", "57832-8", "60593-1", "55115-0", "89601-9", "87273-9", "11369-6",
+                         "ADMIN"})
 
 
 class Summarizer(Protocol):
@@ -45,8 +48,15 @@ def _public(row: dict) -> dict:
 
 
 def _matches(doc: dict, interp: Interpretation) -> bool:
-    if interp.type_codes and doc["type_code"] not in interp.type_codes:
+    """Whether a document passes every filter of the question.
+
+    An exam is often reported inside another document (the ECG of a cardiology consultation, the chest
+    X-ray of an emergency visit), which ingestion tags with that exam: so the document type implied by
+    an exam ("IRM" -> imaging report) does not exclude such documents."""
+    if interp.type_codes and not interp.exam_keys and doc["type_code"] not in interp.type_codes:
         return False
+    if interp.specialty_groups and not interp.type_codes and doc["type_code"] in NOT_REPORTS:
+        return False  # "dernier CR de cardiologie", "latest cardiology": a report, not a prescription
     if interp.specialty_groups and doc["specialty_group"] not in interp.specialty_groups:
         return False
     if interp.exam_keys and not set(interp.exam_keys) & set(doc["exam_keys"]):
@@ -118,7 +128,8 @@ class Searcher:
         by_id = {r["id"]: r for r in rows}
         canonical = [r for r in rows if not r["canonical_id"]]
         wants_admin = "ADMIN" in interp.type_codes
-        candidates = [r for r in canonical if _matches(r, interp) and (wants_admin or not r["is_noise"] or not interp.has_filters)]
+        candidates = [r for r in canonical
+                      if _matches(r, interp) and (wants_admin or not r["is_noise"] or not interp.has_filters)]
         t2 = time.perf_counter()
         timings["filter"] = (t2 - t1) * 1000
 

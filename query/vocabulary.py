@@ -85,7 +85,8 @@ TYPE_PHRASES_FR: dict[str, tuple[str, ...]] = {
     "imagerie": (IMAGING,), "imagerie medicale": (IMAGING,), "cr d'imagerie": (IMAGING,),
     "compte rendu d'imagerie": (IMAGING,), "cr imagerie": (IMAGING,), "radiologie": (IMAGING,),
     "radiologue": (IMAGING,), "cr de radiologie": (IMAGING,), "cr radio": (IMAGING,),
-    "examen d'imagerie": (IMAGING,), "cabinet de radiologie": (IMAGING,),
+    "examen d'imagerie": (IMAGING,), "cabinet de radiologie": (IMAGING,), "examen radiologique": (IMAGING,),
+    "bilan radiologique": (IMAGING,), "compte rendu radiologique": (IMAGING,), "cr radiologique": (IMAGING,),
     # discharge / hospital stay
     "lettre de sortie": DISCHARGE, "lettre de liaison": DISCHARGE, "lettre de liaison a la sortie": DISCHARGE,
     "courrier de sortie": DISCHARGE, "compte rendu de sortie": DISCHARGE, "cr de sortie": DISCHARGE,

@@ -34,8 +34,35 @@ _WEAK_ANALYTES = frozenset(s for a in ANALYTES.values() for s in a.synonyms if l
 _WEAK_EXAMS = frozenset({"radio", "echo", "ct", "rx", "oct", "tte", "ett", "eto"})
 
 
+# A result reported inside another document: "ECG : rythme sinusal", "Fond d'oeil dilaté : rétinopathie",
+# "Chest X-ray: consolidation", "The 12-lead ECG showed sinus rhythm". Plans ("ECG à prévoir", "repeat
+# chest X-ray in 6 weeks") and dated history ("ECG du 03/02/2019 : normal") are not results of this act.
+_RESULT_AFTER = re.compile(r"^(?:[\s-]+[\w'-]+){0,3}?\s*(?::|showed|shows|revealed|demonstrated|montre|retrouve|"
+                           r"objective|revele|met en evidence|sans anomalie|normal(?:e)?\b)")
+_PLANNED = re.compile(r"\b(prevoir|prevu|programme|a faire|a realiser|a programmer|demande|prescrit|sera|"
+                      r"controle (dans|a)|rendez-vous|rdv|planned|scheduled|to be|requested|will|repeat|"
+                      r"a renouveler|a refaire|in \d+ (weeks?|months?)|dans \d+ (semaines?|mois))\b")
+_DATED = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(19|20)\d{2}\b")
+
+
+def reported_exams(ctx: Context) -> list[str]:
+    """Exams whose result this document reports, wherever it reports them."""
+    found: list[str] = []
+    for ln in ctx.nonempty:
+        if _PLANNED.search(ln.folded):
+            continue
+        for m in _EXAM_RX.finditer(ln.folded):
+            rest = ln.folded[m.end():]
+            if _RESULT_AFTER.match(rest) and not _DATED.search(rest[:40]):
+                key = _EXAM_OWNER[m.group(1)]
+                if key not in found:
+                    found.append(key)
+    return found
+
+
 def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
-    """Exam keys from the title/header zone and the given lines (indication, technique sections)."""
+    """Exam keys from the title/header zone, the given lines (indication, technique sections) and the
+    lines that report an exam's result ("ECG : rythme sinusal")."""
     lines = {ln.index for ln in ctx.header[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
     found: list[str] = []
     for ln in ctx.nonempty:
@@ -48,6 +75,9 @@ def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
             key = _EXAM_OWNER[syn]
             if key not in found:
                 found.append(key)
+    for key in reported_exams(ctx):
+        if key not in found:
+            found.append(key)
     return tuple(found)
 
 
