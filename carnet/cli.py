@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -124,21 +125,16 @@ def ask(
     if data["summary"]:
         out.print(f"\n[bold]Summary[/] ({data['summary']['mode']})")
         for s in data["summary"]["sentences"]:
-            out.print(f"- {s['text']} [dim][{s['document_id'][:8]} p.{s['page']}][/]")
+            out.print(f"- {escape(s['text'])} [dim]\\[{s['document_id'][:8]} p.{s['page']}][/]")
     out.print(f"[dim]{data['timings_ms'].get('total', 0):.0f} ms[/]")
 
 
 def _print_hits(hits: list[dict]) -> None:
-    if not hits:
-        return
-    table = Table(show_lines=False)
-    for col in ("#", "date", "type", "specialty", "source", "page", "snippet"):
-        table.add_column(col, overflow="fold")
     for h in hits:
-        table.add_row(str(h["rank"]), h["date"] or "?", (h["type"] or {}).get("label") or "?",
-                      (h["specialty"] or {}).get("label") or "", h["source"], str(h["page"] or ""),
-                      (h["snippet"] or "")[:160])
-    out.print(table)
+        kind = " · ".join(x for x in ((h["type"] or {}).get("label"), (h["specialty"] or {}).get("label")) if x)
+        out.print(f"[bold]{h['rank']}. {h['date'] or '????-??-??'}[/]  {kind or '?'}  [dim]{h['source']} p.{h['page']}[/]")
+        if h["snippet"]:
+            out.print(f"   [italic]{h['snippet'][:220]}[/]", highlight=False)
 
 
 @app.command()

@@ -228,7 +228,9 @@ class Searcher:
             on_topic = bool(words) and s is not None and s.lexical
             return (on_topic, d["service_date"] or "", d["ingested_at"])
         ordered = sorted(docs, key=key, reverse=True)[:n]
-        picked = [scored.get(d["id"]) or _Scored(d["id"], 0.0, None, False, -1.0) for d in ordered]
+        # Without a topic, the passage to show is the document's conclusion, not whatever chunk happens
+        # to resemble "dernier compte rendu de cardiologie".
+        picked = [(scored.get(d["id"]) if words else None) or _Scored(d["id"], 0.0, None, False, -1.0) for d in ordered]
         return self._hits(picked, by_id, ("filter", "recency"))
 
     def _hits(self, scored: Sequence[_Scored], by_id: dict[str, dict], matched_by: tuple[str, ...]) -> list[DocumentHit]:
@@ -244,7 +246,8 @@ class Searcher:
         chunks = self.store.document_chunks(document_id)
         if not chunks:
             return None
-        pick = next((c for c in chunks if c["section"] == "conclusion"), chunks[0])
+        preference = ("conclusion", "resultats", "examen", "motif")
+        pick = next((c for name in preference for c in chunks if c["section"] == name), chunks[0])
         return ChunkHit(pick["id"], document_id, pick["page"], pick["section"], pick["text"], 0.0)
 
 

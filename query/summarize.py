@@ -185,11 +185,15 @@ def _score(s: _Sentence, stems: set[str], analyte_synonyms: Sequence[str]) -> tu
 # It is kept out of `Summary.sentences`, which hold only verbatim, cited document text.
 
 
+EXAM_REPORT_TYPES = frozenset({"18748-4", "70004-7", "78513-9"})
+
+
 def metadata_lead(document: dict, language: str = "fr") -> str:
     """ "Échocardiographie du 10/03/2025 (Dr X, cardiologie) :" from a document row's metadata only."""
     exam_keys = document.get("exam_keys") or []
     what = None
-    if exam_keys and exam_keys[0] in EXAMS:
+    # Only an exam report is named after its exam: a consultation that also reports an ECG is a consultation.
+    if exam_keys and exam_keys[0] in EXAMS and document.get("type_code") in EXAM_REPORT_TYPES:
         exam = EXAMS[exam_keys[0]]
         what = exam.label_en if language == "en" else exam.label
     what = what or codes.type_label(document.get("type_code"), language) or document.get("title") or (
