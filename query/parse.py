@@ -64,7 +64,10 @@ class _Word:
 
 
 def _stem(token: str) -> str:
-    """Drop a plural "s" ("bilans" -> "bilan", "CTs" -> "ct"); applied to both sides of every comparison."""
+    """Drop a plural "s" ("bilans" -> "bilan", "CTs" -> "ct", "biopsies" -> "biopsy"); applied to both
+    sides of every comparison, so an odd stem ("series" -> "sery") still matches itself."""
+    if len(token) >= 6 and token.endswith("ies"):
+        return token[:-3] + "y"
     if len(token) >= 3 and token.endswith("s") and not token.endswith("ss"):
         return token[:-1]
     return token
