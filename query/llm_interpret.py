@@ -7,7 +7,8 @@ when the rules' Interpretation has no filter. The model is asked for JSON matchi
 (LangChain `with_structured_output` when the chat model supports tool calling, else a JSON prompt and
 `JsonOutputParser`), and whatever it returns is validated against Carnet's code lists: document types
 (carnet.codes.DOCUMENT_TYPES, ended codes mapped), specialty groups (SPECIALTY_GROUPS), exams and
-analytes (carnet.lexicon). Anything not in the lists is dropped, dates must parse and not lie in the
+analytes (carnet.lexicon). Anything not in the lists is dropped, so is a list of more than
+MAX_PER_LIST codes (small models echo the catalogue), dates must parse and not lie in the
 future, a count must be 1..50. None means "nothing usable": keep the rules' interpretation.
 """
 
@@ -30,6 +31,7 @@ from carnet.text import fold
 log = logging.getLogger(__name__)
 
 MAX_COUNT = 50
+MAX_PER_LIST = 3  # a question names a few types / exams; a longer list is the catalogue echoed back: dropped
 MAX_TOPIC_CHARS = 120
 
 
@@ -84,7 +86,7 @@ def _lookup(values: Any, allowed: dict, *, type_codes: bool = False) -> tuple[st
         key = folded.get(fold(candidate).replace(" ", "-")) if candidate else None
         if key is not None and key not in kept:
             kept.append(key)
-    return tuple(kept)
+    return tuple(kept) if len(kept) <= MAX_PER_LIST else ()
 
 
 def _parse_day(value: Any, *, end: bool = False) -> date | None:

@@ -306,3 +306,17 @@ def test_openai_compatible_chat_posts_to_chat_completions(monkeypatch):
     assert llm.invoke([("system", "s"), ("human", "h")]).content == "ok [S1]."
     assert seen["url"] == "http://127.0.0.1:8080/v1/chat/completions"
     assert seen["body"]["messages"][1] == {"role": "user", "content": "h"} and seen["body"]["model"] == "qwen"
+
+
+def test_split_claims_reads_leading_tags():
+    claims = split_claims("[S1] FEVG à 48 %. Hypokinésie inférieure.\n[S2] Créatinine 88 µmol/L. [S1] Bisoprolol 2,5 mg.\n"
+                          "Sans source.")
+    assert [(c.text, c.tags) for c in claims] == [
+        ("FEVG à 48 %.", ("S1",)), ("Hypokinésie inférieure.", ("S1",)), ("Créatinine 88 µmol/L.", ("S2",)),
+        ("Bisoprolol 2,5 mg.", ("S1",)), ("Sans source.", ()),
+    ]
+
+
+def test_consecutive_leading_tags_are_merged():
+    (claim,) = split_claims("- [S1] [S2] Fonction conservée.")
+    assert claim.tags == ("S1", "S2") and claim.text == "Fonction conservée."

@@ -96,3 +96,17 @@ def test_prompt_lists_the_codes_and_today():
     system, human = build_messages("écho <b>", TODAY)
     assert "2026-11-27" in system[1] and "echocardiographie" in system[1] and "11502-2" in system[1]
     assert "<" not in human[1]
+
+
+def test_summarizer_shares_its_model_with_the_interpreter():
+    from query.generate import GeneratedSummarizer, LLMConfig
+
+    s = GeneratedSummarizer(llm=fake({"exams": ["ecg"]}), config=LLMConfig())
+    assert s.interpret("dernier ECG", TODAY).exam_keys == ("ecg",)
+
+
+def test_an_echoed_catalogue_is_dropped():
+    from carnet.lexicon import EXAMS
+
+    interp = validate({"exams": list(EXAMS), "specialties": ["cardiologie"]}, "q", TODAY)
+    assert interp.exam_keys == () and interp.specialty_groups == ("cardiologie",)
