@@ -619,7 +619,7 @@ class GeneratedSummarizer:
         verdicts = verify_claims(split_claims(output), sources)
         kept = [v for v in verdicts if v.source is not None]
         dropped = sum(1 for v in verdicts if v.source is None and _counts_as_sentence(v.claim))
-        reasons = [v.reason for v in verdicts if v.source is None and _counts_as_sentence(v.claim)]
+        reasons = [v.reason.split(":")[0] for v in verdicts if v.source is None and _counts_as_sentence(v.claim)]  # no text, no numbers
         log.info("generated summary: %d sentence(s) kept, %d dropped %s", len(kept), dropped, reasons)
         if not kept:
             return self._fallback(question, interpretation, hits, store, dropped, "nothing-verified")
