@@ -30,6 +30,8 @@ NOT_REPORTS = frozenset({"57833-6", "57828-6", "57832-8", "60593-1", "55115-0", 
 
 
 class Summarizer(Protocol):
+    def load(self) -> None: ...
+
     def summarize(self, question: str, interpretation: Interpretation, hits: Sequence[DocumentHit],
                   store: Store) -> Summary | None: ...
 
@@ -100,6 +102,8 @@ class Searcher:
 
         self.embedder.load()
         self.embedder.embed_query("warm up")
+        if self.summarizer is not None:
+            self.summarizer.load()
         parse_question("dernier compte rendu de cardiologie depuis janvier 2024", date.today())
 
     # --- public ----------------------------------------------------------------------------------------

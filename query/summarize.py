@@ -220,6 +220,9 @@ class ExtractiveSummarizer:
 
     mode = "extractive"
 
+    def load(self) -> None:  # nothing to load: the Summarizer protocol lets the server warm a model up
+        return None
+
     def __init__(self, max_documents: int = MAX_DOCUMENTS, max_sentences: int = MAX_SENTENCES):
         if not 1 <= max_documents <= 10:
             raise ValueError(f"max_documents must be between 1 and 10. Currently, max_documents is {max_documents}")
@@ -303,36 +306,26 @@ def _generated_summarizer(settings):
     """query.generate's GeneratedSummarizer (extractive fallback inside) when its model can be reached, else None.
     The check is cheap (no model load, no hashing): an OpenAI-compatible endpoint is configured, or
     llama-cpp-python is installed and the GGUF (or its parts) is on disk."""
-    try:
-        import query.generate as generate
-    except ImportError:
-        log.warning("summary_mode=generated but query.generate is not available: using extractive summaries")
+    from query import generate
+
+    config = generate.LLMConfig.from_env()
+    if not config.endpoint and not _local_model_available():
+        log.warning("the local generative model is not installed (make install-llm): using extractive summaries")
         return None
-    factory = getattr(generate, "make_generated_summarizer", None)
-    try:
-        if factory is not None:
-            return factory(settings)
-        config = generate.LLMConfig.from_env()
-        if not config.endpoint and not _local_model_available():
-            log.warning("the local generative model is not installed: using extractive summaries")
-            return None
-        return generate.GeneratedSummarizer(config=config, fallback=ExtractiveSummarizer())
-    except Exception as e:  # a broken install must not stop the service: summaries fall back to extractive
-        log.warning("generated summaries unavailable (%s: %s): using extractive summaries", type(e).__name__, e)
-        return None
+    return generate.GeneratedSummarizer(config=config, fallback=ExtractiveSummarizer())
 
 
 def _local_model_available() -> bool:
     import importlib.util
 
-    if importlib.util.find_spec("llama_cpp") is None:
-        return False
     from query import llm_model
 
+    if importlib.util.find_spec("llama_cpp") is None:
+        return False
     if llm_model.model_path().exists():
         return True
     try:
-        llm_model.part_files()  # ModelUnavailable names the first missing part
+        llm_model.part_files()
         return True
-    except Exception:
+    except llm_model.ModelUnavailable:
         return False
