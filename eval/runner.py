@@ -110,13 +110,15 @@ def metadata_accuracy(store, truth_path: Path) -> dict:
 
 
 def format_report(result: dict) -> str:
-    lines = ["kind                 n    top1   mrr@10  rec@5   rec@10  no-answer"]
+    lines = ["kind                 n    top1   mrr@10  rec@5   rec@10  c-rec@5 no-answer"]
     def row(name, m):
         f = lambda v: "  -   " if v is None else f"{v:6.3f}"  # noqa: E731
-        return f"{name:<18} {m['queries']:>4}  {f(m['top1'])}  {f(m['mrr@10'])}  {f(m['recall@5'])}  {f(m['recall@10'])}  {f(m['no_answer_accuracy'])}"
+        return (f"{name:<18} {m['queries']:>4}  {f(m['top1'])}  {f(m['mrr@10'])}  {f(m['recall@5'])}  "
+                f"{f(m['recall@10'])}  {f(m.get('capped_recall@5'))}  {f(m['no_answer_accuracy'])}")
     for kind, m in result["per_kind"].items():
         lines.append(row(kind, m))
     lines.append(row("overall", result["overall"]))
+    lines.append("c-rec@5: recall@5 out of min(5, number of relevant documents)")
     lat = result["latency_ms"]
     lines.append(f"ask latency (no summary): p50 {lat['p50']} ms, p95 {lat['p95']} ms")
     if "metadata" in result:

@@ -171,14 +171,18 @@ class Searcher:
     # --- ranking ----------------------------------------------------------------------------------------
 
     def _score(self, patient: dict, question: str, words: Sequence[str], docs: Sequence[dict],
-               by_id: dict[str, dict]) -> list[_Scored]:
-        """Hybrid ranking of `docs` (chunk-level RRF of dense and BM25, max per document), best first."""
+               by_id: dict[str, dict], use_dense: bool = True) -> list[_Scored]:
+        """Hybrid ranking of `docs` (chunk-level RRF of dense and BM25, max per document), best first.
+        `use_dense=False` ranks by BM25 alone and skips embedding the question (most of a question's cost)."""
         if not docs:
             return []
         allowed_docs = {d["id"] for d in docs}
-        allowed_chunks = self.store.chunk_ids_for_documents(sorted(allowed_docs))
-        qv = self.embedder.embed_query(question)
-        dense = self.vectors.search(patient["num"], patient["vectors_version"], qv, allowed_chunks, CANDIDATE_CHUNKS)
+        dense: list[tuple[int, float]] = []
+        if use_dense:
+            allowed_chunks = self.store.chunk_ids_for_documents(sorted(allowed_docs))
+            qv = self.embedder.embed_query(question)
+            dense = self.vectors.search(patient["num"], patient["vectors_version"], qv, allowed_chunks,
+                                        CANDIDATE_CHUNKS)
         lexical = self.store.search_text(patient["num"], words or [question], limit=CANDIDATE_CHUNKS)
         chunk_ids = {c for c, _ in dense} | {c for c, _ in lexical}
         chunk_rows = self.store.chunks(sorted(chunk_ids))
@@ -225,8 +229,10 @@ class Searcher:
 
     def _latest(self, patient, question, words, docs, by_id, n) -> list[DocumentHit]:
         """Most recent first. With a topic ("dernier scanner thoracique"), the documents that mention it
-        come first, then the others, each group by date of the act."""
-        scored = {s.document_id: s for s in self._score(patient, question, words, docs, by_id)} if docs else {}
+        come first, then the others, each group by date of the act. Only words decide what is on topic,
+        so the question is not embedded (recency questions cost a few milliseconds)."""
+        scored = {s.document_id: s for s in self._score(patient, question, words, docs, by_id, use_dense=False)} \
+            if docs and words else {}
         def key(d):
             s = scored.get(d["id"])
             on_topic = bool(words) and s is not None and s.lexical

@@ -31,7 +31,16 @@ def test_recall_at_k():
 
 def test_score_query_answerable():
     s = score_query(["P1/b.pdf"], ["P1/a.pdf", "P1/b.pdf"])
-    assert s == {"answerable": True, "top1": 0.0, "mrr@10": 0.5, "recall@5": 1.0, "recall@10": 1.0}
+    assert s == {"answerable": True, "top1": 0.0, "mrr@10": 0.5, "recall@5": 1.0, "recall@10": 1.0,
+                 "capped_recall@5": 1.0}
+
+
+def test_capped_recall_counts_what_five_results_can_hold():
+    gold = [f"P1/{i}.pdf" for i in range(8)]
+    s = score_query(gold, gold[:5] + ["P1/x.pdf"])
+    assert s["recall@5"] == 5 / 8 and s["capped_recall@5"] == 1.0
+    s = score_query(gold[:2], ["P1/x.pdf", gold[0], "P1/y.pdf"])
+    assert s["capped_recall@5"] == 0.5
 
 
 def test_duplicate_copy_counts_as_the_same_answer():
