@@ -124,8 +124,10 @@ def ask(
         _print_hits(data["alternatives"])
     if data["summary"]:
         out.print(f"\n[bold]Summary[/] ({data['summary']['mode']})")
+        sources = {h["id"]: h["source"] for h in data["documents"]}
         for s in data["summary"]["sentences"]:
-            out.print(f"- {escape(s['text'])} [dim]\\[{s['document_id'][:8]} p.{s['page']}][/]")
+            where = sources.get(s["document_id"], s["document_id"][:8])
+            out.print(f"- {escape(s['text'])} [dim]\\[{where} p.{s['page']}][/]")
     out.print(f"[dim]{data['timings_ms'].get('total', 0):.0f} ms[/]")
 
 

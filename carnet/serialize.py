@@ -96,9 +96,9 @@ def answer_dict(answer: Answer, language: str | None = None) -> dict:
             "citations": [{"document_id": c.document_id, "page": c.page} for c in answer.summary.citations],
             "dropped_sentences": answer.summary.dropped_sentences,
         }
-    from query.retrieve import topic_words
+    from query.retrieve import asked_terms, topic_words
 
-    words = topic_words(answer.interpretation)
+    words = topic_words(answer.interpretation) + asked_terms(answer.interpretation)
     return {
         "question": answer.question,
         "patient": answer.patient,

@@ -15,7 +15,7 @@ from typing import Protocol, Sequence
 
 from carnet.errors import InvalidInput
 from carnet.models import Answer, ChunkHit, DocumentHit, Interpretation, Summary
-from carnet.text import fold
+from carnet.text import contains_term, fold
 from index.embedders import Embedder
 from index.store import PUBLIC_DOCUMENT_FIELDS, Store
 from index.vectors import VectorIndex
@@ -145,7 +145,7 @@ class Searcher:
             message = "no-match"
             alternatives = self._rank(patient, question, words, canonical, by_id, top_k=3, matched_by=("alternative",))
         elif interp.order == "latest":
-            documents = self._latest(patient, question, words, candidates, by_id, interp.count or top_k)
+            documents = self._latest(patient, question, words, candidates, by_id, interp.count or top_k, interp)
         else:
             scored = self._score(patient, question, words, candidates, by_id)
             if not interp.has_filters:
@@ -227,7 +227,7 @@ class Searcher:
     def _rank(self, patient, question, words, docs, by_id, top_k, matched_by) -> list[DocumentHit]:
         return self._hits(self._score(patient, question, words, docs, by_id)[:top_k], by_id, matched_by)
 
-    def _latest(self, patient, question, words, docs, by_id, n) -> list[DocumentHit]:
+    def _latest(self, patient, question, words, docs, by_id, n, interp: Interpretation) -> list[DocumentHit]:
         """Most recent first. With a topic ("dernier scanner thoracique"), the documents that mention it
         come first, then the others, each group by date of the act. Only words decide what is on topic,
         so the question is not embedded (recency questions cost a few milliseconds)."""
@@ -241,21 +241,27 @@ class Searcher:
         # Without a topic, the passage to show is the document's conclusion, not whatever chunk happens
         # to resemble "dernier compte rendu de cardiologie".
         picked = [(scored.get(d["id"]) if words else None) or _Scored(d["id"], 0.0, None, False, -1.0) for d in ordered]
-        return self._hits(picked, by_id, ("filter", "recency"))
+        return self._hits(picked, by_id, ("filter", "recency"), hint=asked_terms(interp))
 
-    def _hits(self, scored: Sequence[_Scored], by_id: dict[str, dict], matched_by: tuple[str, ...]) -> list[DocumentHit]:
+    def _hits(self, scored: Sequence[_Scored], by_id: dict[str, dict], matched_by: tuple[str, ...],
+              hint: Sequence[str] = ()) -> list[DocumentHit]:
         hits = []
         for rank, s in enumerate(scored, start=1):
-            chunk = s.chunk or self._first_chunk(s.document_id)
+            chunk = s.chunk or self._first_chunk(s.document_id, hint)
             hits.append(DocumentHit(document=_public(by_id[s.document_id]), score=round(s.score, 6), rank=rank,
                                     best_chunk=chunk, matched_by=matched_by))
         return hits
 
-    def _first_chunk(self, document_id: str) -> ChunkHit | None:
-        """A document reached by filters alone is shown by its conclusion if it has one, else its start."""
+    def _first_chunk(self, document_id: str, hint: Sequence[str] = ()) -> ChunkHit | None:
+        """A document reached by filters alone is shown by the passage naming the asked exam or analyte
+        ("dernière HbA1c": the HbA1c line), else its conclusion, else its start."""
         chunks = self.store.document_chunks(document_id)
         if not chunks:
             return None
+        for c in chunks if hint else ():
+            text = fold(c["text"])
+            if any(contains_term(text, h) for h in hint):
+                return ChunkHit(c["id"], document_id, c["page"], c["section"], c["text"], 0.0)
         preference = ("conclusion", "resultats", "examen", "motif")
         pick = next((c for name in preference for c in chunks if c["section"] == name), chunks[0])
         return ChunkHit(pick["id"], document_id, pick["page"], pick["section"], pick["text"], 0.0)
@@ -264,6 +270,15 @@ class Searcher:
 _STOP = set("""le la les l de du des d un une et ou a au aux en dans pour par sur avec sans que qui quoi quel quelle
 the a an of in on for to and or with without what which is are was me moi mon ma mes son sa ses ce cette patient
 patiente""".split())
+
+
+def asked_terms(interp: Interpretation) -> list[str]:
+    """How reports name the exams and analytes asked for (carnet.lexicon synonyms, folded)."""
+    from carnet.lexicon import ANALYTES, EXAMS
+
+    terms = [s for k in interp.exam_keys if k in EXAMS for s in EXAMS[k].synonyms]
+    terms += [s for k in interp.analyte_keys if k in ANALYTES for s in ANALYTES[k].synonyms]
+    return [t for t in terms if len(t) >= 3]
 
 
 def topic_words(interp: Interpretation) -> list[str]:
