@@ -28,6 +28,7 @@ from carnet.service import Carnet
 log = logging.getLogger("carnet.api")
 STATIC = Path(__file__).parent / "static"
 UPLOAD_CHUNK = 1 << 20
+UPLOAD_SLACK = 64 * 1024  # multipart headers around the file
 
 _ERRORS = {404: {"model": schemas.ErrorResponse}, 422: {"model": schemas.ErrorResponse}}
 
@@ -73,6 +74,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.carnet = carnet
+
+    @app.middleware("http")
+    async def refuse_oversized_uploads(request: Request, call_next):
+        """Refuse an upload by its declared length before its body is read and spooled to disk."""
+        length = request.headers.get("content-length", "")
+        if request.method == "POST" and length.isdigit() and int(length) > settings.max_upload_bytes + UPLOAD_SLACK:
+            e = UploadTooLarge(f"The upload is {int(length):,} bytes, over the {settings.max_upload_bytes:,}-byte limit.")
+            return JSONResponse(status_code=413, content={"error": {"code": _code(e), "message": str(e)}})
+        return await call_next(request)
 
     @app.exception_handler(CarnetError)
     async def carnet_error(request: Request, e: CarnetError):

@@ -81,6 +81,8 @@ def test_upload(client, tmp_path):
     bad = client.post("/v1/patients/PAT-C/documents", files={"file": ("x.pdf", b"not a pdf", "application/pdf")})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "unreadable_document"
     big = client.post("/v1/patients/PAT-C/documents", files={"file": ("big.pdf", b"%PDF" + b"0" * 300_000, "application/pdf")})
-    assert big.status_code == 413
+    assert big.status_code == 413 and big.json()["error"]["code"] == "upload_too_large"
+    huge = client.post("/v1/patients/PAT-C/documents", files={"file": ("huge.pdf", b"%PDF" + b"0" * 2_000_000, "application/pdf")})
+    assert huge.status_code == 413  # refused by its declared length, before the body is read
     evil = client.post("/v1/patients/bad%24id/documents", files={"file": ("crh.pdf", good.read_bytes(), "application/pdf")})
     assert evil.status_code == 422 and "patient identifier" in evil.json()["error"]["message"]
