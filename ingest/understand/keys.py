@@ -20,7 +20,8 @@ def _matcher(entries: dict) -> tuple[re.Pattern, dict[str, str]]:
         for syn in entry.synonyms:
             owner.setdefault(syn, key)
     alternatives = sorted(owner, key=len, reverse=True)  # longest first: "echographie cardiaque" before "echographie"
-    rx = re.compile(r"(?<![\w+])(" + "|".join(re.escape(s) for s in alternatives) + r")(?![\w+])")
+    # not followed by "-": "radio-diagnostic" is a specialty, not an X-ray ("echo-doppler" is matched whole)
+    rx = re.compile(r"(?<![\w+])(" + "|".join(re.escape(s) for s in alternatives) + r")(?![\w+-])")
     return rx, owner
 
 

@@ -54,7 +54,8 @@ _VOCAB: dict[str, str] = {
     "SM41": r"pneumolog\w*|pneumo-?phtisiolog\w*|respiratory (medicine|physician|department|clinic)|pulmonolog\w*|"
             r"chest (physician|clinic)|pulmonary medicine",
     "SM42": r"psychiatri\w*|psychiatre",
-    "SM44": r"radiolog\w*|imagerie medicale|centre d'imagerie|cabinet d'imagerie|service d'imagerie|radio-?diagnostic|"
+    # the nouns only: "résultat clinique et radiologique" describes a finding, not its author
+    "SM44": r"radiolog(?:ie|ue|ues|ist|ists|y)\b|imagerie medicale|centre d'imagerie|cabinet d'imagerie|service d'imagerie|radio-?diagnostic|"
             r"diagnostic imaging",
     "SM46": r"reanimation medicale|medecine intensive|intensive care|\bicu\b",
     "SM48": r"rhumatolog\w*|rheumatolog\w*",
@@ -114,6 +115,8 @@ def _line_weight(ln: Line, prev: Line | None, in_header: bool, in_title: bool) -
     if _PERSON.search(ln.folded) or (prev is not None and _PERSON.search(prev.folded) and not _ADDRESSEE.search(prev.folded)
                                      and len(ln.folded) < 60):
         return 4.0
+    if in_header and _ANY_SPECIALTY.match(ln.folded):
+        return 3.5  # a letterhead line that starts with a specialty names the department ("Chirurgie orthopédique")
     if _DEPARTMENT.search(ln.folded) and (in_header or len(ln.folded) < 80):
         return 3.5 if in_header else 1.0
     if in_title:
