@@ -286,8 +286,9 @@ def topic_words(interp: Interpretation) -> list[str]:
     return [w for w in words if w not in _STOP and len(w) >= 2]
 
 
-# e5 cosines are compressed (~0.8-0.9) and MiniLM's spread wider: a floor per model, measured on the
-# labelled "no-answer" questions (see README, "How 'no answer' is decided").
+# e5 cosines are compressed (~0.8-0.9) and MiniLM's spread wider: a floor per model under which a
+# topical question with no topic word in the record gets "no answer". Set by hand: the labelled sets
+# hold too few unfiltered unanswerable questions to calibrate it (README, "Known limits").
 _DENSE_FLOORS = {"multilingual-e5-small-q4": 0.86, "all-MiniLM-L6-v2": 0.55}
 
 
