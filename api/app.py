@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import schemas
@@ -51,6 +51,18 @@ def _code(e: Exception) -> str:
     return {"UnknownPatient": "unknown_patient", "UnknownDocument": "unknown_document", "InvalidInput": "invalid_input",
             "UnreadableDocument": "unreadable_document", "UploadTooLarge": "upload_too_large",
             "IndexMismatch": "index_mismatch"}.get(type(e).__name__, "error")
+
+
+def _interpretation_without(c: Carnet, body: schemas.AskRequest):
+    """The question's interpretation minus the chips the doctor removed (None: let ask() parse it)."""
+    if not body.remove:
+        return None
+    from query.parse import without
+
+    interp = c.searcher.interpret(body.question, body.today)
+    for chip in body.remove:
+        interp = without(interp, chip.kind, chip.value)
+    return interp
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -119,16 +131,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         `documents` holds only documents that answer the question; when nothing matches, `message` is
         "no-match" and `alternatives` offers the closest documents, labelled as such."""
-        interp = None
-        if body.remove:
-            from query.parse import without
-
-            interp = c.searcher.interpret(body.question, body.today)
-            for chip in body.remove:
-                interp = without(interp, chip.kind, chip.value)
+        interp = _interpretation_without(c, body)
         answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
                                 interpretation=interp, summarize=body.summary)
         return answer_dict(answer, body.language)
+
+    @app.post("/v1/patients/{patient_id}/ask/stream", responses=_ERRORS, tags=["ask"],
+              response_class=StreamingResponse)
+    def ask_stream(patient_id: str, body: schemas.AskRequest, c: CarnetDep):
+        """The same answer as `/ask`, as server-sent events, for a summary that takes time to generate:
+        `answer` (documents, no summary) at once, then `summary-estimate` ({"seconds"}), then `summary`
+        when it is written, then `done`. Errors before the first event are plain JSON errors."""
+        import json as _json
+
+        interp = _interpretation_without(c, body)
+        answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
+                                interpretation=interp, summarize=False)
+
+        def events():
+            def event(name: str, data) -> str:
+                return f"event: {name}\ndata: {_json.dumps(data, ensure_ascii=False)}\n\n"
+            yield event("answer", answer_dict(answer, body.language))
+            seconds = c.searcher.summary_estimate(answer) if body.summary else None
+            if seconds is not None:
+                yield event("summary-estimate", {"seconds": round(seconds, 2)})
+                full = c.searcher.summarize(answer)
+                yield event("summary", answer_dict(full, body.language)["summary"])
+            yield event("done", {})
+
+        return StreamingResponse(events(), media_type="text/event-stream")
 
     @app.get("/v1/patients/{patient_id}/documents", response_model=list[schemas.DocumentOut], responses=_ERRORS,
              tags=["documents"])

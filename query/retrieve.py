@@ -32,6 +32,10 @@ NOT_REPORTS = frozenset({"57833-6", "57828-6", "57832-8", "60593-1", "55115-0", 
 class Summarizer(Protocol):
     def load(self) -> None: ...
 
+    def estimate(self, question: str, interpretation: Interpretation, hits: Sequence[DocumentHit],
+                 store: Store) -> float:
+        """Seconds the summary of these hits should take (announced before a slow, generated one)."""
+
     def summarize(self, question: str, interpretation: Interpretation, hits: Sequence[DocumentHit],
                   store: Store) -> Summary | None: ...
 
@@ -159,14 +163,28 @@ class Searcher:
         t3 = time.perf_counter()
         timings["rank"] = (t3 - t2) * 1000
 
-        summary = None
-        if summarize and self.summarizer is not None and documents:
-            summary = self.summarizer.summarize(question, interp, documents, self.store)
-            timings["summary"] = (time.perf_counter() - t3) * 1000
-        timings["total"] = (time.perf_counter() - t0) * 1000
-        return Answer(question=question, patient=patient_id, interpretation=interp, documents=tuple(documents),
-                      alternatives=tuple(alternatives), summary=summary, message=message,
-                      timings_ms={k: round(v, 2) for k, v in timings.items()})
+        timings["total"] = (t3 - t0) * 1000
+        answer = Answer(question=question, patient=patient_id, interpretation=interp, documents=tuple(documents),
+                        alternatives=tuple(alternatives), message=message,
+                        timings_ms={k: round(v, 2) for k, v in timings.items()})
+        return self.summarize(answer) if summarize else answer
+
+    def summary_estimate(self, answer: Answer) -> float | None:
+        """Seconds `summarize(answer)` should take, or None when there will be no summary."""
+        if self.summarizer is None or not answer.documents:
+            return None
+        return self.summarizer.estimate(answer.question, answer.interpretation, answer.documents, self.store)
+
+    def summarize(self, answer: Answer) -> Answer:
+        """The answer with its summary: for callers that show the documents first and the summary when
+        it is ready (a generated summary takes seconds)."""
+        if self.summarizer is None or not answer.documents:
+            return answer
+        t0 = time.perf_counter()
+        summary = self.summarizer.summarize(answer.question, answer.interpretation, answer.documents, self.store)
+        spent = round((time.perf_counter() - t0) * 1000, 2)
+        timings = {**answer.timings_ms, "summary": spent, "total": round(answer.timings_ms.get("total", 0) + spent, 2)}
+        return replace(answer, summary=summary, timings_ms=timings)
 
     # --- ranking ----------------------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -40,6 +42,22 @@ def test_ask_contract(client):
     doc = body["documents"][0]
     assert set(doc) >= {"id", "source", "title", "type", "specialty", "date", "score", "page", "snippet"}
     assert doc["source"].startswith("PAT-A/")
+
+
+def test_ask_stream_sends_documents_then_the_summary(client):
+    r = client.post("/v1/patients/PAT-A/ask/stream", json={"question": "dernier compte rendu de cardiologie"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+    events = []
+    for block in r.text.strip().split("\n\n"):
+        name, data = block.split("\n", 1)
+        events.append((name.removeprefix("event: "), json.loads(data.removeprefix("data: "))))
+    assert [e for e, _ in events] == ["answer", "summary-estimate", "summary", "done"]
+    answer, summary = events[0][1], events[2][1]
+    assert answer["summary"] is None and answer["documents"][0]["source"] == "PAT-A/cardio-consult-2025.pdf"
+    assert events[1][1]["seconds"] >= 0
+    ids = {d["id"] for d in answer["documents"]}
+    assert summary["sentences"] and all(s["document_id"] in ids for s in summary["sentences"])
+    assert client.post("/v1/patients/NOBODY/ask/stream", json={"question": "bilan"}).status_code == 404
 
 
 def test_unknown_patient_is_404_json(client):
