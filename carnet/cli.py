@@ -5,7 +5,6 @@ Exit codes: 0 ok, 1 some files failed to ingest, 2 bad input, 3 not found, 4 sto
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from datetime import date

@@ -156,7 +156,7 @@ def _consult_text(p: Patient, d: date, spec: str, rng: random.Random, ctx: dict)
         r["motif"] = sc or "Avis néphrologique — insuffisance rénale chronique"
         r["hdm"] = f"Adressé{p.e('', 'e')} pour DFG à {ctx.get('dfg', 52)} mL/min/1,73 m² et microalbuminurie. Diabète de type 2 et HTA."
         r["examen"] += " Pas d'œdème. Pas de souffle abdominal."
-        r["conclusion"] = f"Maladie rénale chronique stade 3a d'origine diabétique et vasculaire probable."
+        r["conclusion"] = "Maladie rénale chronique stade 3a d'origine diabétique et vasculaire probable."
         r["cat"] = f"Bloqueur du SRAA à dose maximale tolérée, ajout d'un iSGLT2. Contrôle créatinine et kaliémie à 15 jours. Revoir en {vocab.month_year(nxt)}."
         r["topics"] += ["diabete", "rein"]
     elif spec == "SM38":

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import random
 import re
-from datetime import date
 from pathlib import Path
 
 import pymupdf

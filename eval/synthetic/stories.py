@@ -269,7 +269,7 @@ def _nodule(p: Patient, rng: random.Random) -> list[Doc]:
     ny = rng.randint(2021, 2022)
     side = rng.choice(["lobaire supérieur droit", "lobaire inférieur gauche", "du segment apical du lobe supérieur gauche"])
     p.facts.update({"nodule_year": ny, "nodule_side": side, "pa": rng.randint(25, 45)})
-    p.facts["atcd"] += [f"Tabagisme actif, {p.facts['pa']} paquets-années", f"Appendicectomie dans l'enfance",
+    p.facts["atcd"] += [f"Tabagisme actif, {p.facts['pa']} paquets-années", "Appendicectomie dans l'enfance",
                         f"Fracture du poignet droit en {rng.randint(2005, 2015)}"]
     p.facts["ttt"] = ["spiriva"] + p.facts["ttt"]
     rad = p.doctor("radio", rng.choice(["SM44", "SM74"]), "imagerie")
@@ -306,7 +306,7 @@ def _genou(p: Patient, rng: random.Random) -> list[Doc]:
     out: list[Doc] = []
     side = rng.choice(["droit", "gauche"])
     p.facts.update({"knee_side": side, "knee_since": rng.randint(2016, 2019)})
-    p.facts["atcd"] += [f"Gonarthrose du genou {side} symptomatique depuis {p.facts['knee_since']}", f"HTA", f"Hernie inguinale opérée en {rng.randint(1990, 2010)}"]
+    p.facts["atcd"] += [f"Gonarthrose du genou {side} symptomatique depuis {p.facts['knee_since']}", "HTA", f"Hernie inguinale opérée en {rng.randint(1990, 2010)}"]
     p.facts["ttt"] = p.facts["ttt"] + ["amlodipine", "paracetamol"]
     rad = p.doctor("radio", rng.choice(["SM44", "SM74"]), "imagerie")
     ortho = p.doctor("ortho", "SM08", "hopital")
