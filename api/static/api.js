@@ -30,11 +30,11 @@ export const api = {
   patients: (search, limit = 20) =>
     request(`/v1/patients?${new URLSearchParams({ search: search || "", limit: String(limit) })}`),
 
-  ask: (patientId, question, { remove = [], topK = 6, summary = true, signal } = {}) =>
+  ask: (patientId, question, { remove = [], topK = 6, summary = true, language, signal } = {}) =>
     request(`/v1/patients/${pid(patientId)}/ask`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ question, top_k: topK, summary, remove }),
+      body: JSON.stringify({ question, top_k: topK, summary, remove, language }),
       signal,
     }),
 

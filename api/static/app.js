@@ -263,7 +263,9 @@ async function ask({ newQuestion = true } = {}) {
   el.elapsed.textContent = t("searching");
   let answer;
   try {
-    answer = await api.ask(state.patient.id, question, { remove: state.removed, signal: askAbort.signal });
+    // chips are labelled in the interface's language, whatever the question's
+    answer = await api.ask(state.patient.id, question, { remove: state.removed, language: state.lang,
+                                                        signal: askAbort.signal });
   } catch (e) {
     if (seq !== askSeq || e.name === "AbortError") return;
     el.results.setAttribute("aria-busy", "false");
