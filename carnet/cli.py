@@ -31,11 +31,16 @@ EmbedderOption = Annotated[Optional[str], typer.Option(
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
+def _settings(home: Path | None, embedder: str | None = None) -> Settings:
+    """Settings from the environment, with the command line's --home / --embedder on top."""
+    overrides = {k: v for k, v in {"home": home, "embedder": embedder}.items() if v is not None}
+    return Settings(**overrides)
+
+
 def _carnet(home: Path | None, embedder: str | None, threads: int | None = None):
     from carnet.service import Carnet
 
-    overrides = {k: v for k, v in {"home": home, "embedder": embedder}.items() if v is not None}
-    return Carnet(Settings(**overrides), embedder_threads=threads)
+    return Carnet(_settings(home, embedder), embedder_threads=threads)
 
 
 def _fail(e: CarnetError) -> None:
@@ -209,7 +214,7 @@ def summary(
 
 
 def _home(home: Path | None) -> Path:
-    return home if home is not None else Settings().home
+    return _settings(home).home
 
 
 @app.command()
@@ -227,8 +232,7 @@ def serve(
 
     from api.app import create_app
 
-    overrides = {k: v for k, v in {"home": home, "embedder": embedder}.items() if v is not None}
-    uvicorn.run(create_app(Settings(**overrides)), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(_settings(home, embedder)), host=host, port=port, log_level="info")
 
 
 @app.command("eval")

@@ -96,16 +96,13 @@ def metadata_accuracy(store, truth_path: Path) -> dict:
     from eval.metadata import evaluate_metadata
 
     truth = [json.loads(line) for line in Path(truth_path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    predicted = []
-    for row in store.db.execute("SELECT source, type_code, specialty_code, service_date, is_noise, id FROM documents"):
-        predicted.append({"source": row[0], "type_code": row[1], "specialty_code": row[2], "service_date": row[3],
-                          "is_noise": bool(row[4])})
-    dup_rows = store.db.execute(
+    # Every file: the stored documents and the extra files that held the same bytes (same metadata).
+    rows = store.db.execute(
+        "SELECT source, type_code, specialty_code, service_date, is_noise FROM documents UNION ALL "
         "SELECT f.source, d.type_code, d.specialty_code, d.service_date, d.is_noise FROM document_files f "
         "JOIN documents d ON d.id = f.document_id").fetchall()
-    for r in dup_rows:
-        predicted.append({"source": r[0], "type_code": r[1], "specialty_code": r[2], "service_date": r[3],
-                          "is_noise": bool(r[4])})
+    predicted = [{"source": r[0], "type_code": r[1], "specialty_code": r[2], "service_date": r[3],
+                  "is_noise": bool(r[4])} for r in rows]
     return evaluate_metadata(predicted, truth)
 
 

@@ -204,7 +204,7 @@ class Ingestor:
             patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=vectors,
             page_count=len(doc.pages), ocr_pages=ocr_pages,
             ocr_confidence=sum(confidences) / len(confidences) if confidences else None,
-            fingerprint=fp, canonical_id=None, duplicate_kind=None, file_size=len(data), pdf_bytes=pdf_bytes,
+            fingerprint=fp, file_size=len(data), pdf_bytes=pdf_bytes,
             lab_values=lab_values,
         )
         if canonical_id is not None:

@@ -63,7 +63,7 @@ def _add(store, patient, sha, pages, title, when, section="conclusion"):
         patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf",
         meta=DocMeta(type_code="11488-4", specialty_code="SM04", service_date=when, title=title), chunks=chunks,
         vectors=HashingEmbedder().embed_passages([c.text for c in chunks]), page_count=len(pages), ocr_pages=[],
-        ocr_confidence=None, fingerprint=None, canonical_id=None, duplicate_kind=None, file_size=10,
+        ocr_confidence=None, fingerprint=None, file_size=10,
         pdf_bytes=b"%PDF-1.4 test",
     )
 

@@ -46,7 +46,7 @@ def add(store, patient, sha, text, title, service_date):
         patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf",
         meta=DocMeta(type_code="11488-4", service_date=service_date, title=title), chunks=chunks,
         vectors=emb.embed_passages([text]), page_count=1, ocr_pages=[], ocr_confidence=None, fingerprint=None,
-        canonical_id=None, duplicate_kind=None, file_size=10, pdf_bytes=b"%PDF-1.4 test",
+        file_size=10, pdf_bytes=b"%PDF-1.4 test",
     )
 
 

@@ -24,7 +24,7 @@ def add(store, patient, sha, texts, meta=None, source=None):
         patient_id=patient, content_sha256=sha, source=source or f"{patient}/{sha}.pdf",
         meta=meta or DocMeta(type_code="11488-4", service_date=date(2024, 1, 2)), chunks=chunks,
         vectors=emb.embed_passages(texts), page_count=1, ocr_pages=[], ocr_confidence=None, fingerprint=None,
-        canonical_id=None, duplicate_kind=None, file_size=10, pdf_bytes=b"%PDF-1.4 test",
+        file_size=10, pdf_bytes=b"%PDF-1.4 test",
     )
 
 
@@ -59,13 +59,13 @@ def test_failed_write_leaves_no_half_document(tmp_path):
     with pytest.raises(ValueError):
         store.add_document(patient_id="A", content_sha256="x", source="A/x.pdf", meta=DocMeta(), chunks=chunks,
                            vectors=emb.embed_passages(["abc"]), page_count=1, ocr_pages=[], ocr_confidence=None,
-                           fingerprint=None, canonical_id=None, duplicate_kind=None, file_size=1, pdf_bytes=b"x")
+                           fingerprint=None, file_size=1, pdf_bytes=b"x")
     # a crash inside the transaction (bad vector count is checked before; force one after BEGIN)
     bad_vectors = [np.zeros(256, dtype=np.float32), "not a vector"]
     with pytest.raises(Exception):
         store.add_document(patient_id="A", content_sha256="x", source="A/x.pdf", meta=DocMeta(), chunks=chunks,
                            vectors=bad_vectors, page_count=1, ocr_pages=[], ocr_confidence=None,
-                           fingerprint=None, canonical_id=None, duplicate_kind=None, file_size=1, pdf_bytes=b"x")
+                           fingerprint=None, file_size=1, pdf_bytes=b"x")
     assert store.counts()["documents"] == 0
     assert store.counts()["chunks"] == 0
 

@@ -41,7 +41,7 @@ def _add(store, patient, sha, pages, meta):
     store.add_document(
         patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf", meta=meta, chunks=chunks,
         vectors=emb.embed_passages([c.text for c in chunks]), page_count=max(p for p, _, _ in pages), ocr_pages=[],
-        ocr_confidence=None, fingerprint=None, canonical_id=None, duplicate_kind=None, file_size=10,
+        ocr_confidence=None, fingerprint=None, file_size=10,
         pdf_bytes=b"%PDF-1.4 test",
     )
     return doc_id

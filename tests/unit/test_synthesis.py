@@ -47,7 +47,7 @@ def _add(store, sha, text, meta, labs=(), page=1):
     chunk = Chunk(doc_id, page, 0, len(text), None, text)
     store.add_document(patient_id="P1", content_sha256=sha, source=f"P1/{sha}.pdf", meta=meta, chunks=[chunk],
                        vectors=emb.embed_passages([text]), page_count=page, ocr_pages=[], ocr_confidence=None,
-                       fingerprint=None, canonical_id=None, duplicate_kind=None, file_size=10,
+                       fingerprint=None, file_size=10,
                        pdf_bytes=b"%PDF-1.4 test", lab_values=labs)
     return doc_id
 
