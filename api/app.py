@@ -2,6 +2,8 @@
 
 Errors are JSON `{"error": {"code", "message"}}` with the right status (404 unknown patient or
 document, 413 upload too large, 422 bad request, 409 store built with another model), never a trace.
+Under /fhir (api/fhir.py, FHIR R4 DocumentReference search and read) errors are OperationOutcome.
+When serving, patient identifiers are redacted from the access log (api/redact.py).
 """
 
 from __future__ import annotations
@@ -18,10 +20,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import schemas
+from api import fhir as fhir_routes
+from api import redact, schemas
 from api.deps import CarnetDep
 from carnet.config import Settings
-from carnet.errors import CarnetError, IndexMismatch, InvalidInput, NotFound, UnreadableDocument
+from carnet.errors import (
+    CarnetError,
+    IndexMismatch,
+    InvalidInput,
+    NotFound,
+    UnreadableDocument,
+)
 from carnet.serialize import answer_dict, document_detail, document_summary
 from carnet.service import Carnet
 
@@ -45,6 +54,10 @@ def _status(e: CarnetError) -> int:
     if isinstance(e, IndexMismatch):
         return 409
     return 422  # InvalidInput, UnreadableDocument
+
+
+def _is_fhir(request: Request) -> bool:
+    return request.url.path == "/fhir" or request.url.path.startswith("/fhir/")
 
 
 def _code(e: Exception) -> str:
@@ -73,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        redact.install()  # no patient identifier in the access log
         carnet.vectors  # noqa: B018 - refuse to start on a store built with another model
         carnet.searcher.warm_up()  # load the model now, not on the first doctor's question
         yield
@@ -93,11 +107,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         length = request.headers.get("content-length", "")
         if request.method == "POST" and length.isdigit() and int(length) > settings.max_upload_bytes + UPLOAD_SLACK:
             e = UploadTooLarge(f"The upload is {int(length):,} bytes, over the {settings.max_upload_bytes:,}-byte limit.")
+            if _is_fhir(request):
+                return fhir_routes.outcome_response(413, str(e), "too-costly")
             return JSONResponse(status_code=413, content={"error": {"code": _code(e), "message": str(e)}})
         return await call_next(request)
 
     @app.exception_handler(CarnetError)
     async def carnet_error(request: Request, e: CarnetError):
+        if _is_fhir(request):
+            return fhir_routes.error_response(e)
         return JSONResponse(status_code=_status(e), content={"error": {"code": _code(e), "message": str(e)}})
 
     @app.exception_handler(RequestValidationError)
@@ -106,11 +124,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for err in e.errors():
             where = ".".join(str(x) for x in err.get("loc", ()) if x != "body")
             parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
+        if _is_fhir(request):
+            return fhir_routes.outcome_response(400, "; ".join(parts), "invalid")
         return JSONResponse(status_code=422, content={"error": {"code": "invalid_request", "message": "; ".join(parts)}})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, e: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        log.exception("unexpected error on %s %s", request.method, redact.redact_url(request.url.path))
+        if _is_fhir(request):
+            return fhir_routes.outcome_response(500, "Internal error; it has been logged.", "exception")
         return JSONResponse(status_code=500, content={"error": {"code": "internal_error",
                                                                 "message": "Internal error; it has been logged."}})
 
@@ -226,6 +248,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise NotFound(f"The PDF of document {document_id!r} is missing from the store.")
         return FileResponse(path, media_type="application/pdf",
                             headers={"Content-Disposition": f'inline; filename="{doc["id"]}.pdf"'})
+
+    app.include_router(fhir_routes.router)
 
     if STATIC.is_dir() and (STATIC / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")

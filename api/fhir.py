@@ -1,0 +1,179 @@
+"""FHIR R4 routes: DocumentReference search and read, read-only. A thin layer over carnet/fhir.py.
+
+Every answer, errors included, is `application/fhir+json`; errors are OperationOutcome with the HTTP
+status (400 unsupported or malformed parameter, 404 unknown patient, document or route, 405 method).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from api.deps import CarnetDep
+from carnet import fhir
+from carnet.errors import CarnetError, IndexMismatch, NotFound
+
+TAG = "FHIR R4"
+
+
+class FhirResponse(JSONResponse):
+    media_type = fhir.FHIR_JSON
+
+
+def outcome_response(status: int, message: str, issue: str) -> FhirResponse:
+    return FhirResponse(status_code=status, content=fhir.operation_outcome(message, issue))
+
+
+def error_response(e: CarnetError) -> FhirResponse:
+    if isinstance(e, fhir.FhirError):
+        return outcome_response(e.status, str(e), e.issue)
+    if isinstance(e, NotFound):
+        return outcome_response(404, str(e), "not-found")
+    if isinstance(e, IndexMismatch):
+        return outcome_response(409, str(e), "conflict")
+    return outcome_response(400, str(e), "invalid")
+
+
+# --- OpenAPI: parameters and examples (from the library's parameter table) ---------------------------------
+
+_REPEATABLE = {"date", "period", "period-start", "period-end", "type", "category", "specialty", "author.specialty",
+               "event", "language", "author.family", "author.given", "_id"}
+
+
+def _parameter_docs() -> list[dict]:
+    out = []
+    for p in fhir.SEARCH_PARAMETERS:
+        schema: dict = {"type": "string"}
+        if p.name in _REPEATABLE:
+            schema = {"type": "array", "items": {"type": "string"}}
+        doc = {"name": p.name, "in": "query", "required": False, "description": p.description, "schema": schema}
+        if p.example is not None:
+            doc["example"] = [p.example] if p.name in _REPEATABLE else p.example
+        out.append(doc)
+    return out
+
+
+_EXAMPLE_RESOURCE = {
+    "resourceType": "DocumentReference",
+    "id": "5d0c6f0e8b1a4f7c9e2d3b4a5c6d7e8f",
+    "meta": {"lastUpdated": "2026-11-27T10:02:11+00:00"},
+    "contained": [{"resourceType": "PractitionerRole", "id": "author",
+                   "practitioner": {"display": "Dr Hélène Marchetti"},
+                   "organization": {"display": "Centre hospitalier de Valmont"},
+                   "specialty": [{"coding": [
+                       {"system": fhir.SPECIALTY_SYSTEM, "code": "G15_10/SM04",
+                        "display": "Cardiologie et maladies vasculaires"},
+                       {"system": fhir.GROUP_SYSTEM, "code": "cardiologie", "display": "Cardiologie"}],
+                       "text": "Cardiologie et maladies vasculaires"}]}],
+    "status": "current",
+    "docStatus": "final",
+    "type": {"coding": [{"system": fhir.LOINC, "code": "11488-4", "display": "CR ou fiche de consultation ou de visite"}],
+             "text": "CR ou fiche de consultation ou de visite"},
+    "category": [{"coding": [{"system": fhir.CLASS_SYSTEM, "code": "10", "display": "Compte rendu"}]}],
+    "subject": {"reference": "Patient/P0002"},
+    "author": [{"reference": "#author", "display": "Dr Hélène Marchetti"}],
+    "content": [{"attachment": {"contentType": "application/pdf", "language": "fr",
+                                "url": "http://127.0.0.1:8000/v1/documents/5d0c6f0e8b1a4f7c9e2d3b4a5c6d7e8f/pdf",
+                                "size": 48213, "hash": "2jmj7l5rSw0yVb/vlWAYkK/YBwk=",
+                                "title": "Consultation de cardiologie"}}],
+    "context": {"event": [{"coding": [{"system": fhir.EXAM_SYSTEM, "code": "ecg", "display": "Électrocardiogramme"}]}],
+                "period": {"start": "2026-03-23"}},
+}
+_EXAMPLE_BUNDLE = {
+    "resourceType": "Bundle", "type": "searchset", "total": 1,
+    "link": [{"relation": "self", "url": "http://127.0.0.1:8000/fhir/DocumentReference?patient=P0002&specialty="
+                                         "cardiologie&_sort=-date&_count=1"}],
+    "entry": [{"fullUrl": "http://127.0.0.1:8000/fhir/DocumentReference/5d0c6f0e8b1a4f7c9e2d3b4a5c6d7e8f",
+               "resource": _EXAMPLE_RESOURCE, "search": {"mode": "match"}}],
+}
+
+
+def _outcome_doc(description: str, message: str, issue: str) -> dict:
+    return {"description": description,
+            "content": {fhir.FHIR_JSON: {"example": fhir.operation_outcome(message, issue)}}}
+
+
+_SEARCH_RESPONSES = {
+    200: {"description": "A searchset Bundle", "content": {fhir.FHIR_JSON: {"example": _EXAMPLE_BUNDLE}}},
+    400: _outcome_doc("Missing patient, unknown or unsupported parameter, malformed value",
+                      "Unknown search parameter 'foo'.", "not-supported"),
+    404: _outcome_doc("Unknown patient", "Unknown patient 'P9999': no document has been ingested for this patient.",
+                      "not-found"),
+}
+_READ_RESPONSES = {
+    200: {"description": "One DocumentReference", "content": {fhir.FHIR_JSON: {"example": _EXAMPLE_RESOURCE}}},
+    404: _outcome_doc("No such document (or not this patient's)", "Unknown document 'deadbeef'.", "not-found"),
+}
+
+
+# --- routes ------------------------------------------------------------------------------------------------
+
+router = APIRouter(prefix="/fhir", tags=[TAG], default_response_class=FhirResponse)
+
+
+def _search(c, items: list[tuple[str, str]], base_url: str) -> FhirResponse:
+    try:
+        query = fhir.parse_search(items)
+        return FhirResponse(fhir.search(c.store, query, base_url))
+    except CarnetError as e:
+        return error_response(e)
+
+
+@router.get("/metadata", summary="CapabilityStatement")
+def metadata(request: Request):
+    """What this FHIR endpoint serves: DocumentReference read and search, with its parameters."""
+    return FhirResponse(fhir.capability_statement(str(request.base_url), request.app.version))
+
+
+@router.get("/DocumentReference", summary="Search a patient's documents", responses=_SEARCH_RESPONSES,
+            openapi_extra={"parameters": _parameter_docs()})
+def search_documents(request: Request, c: CarnetDep):
+    """A `searchset` Bundle of one patient's documents, most recent act first.
+
+    Example: `/fhir/DocumentReference?patient=P0002&type=11488-4&specialty=cardiologie&date=ge2025-01-01&_count=5`.
+    `patient` is required; repeat a parameter to AND it, comma-separate values to OR them. Near duplicates
+    (`status=superseded`) and administrative papers (`noise=include`) are left out unless asked for.
+    Unknown parameters are refused (400), never ignored."""
+    return _search(c, list(request.query_params.multi_items()), str(request.base_url))
+
+
+@router.post("/DocumentReference/_search", summary="Search a patient's documents (form POST)",
+             responses=_SEARCH_RESPONSES, openapi_extra={
+                 "requestBody": {"content": {"application/x-www-form-urlencoded": {
+                     "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+                     "example": {"patient": "P0002", "type": "11502-2", "_count": "3"}}}}})
+async def search_documents_post(request: Request, c: CarnetDep):
+    """The same search with the parameters in an `application/x-www-form-urlencoded` body (and/or the URL),
+    so that patient identifiers stay out of URLs."""
+    form = await request.form()
+    items = list(request.query_params.multi_items()) + [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    return await run_in_threadpool(_search, c, items, str(request.base_url))
+
+
+@router.get("/DocumentReference/{document_id}", summary="Read one document's DocumentReference",
+            responses=_READ_RESPONSES, openapi_extra={"parameters": [{
+                "name": "patient", "in": "query", "required": False, "schema": {"type": "string"},
+                "description": "Optional: the patient the caller expects; a document of another patient is then "
+                               "reported as absent (404)."}]})
+def read_document(document_id: str, request: Request, c: CarnetDep):
+    """One DocumentReference; 404 OperationOutcome when the id is unknown (or belongs to another patient
+    than the optional `patient`)."""
+    try:
+        patient = fhir.parse_read(request.query_params.multi_items())
+        return FhirResponse(fhir.read(c.store, document_id, str(request.base_url), patient))
+    except CarnetError as e:
+        return error_response(e)
+
+
+_KNOWN = ("metadata", "DocumentReference", "DocumentReference/_search")
+
+
+@router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+def unsupported(rest: str, request: Request):
+    """Anything else under /fhir: 405 on a known path (the endpoint is read-only), else 404."""
+    if rest.rstrip("/") in _KNOWN or rest.startswith("DocumentReference/"):
+        return outcome_response(405, f"{request.method} is not supported here: Carnet's FHIR endpoint is read-only "
+                                     "(GET search and read, POST _search).", "not-supported")
+    return outcome_response(404, f"Carnet's FHIR endpoint serves DocumentReference only; nothing at /fhir/{rest}.",
+                            "not-found")
