@@ -450,6 +450,7 @@ def _integer(name: str, value: str, lo: int, hi: int | None) -> int:
 
 
 def _date_test(name: str, value: str) -> DateTest:
+    value = value.replace(" ", "+")  # an unencoded '+' of a time zone arrives as a space
     m = _DATE_VALUE.match(value)
     if not m:
         raise FhirError(f"`{name}={value}`: expected [prefix]YYYY[-MM[-DD]] (e.g. ge2024-01-01).")
@@ -713,7 +714,7 @@ def capability_statement(base_url: str, software_version: str) -> dict:
                 "interaction": [{"code": "read"}, {"code": "search-type"}],
                 "searchParam": [
                     {"name": p.name, "type": p.type, "documentation": p.description}
-                    for p in SEARCH_PARAMETERS
+                    for p in SEARCH_PARAMETERS if p.name == "_id" or not p.name.startswith("_")
                 ],
             }],
         }],
