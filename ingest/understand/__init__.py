@@ -15,11 +15,12 @@ from carnet.models import DocMeta, ExtractedDocument
 from .context import Context
 from .dates import choose_service_date, find_dates, score_dates
 from .doctype import ADMIN, LAB, classify_type
+from .domain import domain_scores, dominant_domain
 from .keys import analyte_keys, exam_keys
 from .language import detect_language
 from .people import find_author, find_organisation, find_title
 from .sections import find_sections, section_lines
-from .specialty import infer_specialty, specialty_scores
+from .specialty import CONTENT_TYPES, infer_specialty, specialty_scores
 
 __all__ = ["understand", "understand_text"]
 
@@ -52,7 +53,8 @@ def understand_text(text: str, overrides: dict[str, Any] | None = None) -> DocMe
     if type_code == ADMIN:
         specialty, specialty_confidence = None, 0.0  # who sends an invoice or a convocation is not an author
     else:
-        specialty, specialty_confidence = infer_specialty(ctx, type_code, exams, spec_points)
+        domain = dominant_domain(domain_scores(ctx, sections)) if type_code in CONTENT_TYPES else None
+        specialty, specialty_confidence = infer_specialty(ctx, type_code, exams, spec_points, domain)
 
     history = section_lines(ctx, sections, "antecedents")
     scored = score_dates(ctx, find_dates(ctx), type_code, history)

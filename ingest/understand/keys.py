@@ -65,9 +65,12 @@ def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
     """Exam keys from the title/header zone, the given lines (indication, technique sections) and the
     lines that report an exam's result ("ECG : rythme sinusal")."""
     lines = {ln.index for ln in ctx.header[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
+    letterhead = {ln.index for ln in ctx.nonempty[:3]} - focus_lines
     found: list[str] = []
     for ln in ctx.nonempty:
         if ln.index not in lines or _COMPARISON.match(ln.folded):
+            continue
+        if ln.index in letterhead and _names_a_facility(ln.folded):
             continue
         for m in _EXAM_RX.finditer(ln.folded):
             syn = m.group(1)
@@ -80,6 +83,16 @@ def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
         if key not in found:
             found.append(key)
     return tuple(found)
+
+
+_FACILITY = re.compile(r"\b(centre|center|cabinet|institut|service|pole|clinique|clinic|groupe|hopital|hospital|"
+                       r"imagerie medicale|unite|department|departement|maison)\b")
+
+
+def _names_a_facility(line: str) -> bool:
+    """A letterhead line naming where, not what: "Centre d'échographie", "Scanner IRM Metz Parc" (a place
+    offering several modalities; a report's own title names one exam)."""
+    return _FACILITY.search(line) is not None or len({_EXAM_OWNER[m.group(1)] for m in _EXAM_RX.finditer(line)}) >= 2
 
 
 def _strong_context(line: str, syn: str) -> bool:

@@ -14,9 +14,11 @@ from .context import Context
 _KINDS: tuple[tuple[str, re.Pattern, float, re.Pattern, float, int], ...] = tuple(
     (reason, re.compile(title), tp, re.compile(body), bp, cap)
     for reason, title, tp, body, bp, cap in (
+        # a bare "rendez-vous" names an appointment, but "Consultations sur rendez-vous" is a letterhead's
+        # opening hours
         ("appointment",
          r"convocation|confirmation de (votre )?rendez-vous|rappel de (votre )?rendez-vous|avis de rendez-vous|"
-         r"votre rendez-vous|appointment (letter|confirmation|reminder)|your appointment|rendez-vous",
+         r"votre rendez-vous|appointment (letter|confirmation|reminder)|your appointment|(?<!sur )rendez-vous",
          6.0,
          r"vous etes (attendu|convoque)|votre rendez-vous|merci de vous presenter|munie?(\(e\))? de votre|en cas d'empechement|"
          r"please (arrive|attend|bring)|if you (are unable|cannot) attend|heure du rendez-vous|presentez-vous|"

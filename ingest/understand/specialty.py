@@ -106,6 +106,8 @@ _ACT_MEASURES = (
     ("SM32", re.compile(r"trace de fond|grapho-elements|vitesses de conduction|potentiels evoques")),
     ("SM24", re.compile(r"caecum|\bileon\b|muqueuse (gastrique|colique|duodenale)|sigmoide")),
 )
+# Consultation notes: the one type whose unsigned author is told by what the visit was about.
+CONTENT_TYPES = frozenset({"11488-4"})
 _GP_TYPES = frozenset({"11488-4", "57833-6", "57828-6", "57832-8", "89601-9", "87273-9", "60591-5"})
 
 
@@ -147,8 +149,9 @@ def specialty_scores(ctx: Context) -> dict[str, float]:
 
 
 def infer_specialty(ctx: Context, type_code: str | None, exam_keys: tuple[str, ...] = (),
-                    scores: dict[str, float] | None = None) -> tuple[str | None, float]:
-    """(SMxx code or None, confidence)."""
+                    scores: dict[str, float] | None = None, domain: str | None = None) -> tuple[str | None, float]:
+    """(SMxx code or None, confidence). `domain` is the field a consultation's content is about
+    (ingest.understand.domain): it decides when no signature, department or title names a specialty."""
     if type_code in _FIXED:
         return _FIXED[type_code], 0.9
     scores = dict(scores if scores is not None else specialty_scores(ctx))
@@ -173,6 +176,8 @@ def infer_specialty(ctx: Context, type_code: str | None, exam_keys: tuple[str, .
         scores[default] = scores.get(default, 0.0) + 3.0
     if type_code == "18748-4":
         scores.pop("SM03", None)
+    if type_code in CONTENT_TYPES and domain and (not scores or max(scores.values()) < 1.0):
+        return domain, 0.4
     if not scores:
         if type_code in _GP_TYPES or type_code is None:
             return "SM54", 0.2
