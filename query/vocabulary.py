@@ -84,7 +84,7 @@ TYPE_PHRASES_FR: dict[str, tuple[str, ...]] = {
     # imaging
     "imagerie": (IMAGING,), "imagerie medicale": (IMAGING,), "cr d'imagerie": (IMAGING,),
     "compte rendu d'imagerie": (IMAGING,), "cr imagerie": (IMAGING,), "radiologie": (IMAGING,),
-    "radiologue": (IMAGING,), "cr de radiologie": (IMAGING,), "cr radio": (IMAGING,),
+    "cr de radiologie": (IMAGING,), "cr radio": (IMAGING,),
     "examen d'imagerie": (IMAGING,), "cabinet de radiologie": (IMAGING,), "examen radiologique": (IMAGING,),
     "bilan radiologique": (IMAGING,), "compte rendu radiologique": (IMAGING,), "cr radiologique": (IMAGING,),
     # discharge / hospital stay
@@ -157,7 +157,7 @@ TYPE_PHRASES_EN: dict[str, tuple[str, ...]] = {
     "liver function test": (LAB,), "lft": (LAB,), "metabolic panel": (LAB,), "renal panel": (LAB,),
     "kidney function": (LAB,), "thyroid panel": (LAB,), "electrolyte": (LAB,),
     "imaging": (IMAGING,), "imaging report": (IMAGING,), "radiology": (IMAGING,), "radiology report": (IMAGING,),
-    "radiologist": (IMAGING,), "scan": (IMAGING,), "scan report": (IMAGING,),
+    "scan": (IMAGING,), "scan report": (IMAGING,),
     "discharge summary": DISCHARGE, "discharge letter": DISCHARGE, "discharge report": DISCHARGE,
     "discharge note": DISCHARGE, "discharge": DISCHARGE, "hospital discharge": DISCHARGE, "hospital report": DISCHARGE,
     "hospital stay": DISCHARGE, "hospitalization": DISCHARGE, "hospitalisation": DISCHARGE, "admission": DISCHARGE,
@@ -195,14 +195,16 @@ WEAK_LAB_WORDS_EN: tuple[str, ...] = ("test", "work-up", "workup", "check-up", "
 # Words that say "a document" without saying which: consumed, never a filter nor a topic.
 GENERIC_FR: tuple[str, ...] = (
     "compte rendu", "compte-rendu", "cr", "c r", "courrier", "lettre", "document", "doc", "pdf", "fichier",
-    "resultat", "rapport", "examen", "exam", "dossier", "piece", "note", "compte", "rendu",
+    "resultat", "rapport", "examen", "exam", "dossier", "piece", "note", "compte", "rendu", "avis",
 )
 GENERIC_EN: tuple[str, ...] = ("report", "letter", "document", "doc", "result", "record", "file", "note", "paper",
-                               "findings")
+                               "findings", "opinion")
 
 # --- specialties (keys of carnet.codes.SPECIALTY_GROUPS) -----------------------------------------
 
 SPECIALTY_PHRASES_FR: dict[str, str] = {
+    # a person who writes reports: the specialty, not a document type ("CR du radiologue" = signed by one)
+    "radiologue": "radiologie",
     "cardio": "cardiologie", "cardiologie": "cardiologie", "cardiologue": "cardiologie",
     "cardiologique": "cardiologie", "rythmologue": "cardiologie", "rythmologie": "cardiologie",
     "consultation cardiologique": "cardiologie",
@@ -277,6 +279,7 @@ SPECIALTY_PHRASES_FR: dict[str, str] = {
 }
 
 SPECIALTY_PHRASES_EN: dict[str, str] = {
+    "radiologist": "radiologie",
     "cardiology": "cardiologie", "cardiologist": "cardiologie", "cardiac clinic": "cardiologie",
     "heart doctor": "cardiologie", "electrophysiology": "cardiologie",
     "endocrinology": "endocrinologie", "endocrinologist": "endocrinologie", "endo": "endocrinologie",
