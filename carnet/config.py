@@ -28,6 +28,10 @@ class Settings(BaseSettings):
         256_000_000, description="Bytes of per-patient vector indexes the server keeps in memory (LRU)."
     )
     summary_mode: Literal["extractive", "generated", "none"] = "extractive"
+    interpreter: Literal["rules", "llm"] = Field(
+        "rules", description="rules (default, deterministic); llm: when the rules find no filter in a question, ask "
+        "the generative model for one, validated against the code lists (seconds per such question)."
+    )
     threads: int = Field(1, description="Threads for the embedding engine in the server (queries).")
 
 

@@ -49,7 +49,21 @@ class Carnet:
     def searcher(self):
         from query.retrieve import Searcher
 
-        return Searcher(self.store, self.vectors, self.embedder, summarizer=self._summarizer())
+        summarizer = self._summarizer()
+        return Searcher(self.store, self.vectors, self.embedder, summarizer=summarizer,
+                        fallback_interpreter=self._fallback_interpreter(summarizer))
+
+    def _fallback_interpreter(self, summarizer):
+        """The generative model's `interpret` when CARNET_INTERPRETER=llm (the summariser's model when it
+        has one, so one model is loaded, not two); None when the rules work alone or no model is installed."""
+        if self.settings.interpreter != "llm":
+            return None
+        if hasattr(summarizer, "interpret"):
+            return summarizer.interpret
+        from query.summarize import _generated_summarizer
+
+        generated = _generated_summarizer(self.settings)
+        return generated.interpret if generated is not None else None
 
     def _summarizer(self):
         if self.settings.summary_mode == "none":

@@ -7,6 +7,7 @@ to the chunks of the documents that pass the type / specialty / exam / date filt
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass, replace
@@ -20,6 +21,8 @@ from index.embedders import Embedder
 from index.store import PUBLIC_DOCUMENT_FIELDS, Store
 from index.vectors import VectorIndex
 
+log = logging.getLogger(__name__)
+
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.): damps the weight of the very first ranks
 CANDIDATE_CHUNKS = 200  # chunks taken from each retriever before fusion (a patient's chunks, not the corpus)
 NOISE_WEIGHT = 0.3  # administrative papers stay findable but below clinical documents
@@ -27,6 +30,10 @@ MAX_QUESTION_CHARS = 500
 # Documents a specialist signs that are not reports of an act: asked for by type, never by specialty alone.
 NOT_REPORTS = frozenset({"57833-6", "57828-6", "57832-8", "60593-1", "55115-0", "89601-9", "87273-9", "11369-6",
                          "ADMIN"})
+
+
+class FallbackInterpreter(Protocol):
+    def __call__(self, question: str, today: date, language: str) -> Interpretation | None: ...
 
 
 class Summarizer(Protocol):
@@ -95,11 +102,13 @@ def snippet(text: str, words: Sequence[str], width: int = 260) -> str:
 class Searcher:
     """The query service. Cheap to construct; the embedder loads on first question (or `warm_up`)."""
 
-    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, summarizer: Summarizer | None = None):
+    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, summarizer: Summarizer | None = None,
+                 fallback_interpreter: FallbackInterpreter | None = None):
         self.store = store
         self.vectors = vectors
         self.embedder = embedder
         self.summarizer = summarizer
+        self.fallback_interpreter = fallback_interpreter
 
     def warm_up(self) -> None:
         from query.parse import parse_question
@@ -113,9 +122,20 @@ class Searcher:
     # --- public ----------------------------------------------------------------------------------------
 
     def interpret(self, question: str, today: date | None = None) -> Interpretation:
+        """The rules' reading of the question; when they find no filter and a fallback interpreter (an LLM)
+        is configured, its reading instead, if it yields a valid filter. The rules' reading otherwise."""
         from query.parse import parse_question
 
-        return parse_question(question, today or date.today())
+        today = today or date.today()
+        interp = parse_question(question, today)
+        if interp.has_filters or self.fallback_interpreter is None:
+            return interp
+        try:
+            proposed = self.fallback_interpreter(question, today, interp.language)
+        except Exception as e:  # a model failure must not cost the doctor the rules' answer
+            log.warning("fallback interpreter failed (%s): keeping the rules' interpretation", type(e).__name__)
+            return interp
+        return proposed if proposed is not None and proposed.has_filters else interp
 
     def ask(self, patient_id: str, question: str, *, top_k: int = 5, today: date | None = None,
             interpretation: Interpretation | None = None, summarize: bool = True) -> Answer:

@@ -110,3 +110,50 @@ def test_an_echoed_catalogue_is_dropped():
 
     interp = validate({"exams": list(EXAMS), "specialties": ["cardiologie"]}, "q", TODAY)
     assert interp.exam_keys == () and interp.specialty_groups == ("cardiologie",)
+
+
+# --- wired into the Searcher: a fallback for questions the rules read as unfiltered ----------------------
+
+
+def _searcher(fallback):
+    from query.retrieve import Searcher
+
+    return Searcher(store=None, vectors=None, embedder=None, fallback_interpreter=fallback)
+
+
+def test_searcher_keeps_the_rules_when_they_found_a_filter():
+    calls = []
+    interp = _searcher(lambda *a: calls.append(a)).interpret("dernier compte rendu de cardiologie", TODAY)
+    assert interp.interpreter == "rules" and interp.specialty_groups == ("cardiologie",)
+    assert calls == []  # the model is not asked: no seconds spent on what the rules read
+
+
+def test_searcher_asks_the_fallback_when_the_rules_found_nothing():
+    llm = fake({"document_types": [], "specialties": ["cardiologie"], "exams": [], "analytes": [],
+                "date_from": None, "date_to": None, "order": "latest", "count": None, "topic": ""})
+    searcher = _searcher(lambda q, today, language: llm_interpret(q, today, llm, language=language, structured=False))
+    interp = searcher.interpret("le machin du coeur", TODAY)
+    assert interp.interpreter == "llm"
+    assert interp.specialty_groups == ("cardiologie",) and interp.order == "latest"
+
+
+@pytest.mark.parametrize("fallback", [lambda *a: None, lambda *a: (_ for _ in ()).throw(RuntimeError("model down"))])
+def test_searcher_falls_back_to_the_rules_when_the_model_gives_nothing(fallback):
+    interp = _searcher(fallback).interpret("le machin du coeur", TODAY)
+    assert interp.interpreter == "rules" and not interp.has_filters
+
+
+def test_service_wires_the_fallback_only_when_asked(tmp_path):
+    from carnet.config import Settings
+    from carnet.service import Carnet
+
+    rules = Carnet(Settings(home=tmp_path / "a", embedder="hashing"))
+    assert rules.searcher.fallback_interpreter is None
+
+    class ModelSummarizer:  # stands for query.generate.GeneratedSummarizer: it owns the model
+        def interpret(self, question, today, language="fr"):
+            return None
+
+    llm = Carnet(Settings(home=tmp_path / "b", embedder="hashing", interpreter="llm"))
+    llm._summarizer = lambda: ModelSummarizer()
+    assert llm.searcher.fallback_interpreter.__self__.__class__ is ModelSummarizer
