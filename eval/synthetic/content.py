@@ -456,6 +456,8 @@ IMAGING = {
 
 def imaging(p: Patient, d: date, exam: str, rng: random.Random, doctor: Practitioner, lang: str = "fr", **fmt) -> Doc:
     key, title, indication, technique, results, conclusion, topics = IMAGING[exam]
+    # every exam the report says was done ("complétées par une échographie"), not only the main one
+    performed = [key] + (["echographie"] if "échographie" in technique and key != "echographie" else [])
     fmt.setdefault("side", p.facts.get("knee_side", "droit"))
     results, conclusion = results.format(**fmt), conclusion.format(**fmt)
     style = _ds(rng)
@@ -475,7 +477,7 @@ def imaging(p: Patient, d: date, exam: str, rng: random.Random, doctor: Practiti
     body.append((None, f"<p>{rng.choice(['Confraternellement,', 'Bien confraternellement.', 'Compte rendu validé électroniquement.'])}</p>"))
     return Doc(kind="imaging", type_code="18748-4", specialty_code=doctor.specialty_code, service_date=d, author=doctor,
                title=title if rng.random() < 0.5 else rng.choice(["Compte rendu d'imagerie", "COMPTE RENDU RADIOLOGIQUE", None]),
-               body=body, letter_date=d if rng.random() < 0.5 else None, letter_style=_ds(rng), exam_keys=[key],
+               body=body, letter_date=d if rng.random() < 0.5 else None, letter_style=_ds(rng), exam_keys=performed,
                topics=list(topics), layout_hint="rx")
 
 
@@ -593,7 +595,7 @@ DISCHARGE = {
            "evolution": ["Évolution favorable sous furosémide intraveineux avec perte de 6 kg.", "Relais per os à J4.", "Introduction du sacubitril/valsartan et de la spironolactone, bien tolérée (kaliémie 4,6 mmol/L, créatinine 109 µmol/L à la sortie)."],
            "diag": "Insuffisance cardiaque à FEVG altérée (35 %) d'origine ischémique, décompensée sur écart de régime.",
            "suite": "Réadaptation cardiaque à programmer. Pesée quotidienne, consulter si prise de 2 kg en 3 jours.",
-           "exam_keys": ["echocardiographie"], "topics": ["coeur", "insuffisance-cardiaque"]},
+           "exam_keys": ["echocardiographie", "radiographie"], "topics": ["coeur", "insuffisance-cardiaque"]},
     "ptg": {"motif": "arthroplastie totale du genou programmée",
             "hdm": "Gonarthrose évoluée résistante au traitement médical, retentissement fonctionnel majeur.",
             "examen": "Genou sec, flessum de 5°, flexion 100°.",
