@@ -19,7 +19,8 @@ class Page:
     number: int  # 1-based, as a reader counts pages
     text: str
     ocr: bool = False  # text came from Tesseract, not from the PDF's text layer
-    ocr_confidence: float | None = None  # mean word confidence 0..1 when ocr
+    ocr_confidence: float | None = None  # mean of Tesseract's word confidences, 0..1, when ocr
+    ocr_words: int = 0  # words that confidence is the mean of
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,16 @@ class ExtractedDocument:
     def text(self) -> str:
         """All pages joined by PAGE_SEPARATOR; page i starts at page_starts[i]."""
         return PAGE_SEPARATOR.join(p.text for p in self.pages)
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """Mean confidence of the document's OCRed words (None when no page has one): the pages' means
+        weighted by their word counts. Neither the lowest page nor a plain mean of pages: a nearly empty
+        page (a signature, "page 2/2") of a few uncertain words would then weigh as much as a full page
+        read well, and the figure would no longer say how reliable the document's text is."""
+        pages = [p for p in self.pages if p.ocr and p.ocr_confidence is not None and p.ocr_words > 0]
+        words = sum(p.ocr_words for p in pages)
+        return sum(p.ocr_confidence * p.ocr_words for p in pages) / words if words else None
 
     @property
     def page_starts(self) -> tuple[int, ...]:

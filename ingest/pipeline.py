@@ -195,7 +195,6 @@ class Ingestor:
         fp = fingerprint(doc.text)
         canonical_id, group = self._near_duplicate(f.patient_id, meta, fp, document_id)
         ocr_pages = [p.number for p in doc.pages if p.ocr]
-        confidences = [p.ocr_confidence for p in doc.pages if p.ocr and p.ocr_confidence is not None]
         lab_values = _lab_values(doc, meta)
         measured = {v["analyte"] for v in lab_values if v["analyte"] in ANALYTES}
         if measured - set(meta.analyte_keys):
@@ -203,7 +202,7 @@ class Ingestor:
         self.store.add_document(
             patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=vectors,
             page_count=len(doc.pages), ocr_pages=ocr_pages,
-            ocr_confidence=sum(confidences) / len(confidences) if confidences else None,
+            ocr_confidence=doc.ocr_confidence,
             fingerprint=fp, file_size=len(data), pdf_bytes=pdf_bytes,
             lab_values=lab_values,
         )
