@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pymupdf
@@ -22,15 +23,33 @@ def write_pdf(path: Path, pages: list[str], *, password: str | None = None) -> P
     return path
 
 
-def write_scanned_pdf(path: Path, text: str) -> Path:
-    """A page with no text layer: the text is rendered to an image and only the image is kept."""
+def scan_pixmap(text: str, *, dpi: int = 200, speckle: float = 0.0, seed: int = 0) -> pymupdf.Pixmap:
+    """An A4 page of text as a grey image, like a scan: `dpi` sets its resolution (a low one blurs the
+    letters once the page is enlarged back), `speckle` the share of pixels turned black or white at random
+    (seeded: the same image every run)."""
     src = pymupdf.open()
     page = src.new_page(width=595, height=842)
     page.insert_textbox(pymupdf.Rect(50, 50, 545, 800), text, fontsize=13, fontname="helv")
-    pix = page.get_pixmap(dpi=200)
+    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+    if speckle:
+        rnd = random.Random(seed)
+        samples = bytearray(pix.samples)
+        for i in rnd.sample(range(len(samples)), int(len(samples) * speckle)):
+            samples[i] = rnd.choice((0, 255))
+        pix = pymupdf.Pixmap(pymupdf.csGRAY, pix.width, pix.height, bytes(samples), False)
+    return pix
+
+
+def write_scanned_pdf(path: Path, text: str, *, dpi: int = 200, speckle: float = 0.0,
+                      text_pages: tuple[str, ...] = ()) -> Path:
+    """A page with no text layer: the text is rendered to an image and only the image is kept (see
+    `scan_pixmap` for `dpi` and `speckle`). `text_pages` come first, with a text layer."""
     out = pymupdf.open()
+    for page_text in text_pages:
+        p = out.new_page(width=595, height=842)
+        p.insert_textbox(pymupdf.Rect(50, 50, 545, 800), page_text, fontsize=10, fontname="helv")
     p = out.new_page(width=595, height=842)
-    p.insert_image(p.rect, pixmap=pix)
+    p.insert_image(p.rect, pixmap=scan_pixmap(text, dpi=dpi, speckle=speckle))
     path.parent.mkdir(parents=True, exist_ok=True)
     out.save(path)
     return path

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from api.app import create_app
+from carnet.cli import app as cli_app
 from carnet.config import Settings
 from carnet.errors import IndexMismatch, UnknownPatient
 from carnet.service import Carnet
@@ -106,9 +111,17 @@ def test_scanned_pdf_is_ocred(tmp_path):
     report = c.ingestor.ingest(discover(root))
     assert report.added == ["P1/scan.pdf"] and report.ocr_pages == 1
     doc = c.store.documents("P1")[0]
-    assert doc["ocr_pages"] == [1]
+    assert doc["ocr_pages"] == [1] and 0.5 <= doc["ocr_confidence"] <= 1
     answer = c.searcher.ask("P1", "gonarthrose", today=TODAY)
     assert answer.documents[0].document["source"] == "P1/scan.pdf"
+
+    # the OCR is exposed by `carnet documents --json` and the API's document
+    expected = {"pages": [1], "confidence": pytest.approx(doc["ocr_confidence"])}
+    result = CliRunner().invoke(cli_app, ["documents", "--patient", "P1", "--home", str(tmp_path / "home"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["ocr"] == expected
+    with TestClient(create_app(Settings(home=tmp_path / "home", embedder="hashing"))) as client:
+        assert client.get(f"/v1/documents/{doc['id']}").json()["ocr"] == expected
 
 
 def test_crash_in_the_middle_of_an_ingest_loses_nothing(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ import pytest
 
 from carnet.errors import UnreadableDocument
 from ingest.extract import extract_pdf, extract_pdf_bytes
+from tests.pdfs import write_scanned_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -120,3 +121,36 @@ def test_scanned_blank_page(tmp_path):
     scan.save(path)
     with pytest.raises(UnreadableDocument, match="white.pdf: scanned PDF with no recognisable text"):
         extract_pdf(path)
+
+
+KNEE_XRAY = """COMPTE RENDU DE RADIOLOGIE
+Radiographie du genou droit du 04/06/2025
+Indication : douleur mécanique du genou droit.
+Pincement de l'interligne fémoro-tibial interne, ostéophytes marginaux.
+Pas de lésion osseuse traumatique.
+Conclusion : gonarthrose fémoro-tibiale interne."""
+
+
+def test_scanned_page_has_tesseract_word_confidence(tmp_path):
+    doc = extract_pdf(write_scanned_pdf(tmp_path / "scan.pdf", KNEE_XRAY))
+    page = doc.pages[0]
+    assert page.ocr and "gonarthrose" in page.text.lower()
+    assert 0.5 <= page.ocr_confidence <= 1 and page.ocr_words >= 25
+    assert doc.ocr_confidence == pytest.approx(page.ocr_confidence)
+
+
+@pytest.mark.parametrize("degradation", [{"dpi": 45}, {"speckle": 0.05}], ids=["low-resolution", "speckled"])
+def test_degraded_scan_has_a_lower_confidence(tmp_path, degradation):
+    clean = extract_pdf(write_scanned_pdf(tmp_path / "clean.pdf", KNEE_XRAY)).pages[0]
+    degraded = extract_pdf(write_scanned_pdf(tmp_path / "degraded.pdf", KNEE_XRAY, **degradation)).pages[0]
+    assert degraded.ocr and degraded.ocr_words > 0  # still read, less surely
+    assert degraded.ocr_confidence < clean.ocr_confidence - 0.1
+
+
+def test_text_layer_pages_keep_no_confidence(tmp_path):
+    path = write_scanned_pdf(tmp_path / "mixed.pdf", KNEE_XRAY, text_pages=("COMPTE RENDU DE CONSULTATION",))
+    doc = extract_pdf(path)
+    typed, scanned = doc.pages
+    assert (typed.ocr, typed.ocr_confidence, typed.ocr_words) == (False, None, 0)
+    assert scanned.ocr and 0.5 <= scanned.ocr_confidence <= 1
+    assert doc.ocr_confidence == pytest.approx(scanned.ocr_confidence)
