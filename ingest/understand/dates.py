@@ -129,7 +129,35 @@ def _looks_month_first(ctx: Context, raw: list) -> bool:
         return True  # an American letterhead writes month first
     must_mdy = any(b > 12 and a <= 12 for *_, (y, a, b), _ in raw)
     must_dmy = any(a > 12 and b <= 12 for *_, (y, a, b), _ in raw)
-    return must_mdy and not must_dmy
+    if must_mdy or must_dmy:
+        return must_mdy and not must_dmy
+    # Every numeric date reads both ways: keep the order under which the document is printed or signed
+    # after the acts it reports ("Discharge 01/04/2024 ... Printed 05/01/2024" is month first).
+    return _issue_violations(ctx, raw, month_first=True) < _issue_violations(ctx, raw, month_first=False)
+
+
+_ISSUED = re.compile(r"\b(printed|signed|typed|dictated|reported|validated|authori[sz]ed|edited|imprime|signe|edite|"
+                     r"valide|dicte|frappe)\b")
+_BIRTH = re.compile(r"\b(dob|d\.o\.b|born|birth|ddn|nee?)\b")
+
+
+def _issue_violations(ctx: Context, raw: list, month_first: bool) -> int:
+    """How many act dates would fall after the date the document was printed or signed."""
+    issued: list[date] = []
+    acts: list[date] = []
+    for line, _, _, (y, a, b), _ in raw:
+        v = _make(y, a, b) if month_first else _make(y, b, a)
+        if v is None:
+            continue
+        folded = ctx.lines[line].folded
+        if _ISSUED.search(folded):
+            issued.append(v)
+        elif not _BIRTH.search(folded):
+            acts.append(v)
+    if not issued:
+        return 0
+    last_issue = max(issued)
+    return sum(1 for v in acts if v > last_issue)
 
 
 _US = re.compile(r"\b[A-Z][a-z]+,? (AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|"

@@ -125,7 +125,10 @@ RULES: tuple[Rule, ...] = (
                   r"carnet de vaccination|immuni[sz]ation (note|record)", 6.0, 0.0),
     _r("87273-9", r"\bn(°|o|umero)? de lot\b|date d'injection|vaccinateur|\bvaccin\b|batch (no|number)", 0.0, 1.5),
     _r("11369-6", r"historique des vaccinations|immuni[sz]ation history", 6.5, 0.0),
-    _r("15508-5", r"compte[- ]?rendu d'accouchement|accouchement|delivery (note|report)|labou?r and delivery", 5.0, 0.3),
+    # "accouchement" in a title names the delivery report; in the first lines of a letter ("hospitalisée ...
+    # pour accouchement") it is the reason for a stay, whose discharge letter is another type
+    _r("15508-5", r"compte[- ]?rendu d'accouchement|accouchement|delivery (note|report)|labou?r and delivery", 5.0, 0.3,
+       header=0.0),
     _r("51969-4", r"genetique moleculaire|analyse genetique|etude genetique|sequencage|molecular genetic\w*|genetic (test|analysis)",
        5.5, 0.3),
     _r("11505-5", r"acte therapeutique|seance de (chimiotherapie|radiotherapie|dialyse|hemodialyse)|infiltration|"

@@ -82,6 +82,18 @@ def test_history_and_next_appointment_are_distractors():
     assert understand_text(text).service_date == date(2025, 1, 9)
 
 
+@pytest.mark.parametrize("admitted, discharged, printed, expected", [
+    ("01/01/2024", "01/04/2024", "05/01/2024", date(2024, 1, 4)),  # printed 1 May: month first
+    ("03/02/2024", "06/02/2024", "08/02/2024", date(2024, 2, 6)),  # printed 8 Feb: day first
+])
+def test_ambiguous_english_dates_follow_the_order_that_puts_printing_after_the_stay(admitted, discharged, printed,
+                                                                                    expected):
+    text = (f"GENERAL HOSPITAL\nDISCHARGE SUMMARY\nAdmission date: {admitted}    Discharge date: {discharged}\n"
+            f"Patient: John DOE, DOB 16 May 1962\nDischarge diagnosis: pneumonia. The patient was treated with "
+            f"antibiotics and discharged home.\nPrinted {printed} - Page 1 of 1")
+    assert understand_text(text).service_date == expected
+
+
 def test_us_dates_month_first_in_english_document():
     text = "DISCHARGE SUMMARY\nAdmission Date: 02/10/2025\nDischarge Date: 02/14/2025\nThe patient was admitted."
     assert understand_text(text).service_date == date(2025, 2, 14)
