@@ -320,8 +320,27 @@ def asked_terms(interp: Interpretation) -> list[str]:
 
 
 def topic_words(interp: Interpretation) -> list[str]:
-    words = re.findall(r"\w+", fold(interp.topic))
-    return [w for w in words if w not in _STOP and len(w) >= 2]
+    """The topic's words, then the other words of each concept they name (query.vocabulary.TOPIC_CONCEPTS):
+    "reins" also looks for "rénale" and "kidney", across the two languages of the record."""
+    words = [w for w in re.findall(r"\w+", fold(interp.topic)) if w not in _STOP and len(w) >= 2]
+    expanded = list(words)
+    for w in words:
+        for concept in _CONCEPTS.get(w, ()):
+            expanded += [t for t in concept if t not in expanded]
+    return expanded
+
+
+def _concepts() -> dict[str, list[tuple[str, ...]]]:
+    from query.vocabulary import TOPIC_CONCEPTS
+
+    by_word: dict[str, list[tuple[str, ...]]] = {}
+    for concept in TOPIC_CONCEPTS:
+        for term in concept:
+            by_word.setdefault(term, []).append(concept)
+    return by_word
+
+
+_CONCEPTS = _concepts()
 
 
 # e5 cosines are compressed (~0.8-0.9) and MiniLM's spread wider: a floor per model under which a

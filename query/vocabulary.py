@@ -503,3 +503,47 @@ LANGUAGE_MARKERS_EN: frozenset[str] = frozenset(
     lungs blood sugar pain left right since last latest past ago before after between until year years month
     months week weeks today yesterday show find""".split()
 )
+
+# --- topic concepts: a body system or condition named in French or English, in its noun and adjective forms
+# A topic word of the question brings in the other words of its concept for the lexical (BM25) search, so
+# "documents sur les reins" reaches "insuffisance rénale" and "kidney", "cœur" reaches "cardiology clinic".
+# General medical vocabulary (folded: no accents), not the wording of any one corpus.
+TOPIC_CONCEPTS: tuple[tuple[str, ...], ...] = (
+    ("coeur", "cardiaque", "cardiaques", "cardiologie", "cardiologique", "cardiologue", "heart", "cardiac", "cardiology",
+     "cardiologist", "coronaire", "coronary"),
+    ("rein", "reins", "renal", "renale", "renales", "renaux", "nephrologie", "nephrologique", "nephrologue", "kidney",
+     "kidneys", "nephrology", "nephrologist"),
+    ("digestif", "digestive", "digestion", "intestin", "intestinal", "intestins", "colon", "colique", "colorectal",
+     "coloscopie", "colonoscopy", "estomac", "gastrique", "stomach", "bowel", "gut", "gastro", "gastroenterologie",
+     "gastroenterology", "rectum", "oesophage", "oesophagus"),
+    ("foie", "hepatique", "hepatiques", "hepatologie", "liver", "hepatic"),
+    ("poumon", "poumons", "pulmonaire", "pulmonaires", "pneumologie", "pneumologue", "respiratoire", "lung", "lungs",
+     "pulmonary", "respiratory", "chest", "thorax", "thoracique"),
+    ("cerveau", "cerebral", "cerebrale", "neurologie", "neurologique", "neurologue", "brain", "neurology", "neurological"),
+    ("oeil", "yeux", "oculaire", "ophtalmologie", "ophtalmologique", "retine", "eye", "eyes", "ocular", "ophthalmology",
+     "retina", "retinal", "vision", "visuelle"),
+    ("oreille", "oreilles", "orl", "audition", "auditif", "ear", "ears", "hearing", "otolaryngology"),
+    ("peau", "cutane", "cutanee", "cutanees", "dermatologie", "dermatologique", "dermatologue", "skin", "dermatology",
+     "dermatological", "lesion"),
+    ("os", "osseux", "osseuse", "bone", "bones", "osteoporose", "osteoporosis", "fracture", "fractures"),
+    ("genou", "genoux", "knee", "knees", "gonarthrose", "rotule", "patella"),
+    ("hanche", "hanches", "hip", "hips", "coxarthrose"),
+    ("epaule", "epaules", "shoulder", "shoulders"),
+    ("cheville", "chevilles", "ankle", "ankles"),
+    ("poignet", "poignets", "wrist", "wrists"),
+    ("dos", "rachis", "lombaire", "lombaires", "vertebral", "vertebrale", "spine", "spinal", "back", "lumbar"),
+    ("sein", "seins", "mammaire", "mammaires", "breast", "breasts", "mammographie", "mammography"),
+    ("grossesse", "enceinte", "obstetrique", "obstetrical", "obstetricale", "prenatal", "prenatale", "pregnancy",
+     "pregnant", "obstetric", "antenatal"),
+    ("thyroide", "thyroidien", "thyroidienne", "thyroid"),
+    ("prostate", "prostatique", "prostatic"),
+    ("vessie", "urinaire", "urinaires", "bladder", "urinary"),
+    ("diabete", "diabetique", "diabetes", "diabetic", "glycemie", "glycaemia"),
+    ("tension", "hypertension", "hta", "hypertensive", "hypertendu"),
+    ("cancer", "cancers", "tumeur", "tumeurs", "tumour", "tumor", "oncologie", "oncologique", "oncology", "malin",
+     "maligne", "malignant", "carcinome", "carcinoma"),
+    ("infection", "infections", "infectieux", "infectieuse", "infectious", "sepsis"),
+    ("allergie", "allergies", "allergique", "allergy", "allergic"),
+    ("vaccin", "vaccins", "vaccination", "vaccinations", "vaccine", "vaccines", "immunisation", "immunization"),
+    ("sang", "sanguin", "sanguine", "blood"),
+)
