@@ -39,22 +39,29 @@ _WEAK_EXAMS = frozenset({"radio", "echo", "ct", "rx", "oct", "tte", "ett", "eto"
 # "Chest X-ray: consolidation", "The 12-lead ECG showed sinus rhythm". Plans ("ECG à prévoir", "repeat
 # chest X-ray in 6 weeks") and dated history ("ECG du 03/02/2019 : normal") are not results of this act.
 _RESULT_AFTER = re.compile(r"^(?:[\s-]+[\w'-]+){0,3}?\s*(?::|showed|shows|revealed|demonstrated|montre|retrouve|"
-                           r"objective|revele|met en evidence|sans anomalie|normal(?:e)?\b)")
+                           r"objective|revele|met en evidence|sans (anomalie|modification|changement)|normal(?:e)?\b)")
 _PLANNED = re.compile(r"\b(prevoir|prevu|programme|a faire|a realiser|a programmer|demande|prescrit|sera|"
                       r"controle (dans|a)|rendez-vous|rdv|planned|scheduled|to be|requested|will|repeat|"
                       r"a renouveler|a refaire|in \d+ (weeks?|months?)|dans \d+ (semaines?|mois))\b")
+# An exam done together with the main one: "incidences ... complétées par une échographie".
+_DONE_WITH = re.compile(r"(completee?s? (par|d')|complement(ee?s?)? (par|d')|associee?s? a|couplee?s? a|"
+                        r"supplemented (by|with)|combined with|together with) (une?|an?|l')?\s*$")
 _DATED = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(19|20)\d{2}\b")
 
 
 def reported_exams(ctx: Context) -> list[str]:
     """Exams whose result this document reports, wherever it reports them."""
     found: list[str] = []
-    for ln in ctx.nonempty:
+    lines = ctx.nonempty
+    for i, ln in enumerate(lines):
         if _PLANNED.search(ln.folded):
             continue
         for m in _EXAM_RX.finditer(ln.folded):
             rest = ln.folded[m.end():]
-            if _RESULT_AFTER.match(rest) and not _DATED.search(rest[:40]):
+            if len(rest) < 40 and i + 1 < len(lines):  # "... Radiographie" / "thoracique : surcharge" wrapped
+                rest = f"{rest} {lines[i + 1].folded[:80]}"
+            done = _DONE_WITH.search(ln.folded[max(0, m.start() - 40):m.start()])
+            if (done or _RESULT_AFTER.match(rest)) and not _DATED.search(rest[:40]):
                 key = _EXAM_OWNER[m.group(1)]
                 if key not in found:
                     found.append(key)
@@ -64,7 +71,8 @@ def reported_exams(ctx: Context) -> list[str]:
 def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
     """Exam keys from the title/header zone, the given lines (indication, technique sections) and the
     lines that report an exam's result ("ECG : rythme sinusal")."""
-    lines = {ln.index for ln in ctx.header[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
+    lines = ({ln.index for ln in ctx.header[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
+             | {ln.index for ln in ctx.nonempty[:TITLE_SEARCH_LINES] if _exam_title(ln.folded)})
     letterhead = {ln.index for ln in ctx.nonempty[:3]} - focus_lines
     found: list[str] = []
     for ln in ctx.nonempty:
@@ -83,6 +91,16 @@ def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
         if key not in found:
             found.append(key)
     return tuple(found)
+
+
+# A long letterhead (several doctors, a secretariat, the patient's identity on six lines) can push the
+# title down: a short line that starts with an exam name, early in the document, is the title.
+TITLE_SEARCH_LINES = 30
+
+
+def _exam_title(line: str) -> bool:
+    m = _EXAM_RX.match(line)
+    return m is not None and len(line) <= 60 and len(line.split()) <= 8 and not _PLANNED.search(line)
 
 
 _FACILITY = re.compile(r"\b(centre|center|cabinet|institut|service|pole|clinique|clinic|groupe|hopital|hospital|"
