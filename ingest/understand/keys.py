@@ -76,7 +76,7 @@ def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
     letterhead = {ln.index for ln in ctx.nonempty[:3]} - focus_lines
     found: list[str] = []
     for ln in ctx.nonempty:
-        if ln.index not in lines or _COMPARISON.match(ln.folded):
+        if ln.index not in lines or _COMPARISON.match(ln.folded) or _PLANNED.search(ln.folded):
             continue
         if ln.index in letterhead and _names_a_facility(ln.folded):
             continue

@@ -196,6 +196,16 @@ def test_exam_and_analyte_keys():
     centre = understand_text("Scanner IRM Val d'Orge\n12 rue des Lilas\nÉCHOGRAPHIE ABDOMINALE\n"
                              "Indication : douleurs.\nConclusion : lithiase vésiculaire.")
     assert centre.exam_keys == ("echographie",)
+    # a long letterhead pushes the title down; a wrapped result line and a combined exam still count
+    letterhead = "".join(f"Dr Médecin {i}\n" for i in range(12))
+    echo = understand_text(letterhead + "Échocardiographie transthoracique\nExamen du 3 mars 2025\nFEVG 60 %.")
+    assert echo.exam_keys == ("echocardiographie",)
+    stay = understand_text("COMPTE RENDU D'HOSPITALISATION\nExamens complémentaires : troponine négative. Radiographie\n"
+                           "thoracique : opacité basale droite.\nScanner à prévoir dans 3 mois.")
+    assert stay.exam_keys == ("radiographie",)
+    mammo = understand_text("MAMMOGRAPHIE BILATÉRALE\nTechnique : deux incidences par sein, complétées par une "
+                            "échographie.\nConclusion : ACR 1.")
+    assert mammo.exam_keys == ("mammographie", "echographie")
     lab = understand_text("LABORATOIRE\nHbA1c 7,1 % (4-6)\nCréatinine 98 µmol/L (45-90)\nDFG 51 mL/min (>60)")
     assert set(lab.analyte_keys) == {"hba1c", "creatinine", "dfg"}
 
