@@ -133,3 +133,19 @@ def analyte_keys(ctx: Context, lab_report: bool) -> tuple[str, ...]:
             if key not in found:
                 found.append(key)
     return tuple(found)
+
+
+# A diagnostic act or imaging report that never names its exam ("Compte rendu d'imagerie" over a
+# screening mammogram, a lung function test whose title the layout split) is told by what it measures.
+_MEASURED_EXAMS = (
+    ("mammographie", re.compile(r"\bacr [0-6]\b.{0,200}|\b(seins?|mammaires?) de densite|microcalcifications", re.S)),
+    ("efr", re.compile(r"\b(vems|cvf|dlco|fev1|fvc)\b(?s:.*)\b(vems|cvf|dlco|fev1|fvc|cpt|tiffeneau)\b")),
+    ("echocardiographie", re.compile(r"\b(fevg|lvef)\b(?s:.*)\b(dtdvg|tapse|siv|paps|og \(volume)")),
+    ("ecg", re.compile(r"\b(qrs|qtc)\b(?s:.*)\b(rythme sinusal|sinus rhythm|axe|axis|pr \d)")),
+)
+
+
+def measured_exams(ctx: Context) -> tuple[str, ...]:
+    """The exam whose measurements the document reports, when it does not name it."""
+    return tuple(key for key, rx in _MEASURED_EXAMS if rx.search(ctx.folded))[:1]
+

@@ -206,6 +206,13 @@ def test_exam_and_analyte_keys():
     mammo = understand_text("MAMMOGRAPHIE BILATÉRALE\nTechnique : deux incidences par sein, complétées par une "
                             "échographie.\nConclusion : ACR 1.")
     assert mammo.exam_keys == ("mammographie", "echographie")
+    # an act that never names its exam is told by what it measures; a consultation quoting a FEVG is not an echo
+    efr = understand_text("Service de Pneumologie\nExplorations fonctionnelles\nrespiratoires\nRésultats\n"
+                          "CVF 2,72 L 76 %\nVEMS 1,96 L 64 %\nDLCO 55 %\nConclusion : trouble ventilatoire obstructif.")
+    assert efr.exam_keys == ("efr",)
+    consultation = understand_text("COMPTE RENDU DE CONSULTATION\nCher confrère, j'ai revu votre patient.\n"
+                                   "Cardiopathie ischémique, FEVG 45 %, TAPSE 18 mm.\nDr X, cardiologue")
+    assert consultation.exam_keys == ()
     lab = understand_text("LABORATOIRE\nHbA1c 7,1 % (4-6)\nCréatinine 98 µmol/L (45-90)\nDFG 51 mL/min (>60)")
     assert set(lab.analyte_keys) == {"hba1c", "creatinine", "dfg"}
 
