@@ -205,6 +205,8 @@ GENERIC_EN: tuple[str, ...] = ("report", "letter", "document", "doc", "result", 
 SPECIALTY_PHRASES_FR: dict[str, str] = {
     # a person who writes reports: the specialty, not a document type ("CR du radiologue" = signed by one)
     "radiologue": "radiologie",
+    # the department's name: an imaging report signed in radiology (not a midwife's or an obstetrician's echo)
+    "radiologie": "radiologie",
     "cardio": "cardiologie", "cardiologie": "cardiologie", "cardiologue": "cardiologie",
     "cardiologique": "cardiologie", "rythmologue": "cardiologie", "rythmologie": "cardiologie",
     "consultation cardiologique": "cardiologie",
@@ -279,7 +281,7 @@ SPECIALTY_PHRASES_FR: dict[str, str] = {
 }
 
 SPECIALTY_PHRASES_EN: dict[str, str] = {
-    "radiologist": "radiologie",
+    "radiologist": "radiologie", "radiology": "radiologie", "radiology report": "radiologie",
     "cardiology": "cardiologie", "cardiologist": "cardiologie", "cardiac clinic": "cardiologie",
     "heart doctor": "cardiologie", "electrophysiology": "cardiologie",
     "endocrinology": "endocrinologie", "endocrinologist": "endocrinologie", "endo": "endocrinologie",

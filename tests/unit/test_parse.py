@@ -376,3 +376,18 @@ def test_fast_after_warm_up():
         parse_question(question, TODAY)
         timings.append((time.perf_counter() - start) * 1000)
     assert statistics.median(timings) < 5, timings
+
+
+@pytest.mark.parametrize("question, types, groups", [
+    ("dernier compte rendu de radiologie", ("18748-4",), ("radiologie",)),  # the department: signed in radiology
+    ("dernier compte rendu du radiologue", (), ("radiologie",)),
+    ("dernier examen radiologique", ("18748-4",), ()),  # any imaging, whoever did it
+    ("dernier avis du chirurgien orthopédiste", (), ("chirurgie-orthopedique",)),  # "avis" is no topic
+])
+def test_radiology_and_opinion_words(question, types, groups):
+    from datetime import date as _date
+
+    from query.parse import parse_question
+
+    interp = parse_question(question, _date(2026, 11, 27))
+    assert (interp.type_codes, interp.specialty_groups, interp.topic) == (types, groups, "")
