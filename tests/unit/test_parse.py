@@ -6,8 +6,6 @@ and is deliberately not used.
 
 from __future__ import annotations
 
-import statistics
-import time
 from dataclasses import FrozenInstanceError
 from datetime import date
 
@@ -17,7 +15,7 @@ from carnet.codes import SPECIALTY_GROUPS
 from carnet.errors import InvalidInput
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import DateRange, Interpretation
-from query.parse import describe, parse_question, warm_up, without
+from query.parse import describe, parse_question, without
 
 pytestmark = pytest.mark.unit
 
@@ -365,17 +363,6 @@ def test_interpretation_stays_frozen():
         interp.order = "relevance"  # type: ignore[misc]
 
 
-# --- speed ---------------------------------------------------------------------------------------------
-
-
-def test_fast_after_warm_up():
-    warm_up(TODAY)
-    timings = []
-    for question, _ in CASES:
-        start = time.perf_counter()
-        parse_question(question, TODAY)
-        timings.append((time.perf_counter() - start) * 1000)
-    assert statistics.median(timings) < 5, timings
 
 
 @pytest.mark.parametrize("question, types, groups", [
