@@ -19,6 +19,8 @@ LAB = "11502-2"
 IMAGING = "18748-4"
 CONSULTATION = "11488-4"
 OPHTHALMOLOGY_CONSULTATION = "78513-9"
+# "consultation" names any consultation note, the ophthalmologist's (its own LOINC code) included
+CONSULTATIONS = (CONSULTATION, OPHTHALMOLOGY_CONSULTATION)
 DISCHARGE = ("11490-0", "34112-3", "34133-9")  # lettre de liaison, CR d'hospitalisation, synthèse d'épisode
 OPERATIVE = ("34874-8",)
 PRESCRIPTION = ("57833-6", "57828-6", "57832-8")
@@ -62,11 +64,11 @@ TYPE_GROUPS: tuple[TypeGroup, ...] = (
 # question names an exam or a clinical specialty ("bilan cardio" is not a lab report).
 TYPE_PHRASES_FR: dict[str, tuple[str, ...]] = {
     # consultation
-    "compte rendu de consultation": (CONSULTATION,), "cr de consultation": (CONSULTATION,),
-    "cr consultation": (CONSULTATION,), "cr consult": (CONSULTATION,), "cr de consult": (CONSULTATION,),
-    "consultation": (CONSULTATION,), "consult": (CONSULTATION,), "cs": (CONSULTATION,),
-    "fiche de consultation": (CONSULTATION,), "visite": (CONSULTATION,), "cr de visite": (CONSULTATION,),
-    "courrier de consultation": (CONSULTATION,), "lettre de consultation": (CONSULTATION,),
+    "compte rendu de consultation": CONSULTATIONS, "cr de consultation": CONSULTATIONS,
+    "cr consultation": CONSULTATIONS, "cr consult": CONSULTATIONS, "cr de consult": CONSULTATIONS,
+    "consultation": CONSULTATIONS, "consult": CONSULTATIONS, "cs": CONSULTATIONS,
+    "fiche de consultation": CONSULTATIONS, "visite": CONSULTATIONS, "cr de visite": CONSULTATIONS,
+    "courrier de consultation": CONSULTATIONS, "lettre de consultation": CONSULTATIONS,
     # lab
     "bilan bio": (LAB,), "bilan biologique": (LAB,), "bilan sanguin": (LAB,), "bilan de sang": (LAB,),
     "prise de sang": (LAB,), "analyse": (LAB,), "analyse de sang": (LAB,), "analyse sanguine": (LAB,),
@@ -147,9 +149,9 @@ TYPE_PHRASES_FR: dict[str, tuple[str, ...]] = {
 }
 
 TYPE_PHRASES_EN: dict[str, tuple[str, ...]] = {
-    "consultation note": (CONSULTATION,), "consultation report": (CONSULTATION,), "clinic letter": (CONSULTATION,),
-    "clinic note": (CONSULTATION,), "office visit": (CONSULTATION,), "visit note": (CONSULTATION,),
-    "consult note": (CONSULTATION,), "outpatient letter": (CONSULTATION,),
+    "consultation note": CONSULTATIONS, "consultation report": CONSULTATIONS, "clinic letter": CONSULTATIONS,
+    "clinic note": CONSULTATIONS, "office visit": CONSULTATIONS, "visit note": CONSULTATIONS,
+    "consult note": CONSULTATIONS, "outpatient letter": CONSULTATIONS,
     "lab": (LAB,), "lab result": (LAB,), "lab report": (LAB,), "lab test": (LAB,), "lab work": (LAB,),
     "laboratory": (LAB,), "laboratory result": (LAB,), "laboratory report": (LAB,), "blood test": (LAB,),
     "blood work": (LAB,), "bloodwork": (LAB,), "bloods": (LAB,), "blood result": (LAB,), "blood panel": (LAB,),
@@ -195,7 +197,7 @@ WEAK_LAB_WORDS_EN: tuple[str, ...] = ("test", "work-up", "workup", "check-up", "
 # Words that say "a document" without saying which: consumed, never a filter nor a topic.
 GENERIC_FR: tuple[str, ...] = (
     "compte rendu", "compte-rendu", "cr", "c r", "courrier", "lettre", "document", "doc", "pdf", "fichier",
-    "resultat", "rapport", "examen", "exam", "dossier", "piece", "note", "compte", "rendu", "avis",
+    "resultat", "rapport", "examen", "exam", "dossier", "piece", "note", "compte", "rendu", "avis", "attestation",
 )
 GENERIC_EN: tuple[str, ...] = ("report", "letter", "document", "doc", "result", "record", "file", "note", "paper",
                                "findings", "opinion")

@@ -70,7 +70,7 @@ RULES: tuple[Rule, ...] = (
              r"frequence maximale theorique|sous-decalage", 0.0, 0.6),
     # consultation
     # ("Consultations sur rendez-vous" / "du lundi au vendredi" is a letterhead's opening hours, not a title)
-    _r(CONSULT, r"consultation(?!s? (sur|uniquement sur|avec|du lundi|le (lundi|mardi|mercredi|jeudi|vendredi|samedi)))|lettre de consultation|fiche de visite|visite a domicile|clinic letter|clinic note|outpatient|"
+    _r(CONSULT, r"consultation(?!s? (sur|uniquement sur)|s (avec|du lundi|le (lundi|mardi|mercredi|jeudi|vendredi|samedi)))|lettre de consultation|fiche de visite|visite a domicile|clinic letter|clinic note|outpatient|"
                 r"office visit|follow-?up (visit|letter)|consult note|avis specialise|compte[- ]rendu de visite", 3.5, 0.3),
     _r(CONSULT, r"j'ai (vu|revu|examine)|vue? (ce jour|en consultation|a ma consultation)|revue? (ce jour|en consultation)|"
                 r"cher(e)? (confrere|consoeur|collegue|ami|amie)|chers confreres|bien confraternellement|dear (dr|doctor|colleague)|"

@@ -24,7 +24,7 @@ D = date
 
 LAB = ("11502-2",)
 IMG = ("18748-4",)
-CONSULT = ("11488-4",)
+CONSULT = ("11488-4", "78513-9")  # the ophthalmologist's consultation note is a consultation too
 DISCHARGE = ("11490-0", "34112-3", "34133-9")
 OP = ("34874-8",)
 RX = ("57833-6", "57828-6", "57832-8")
