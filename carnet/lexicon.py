@@ -52,7 +52,7 @@ EXAMS: dict[str, Exam] = {
         Exam("scintigraphie", "Scintigraphie", "Scintigraphy",
              ("scintigraphie", "tep", "pet scan", "pet-ct", "tep-tdm", "scintigraphy"), "18748-4"),
         Exam("densitometrie", "Ostéodensitométrie", "Bone densitometry",
-             ("osteodensitometrie", "densitometrie", "dexa", "bone density"), "18748-4"),
+             ("osteodensitometrie", "densitometrie", "dexa", "dxa", "bone density"), "18748-4"),
         Exam("coloscopie", "Coloscopie", "Colonoscopy", ("coloscopie", "colonoscopy"), "70004-7"),
         Exam("endoscopie", "Endoscopie digestive haute", "Upper GI endoscopy",
              ("fibroscopie", "gastroscopie", "fogd", "endoscopie", "gastroscopy", "endoscopy"), "70004-7"),

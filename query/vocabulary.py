@@ -104,7 +104,7 @@ TYPE_PHRASES_FR: dict[str, tuple[str, ...]] = {
     "operation": OPERATIVE, "intervention chirurgicale": OPERATIVE, "cro": OPERATIVE,
     "compte rendu chirurgical": OPERATIVE, "cr chirurgical": OPERATIVE, "cr de bloc": OPERATIVE,
     # prescriptions
-    "ordonnance": PRESCRIPTION, "ordo": PRESCRIPTION, "prescription": PRESCRIPTION,
+    "ordonnance": PRESCRIPTION, "ordonnance de traitement": PRESCRIPTION, "ordo": PRESCRIPTION, "prescription": PRESCRIPTION,
     "prescription medicale": PRESCRIPTION, "prescription medicamenteuse": PRESCRIPTION,
     "traitement en cours": MEDICATION, "traitement actuel": MEDICATION, "traitement habituel": MEDICATION,
     "traitement de fond": MEDICATION, "medicament": MEDICATION, "medicaments en cours": MEDICATION,
@@ -198,9 +198,10 @@ WEAK_LAB_WORDS_EN: tuple[str, ...] = ("test", "work-up", "workup", "check-up", "
 GENERIC_FR: tuple[str, ...] = (
     "compte rendu", "compte-rendu", "cr", "c r", "courrier", "lettre", "document", "doc", "pdf", "fichier",
     "resultat", "rapport", "examen", "exam", "dossier", "piece", "note", "compte", "rendu", "avis", "attestation",
+    "hopital", "clinique",
 )
 GENERIC_EN: tuple[str, ...] = ("report", "letter", "document", "doc", "result", "record", "file", "note", "paper",
-                               "findings", "opinion")
+                               "findings", "opinion", "hospital")
 
 # --- specialties (keys of carnet.codes.SPECIALTY_GROUPS) -----------------------------------------
 

@@ -142,6 +142,15 @@ _MEASURED_EXAMS = (
     ("efr", re.compile(r"\b(vems|cvf|dlco|fev1|fvc)\b(?s:.*)\b(vems|cvf|dlco|fev1|fvc|cpt|tiffeneau)\b")),
     ("echocardiographie", re.compile(r"\b(fevg|lvef)\b(?s:.*)\b(dtdvg|tapse|siv|paps|og \(volume)")),
     ("ecg", re.compile(r"\b(qrs|qtc)\b(?s:.*)\b(rythme sinusal|sinus rhythm|axe|axis|pr \d)")),
+    # imaging techniques and the words each modality describes its findings with
+    ("densitometrie", re.compile(r"\bt-?score\b|\bz-?score\b|\bdxa\b|densite minerale osseuse")),
+    ("irm", re.compile(r"\bsequences? (t1|t2|flair|de diffusion|ponderee)|gadolinium|hypersignal|hyposignal|"
+                       r"\bt2 flair\b")),
+    ("scanner", re.compile(r"acquisition helicoidale|\bpdl\b|mgy\.?cm|coupes? (fines? )?de \d+([.,]\d+)? ?mm|"
+                           r"produit de contraste iode|unites hounsfield|hounsfield units")),
+    ("echographie", re.compile(r"\bsonde (lineaire|convexe|endo-?vaginale|endocavitaire|abdominale|haute frequence)|"
+                               r"\b(hypo|hyper|iso|an)?echogen\w*|\bechostructure|transducer|sonographic")),
+    ("radiographie", re.compile(r"\bincidences? (de )?(face|profil)\b|\bcliches?\b|\bradiographic")),
 )
 
 
