@@ -213,6 +213,15 @@ def test_exam_and_analyte_keys():
     consultation = understand_text("COMPTE RENDU DE CONSULTATION\nCher confrère, j'ai revu votre patient.\n"
                                    "Cardiopathie ischémique, FEVG 45 %, TAPSE 18 mm.\nDr X, cardiologue")
     assert consultation.exam_keys == ()
+
+    # imaging reports titled "Compte rendu d'imagerie": the technique tells the modality
+    for technique, exam in (("Sonde linéaire haute fréquence. Nodule hypoéchogène de 8 mm.", "echographie"),
+                            ("Acquisition hélicoïdale, coupes de 1 mm, sans injection.", "scanner"),
+                            ("Séquences T1, T2 FLAIR et diffusion. Pas d'hypersignal.", "irm"),
+                            ("DXA rachis lombaire. T-score -2,1.", "densitometrie")):
+        report = understand_text(f"Cabinet de radiologie\nCOMPTE RENDU D'IMAGERIE\nTechnique : {technique}\n"
+                                 "Conclusion : examen sans particularité.\nDr R, radiologue")
+        assert report.exam_keys == (exam,), technique
     lab = understand_text("LABORATOIRE\nHbA1c 7,1 % (4-6)\nCréatinine 98 µmol/L (45-90)\nDFG 51 mL/min (>60)")
     assert set(lab.analyte_keys) == {"hba1c", "creatinine", "dfg"}
 
