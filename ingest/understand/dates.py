@@ -136,23 +136,19 @@ def _looks_month_first(ctx: Context, raw: list) -> bool:
     return _issue_violations(ctx, raw, month_first=True) < _issue_violations(ctx, raw, month_first=False)
 
 
-_ISSUED = re.compile(r"\b(printed|signed|typed|dictated|reported|validated|authori[sz]ed|edited|imprime|signe|edite|"
-                     r"valide|dicte|frappe)\b")
-_BIRTH = re.compile(r"\b(dob|d\.o\.b|born|birth|ddn|nee?)\b")
-
-
 def _issue_violations(ctx: Context, raw: list, month_first: bool) -> int:
-    """How many act dates would fall after the date the document was printed or signed."""
+    """How many act dates would fall after the date the document was printed or signed (each numeric date
+    classified by the cue before it, as `score_dates` does)."""
     issued: list[date] = []
     acts: list[date] = []
-    for line, _, _, (y, a, b), _ in raw:
+    for line, start, _, (y, a, b), _ in raw:
         v = _make(y, a, b) if month_first else _make(y, b, a)
         if v is None:
             continue
-        folded = ctx.lines[line].folded
-        if _ISSUED.search(folded):
+        cue = _nearest_cue(ctx.lines[line].folded[max(0, start - _CUE_REACH):start])
+        if cue == "dictation":
             issued.append(v)
-        elif not _BIRTH.search(folded):
+        elif cue not in ("birth", "future"):
             acts.append(v)
     if not issued:
         return 0
