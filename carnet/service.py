@@ -60,9 +60,9 @@ class Carnet:
             return None
         if hasattr(summarizer, "interpret"):
             return summarizer.interpret
-        from query.summarize import _generated_summarizer
+        from query.summarize import generated_summarizer
 
-        generated = _generated_summarizer(self.settings)
+        generated = generated_summarizer(self.settings)
         return generated.interpret if generated is not None else None
 
     def _summarizer(self):

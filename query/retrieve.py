@@ -20,6 +20,7 @@ from carnet.text import contains_term, fold
 from index.embedders import Embedder
 from index.store import PUBLIC_DOCUMENT_FIELDS, Store
 from index.vectors import VectorIndex
+from query.vocabulary import TOPIC_CONCEPTS
 
 log = logging.getLogger(__name__)
 
@@ -331,8 +332,6 @@ def topic_words(interp: Interpretation) -> list[str]:
 
 
 def _concepts() -> dict[str, list[tuple[str, ...]]]:
-    from query.vocabulary import TOPIC_CONCEPTS
-
     by_word: dict[str, list[tuple[str, ...]]] = {}
     for concept in TOPIC_CONCEPTS:
         for term in concept:

@@ -299,13 +299,13 @@ def make_summarizer(settings):
     if mode == "none":
         return None
     if mode == "generated":
-        generated = _generated_summarizer(settings)
+        generated = generated_summarizer(settings)
         if generated is not None:
             return generated
     return ExtractiveSummarizer()
 
 
-def _generated_summarizer(settings):
+def generated_summarizer(settings):
     """query.generate's GeneratedSummarizer (extractive fallback inside) when its model can be reached, else None.
     The check is cheap (no model load, no hashing): an OpenAI-compatible endpoint is configured, or
     llama-cpp-python is installed and the GGUF (or its parts) is on disk."""

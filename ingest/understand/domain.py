@@ -19,7 +19,7 @@ import re
 from carnet.models import SectionMark
 
 from .context import Context
-from .keys import _PLANNED
+from .keys import PLANNED
 from .sections import section_lines
 
 # SM code -> folded patterns (French and English). Word starts are anchored, endings left open.
@@ -53,7 +53,7 @@ _DOMAINS: dict[str, str] = {
             r"synovit\w*|methotrexat\w*|uricemi\w*|uric acid|colchicin\w*|pseudo-?polyarthrite|polymyalgi\w*|"
             r"lupus|sclerodermi\w*|connectivit\w*|chondrocalcinose|rhizarthrose|osteoporos\w*|densitometr\w*",
     "SM16": r"diabet\w*|hba1c|hemoglobine glyquee|insulin\w*|hypoglycemi\w*|hypoglycaemi\w*|autosurveillance glycemique|"
-            r"glucose monitoring|thyroid\w*|thyroid|hypothyroid\w*|hyperthyroid\w*|basedow|graves|hashimoto|"
+            r"glucose monitoring|thyroid\w*|hypothyroid\w*|hyperthyroid\w*|basedow|graves|hashimoto|"
             r"goitre|goiter|\btsh\b|surrenal\w*|adrenal|cushing|addison|hypophys\w*|pituitar\w*|monofilament|"
             r"pied diabetique|diabetic foot|obesit\w*",
     "SM15": r"dermatoscop\w*|dermoscop\w*|eczema|psoriasis|naevus|nevus|nevi\b|melanom\w*|carcinome basocellulaire|"
@@ -120,7 +120,7 @@ def domain_scores(ctx: Context, sections: tuple[SectionMark, ...]) -> dict[str, 
         if in_list and _BULLET.match(ln.raw):
             continue
         in_list = False
-        if ln.index in skip or _PLANNED.search(ln.folded):
+        if ln.index in skip or PLANNED.search(ln.folded):
             continue
         weight = 2.0 if ln.index in titles or _REASON.search(ln.folded) else 1.0
         for code, rx in _DOMAIN_RX:

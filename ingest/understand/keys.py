@@ -40,7 +40,7 @@ _WEAK_EXAMS = frozenset({"radio", "echo", "ct", "rx", "oct", "tte", "ett", "eto"
 # chest X-ray in 6 weeks") and dated history ("ECG du 03/02/2019 : normal") are not results of this act.
 _RESULT_AFTER = re.compile(r"^(?:[\s-]+[\w'-]+){0,3}?\s*(?::|showed|shows|revealed|demonstrated|montre|retrouve|"
                            r"objective|revele|met en evidence|sans (anomalie|modification|changement)|normal(?:e)?\b)")
-_PLANNED = re.compile(r"\b(prevoir|prevu|programme|a faire|a realiser|a programmer|demande|prescrit|sera|"
+PLANNED = re.compile(r"\b(prevoir|prevu|programme|a faire|a realiser|a programmer|demande|prescrit|sera|"
                       r"controle (dans|a)|rendez-vous|rdv|planned|scheduled|to be|requested|will|repeat|"
                       r"a renouveler|a refaire|in \d+ (weeks?|months?)|dans \d+ (semaines?|mois))\b")
 # An exam done together with the main one: "incidences ... complétées par une échographie".
@@ -54,7 +54,7 @@ def reported_exams(ctx: Context) -> list[str]:
     found: list[str] = []
     lines = ctx.nonempty
     for i, ln in enumerate(lines):
-        if _PLANNED.search(ln.folded):
+        if PLANNED.search(ln.folded):
             continue
         for m in _EXAM_RX.finditer(ln.folded):
             rest = ln.folded[m.end():]
@@ -76,7 +76,7 @@ def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
     letterhead = {ln.index for ln in ctx.nonempty[:3]} - focus_lines
     found: list[str] = []
     for ln in ctx.nonempty:
-        if ln.index not in lines or _COMPARISON.match(ln.folded) or _PLANNED.search(ln.folded):
+        if ln.index not in lines or _COMPARISON.match(ln.folded) or PLANNED.search(ln.folded):
             continue
         if ln.index in letterhead and _names_a_facility(ln.folded):
             continue
@@ -100,7 +100,7 @@ TITLE_SEARCH_LINES = 30
 
 def _exam_title(line: str) -> bool:
     m = _EXAM_RX.match(line)
-    return m is not None and len(line) <= 60 and len(line.split()) <= 8 and not _PLANNED.search(line)
+    return m is not None and len(line) <= 60 and len(line.split()) <= 8 and not PLANNED.search(line)
 
 
 _FACILITY = re.compile(r"\b(centre|center|cabinet|institut|service|pole|clinique|clinic|groupe|hopital|hospital|"
@@ -138,7 +138,7 @@ def analyte_keys(ctx: Context, lab_report: bool) -> tuple[str, ...]:
 # A diagnostic act or imaging report that never names its exam ("Compte rendu d'imagerie" over a
 # screening mammogram, a lung function test whose title the layout split) is told by what it measures.
 _MEASURED_EXAMS = (
-    ("mammographie", re.compile(r"\bacr [0-6]\b.{0,200}|\b(seins?|mammaires?) de densite|microcalcifications", re.S)),
+    ("mammographie", re.compile(r"\bacr [0-6]\b|\b(seins?|mammaires?) de densite|microcalcifications")),
     ("efr", re.compile(r"\b(vems|cvf|dlco|fev1|fvc)\b(?s:.*)\b(vems|cvf|dlco|fev1|fvc|cpt|tiffeneau)\b")),
     ("echocardiographie", re.compile(r"\b(fevg|lvef)\b(?s:.*)\b(dtdvg|tapse|siv|paps|og \(volume)")),
     ("ecg", re.compile(r"\b(qrs|qtc)\b(?s:.*)\b(rythme sinusal|sinus rhythm|axe|axis|pr \d)")),
@@ -156,5 +156,5 @@ _MEASURED_EXAMS = (
 
 def measured_exams(ctx: Context) -> tuple[str, ...]:
     """The exam whose measurements the document reports, when it does not name it."""
-    return tuple(key for key, rx in _MEASURED_EXAMS if rx.search(ctx.folded))[:1]
+    return next(((key,) for key, rx in _MEASURED_EXAMS if rx.search(ctx.folded)), ())
 
