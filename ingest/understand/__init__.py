@@ -14,7 +14,7 @@ from carnet.models import DocMeta, ExtractedDocument
 
 from .context import Context
 from .dates import choose_service_date, find_dates, score_dates
-from .doctype import ADMIN, DIAG, IMAGING, LAB, classify_type
+from .doctype import ADMIN, CONSULT, DIAG, IMAGING, LAB, OPHTHALMO_CONSULT, classify_type
 from .domain import domain_scores, dominant_domain
 from .keys import analyte_keys, exam_keys, measured_exams
 from .language import detect_language
@@ -57,6 +57,8 @@ def understand_text(text: str, overrides: dict[str, Any] | None = None) -> DocMe
     else:
         domain = dominant_domain(domain_scores(ctx, sections)) if type_code in CONTENT_TYPES else None
         specialty, specialty_confidence = infer_specialty(ctx, type_code, exams, spec_points, domain)
+        if type_code == CONSULT and specialty == "SM38":
+            type_code = OPHTHALMO_CONSULT  # an ophthalmologist's consultation has its own LOINC type
 
     history = section_lines(ctx, sections, "antecedents")
     scored = score_dates(ctx, find_dates(ctx), type_code, history)

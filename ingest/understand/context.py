@@ -10,6 +10,10 @@ from carnet.text import fold
 
 HEADER_LINES = 15  # non-empty lines at the top that form the letterhead / title zone
 _UPPER_RATIO = 0.7
+# A letter's body starts at its salutation: what follows is not letterhead or title, however near the top.
+# ("Madame DUPONT Claire" is the patient's identity; "Madame," or "Madame, Monsieur," greets.)
+_SALUTATION = re.compile(r"\s*(?:(?:cher|chere|chers|mon cher|ma chere|dear|to whom)\b|(?:madame|monsieur)\s*,)")
+_COLUMN_GAP = re.compile(r" {3,}")
 _TITLE_START = re.compile(
     r"^(compte[- ]?rendu|cr |lettre|ordonnance|prescription|certificat|report|summary|synthese|fiche|note |convocation|"
     r"facture|formulaire|consultation|demande|confirmation|avis|attestation|questionnaire|bilan|rapport|resultats|feuille|"
@@ -27,8 +31,7 @@ class Line:
 
     @property
     def is_upper_heading(self) -> bool:
-        letters = [c for c in self.raw if c.isalpha()]
-        return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= _UPPER_RATIO
+        return _is_upper(self.raw)
 
 
 # fold() character by character is slow on long documents: translate the usual Latin letters with one
@@ -47,10 +50,34 @@ def fast_fold(line: str) -> str:
 
 
 def _centred_title(ln: Line) -> bool:
-    """A short line set well to the right of the margin, without digits or a label: a centred title."""
+    """A short line set well to the right of the margin, without digits or a label: a centred title.
+    A bracketed line ("(fibroscopie)") is the end of a wrapped table cell, not a title."""
     indent = len(ln.raw) - len(ln.raw.lstrip(" "))
     f = ln.folded
-    return indent >= 10 and len(f.split()) <= 8 and ":" not in f and not any(ch.isdigit() for ch in f) and not f.startswith(("dr ", "docteur"))
+    return (indent >= 10 and len(f.split()) <= 8 and ":" not in f and not any(ch.isdigit() for ch in f)
+            and not f.startswith(("dr ", "docteur", "(")))
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= _UPPER_RATIO
+
+
+def _continues(cur: Line, nxt: Line) -> bool:
+    """`nxt` is the end of a title that a narrow box wrapped: "Confirmation de rendez-" / "vous",
+    "COMPTE RENDU" / "RADIOLOGIQUE", "ÉCHOGRAPHIE" / "CARDIAQUE". Only a short, label-free line right
+    below counts, after a hyphen or in the same capitals."""
+    words = nxt.folded.split()
+    if nxt.index != cur.index + 1 or not 1 <= len(words) <= 3 or ":" in nxt.folded or any(c.isdigit() for c in nxt.folded):
+        return False
+    tail = _COLUMN_GAP.split(cur.raw.strip())[-1]
+    return tail.endswith("-") or (_is_upper(tail) and nxt.is_upper_heading)
+
+
+def _joined(cur: Line, nxt: Line) -> Line:
+    head = cur.raw.rstrip()
+    raw = head + ("" if head.endswith("-") else " ") + nxt.raw.strip()
+    return Line(cur.index, cur.offset, raw, fast_fold(raw))
 
 
 class Context:
@@ -78,15 +105,31 @@ class Context:
         return self.nonempty[-10:]
 
     @cached_property
+    def letterhead(self) -> list[Line]:
+        """Header lines above the salutation ("Cher confrère", "Dear Dr"), if the letter has one."""
+        start = next((ln.index for ln in self.header if _SALUTATION.match(ln.folded)), None)
+        return [ln for ln in self.header if start is None or ln.index < start]
+
+    @cached_property
     def title_lines(self) -> list[Line]:
-        """Header lines that look like a title: upper-case lines or lines starting with a document word."""
+        """Letterhead lines that look like a title: upper-case lines or lines starting with a document word.
+        A title wrapped onto a second line comes back joined (same index as its first line)."""
         out = []
-        for ln in self.header:
+        head = self.letterhead
+        for i, ln in enumerate(head):
             if len(ln.folded) > 90:
                 continue
             if ln.is_upper_heading or _TITLE_START.match(ln.folded) or _centred_title(ln):
+                if i + 1 < len(head) and _continues(ln, head[i + 1]):
+                    ln = _joined(ln, head[i + 1])
                 out.append(ln)
         return out
+
+    @cached_property
+    def letterhead_text(self) -> str:
+        """The letterhead on one line, so that a name the layout wrapped ("Service d'Anatomie et Cytologie" /
+        "Pathologiques") still reads whole."""
+        return " ".join(ln.folded for ln in self.letterhead)
 
     @cached_property
     def header_text(self) -> str:

@@ -155,14 +155,15 @@ def classify_type(ctx: Context, specialty_hint: str | None = None) -> tuple[str,
     scores: dict[str, float] = {}
     title = ctx.title_lines
     title_ids = {ln.index for ln in title}
-    other_header = [ln for ln in ctx.header if ln.index not in title_ids]
+    other_header = [ln for ln in ctx.letterhead if ln.index not in title_ids]
     body = ctx.folded
     for rule in RULES:
         pts = 0.0
         if rule.title:
             if any(rule.pattern.search(ln.folded) for ln in title):
                 pts += rule.title
-            elif any(rule.pattern.search(ln.folded) for ln in other_header):
+            elif (any(rule.pattern.search(ln.folded) for ln in other_header)
+                  or rule.pattern.search(ctx.letterhead_text)):
                 pts += rule.header if rule.header is not None else rule.title / 2
         if rule.body:
             n = 0
@@ -179,7 +180,8 @@ def classify_type(ctx: Context, specialty_hint: str | None = None) -> tuple[str,
     if value_lines >= 3:
         scores[LAB] = scores.get(LAB, 0.0) + min(value_lines, 8) * 0.6
     drug_lines = sum(1 for ln in ctx.nonempty if _DRUG_LINE.search(ln.folded))
-    if drug_lines >= 2 and len(_NARRATIVE.findall(body)) < 2:  # a treatment list inside a report is no prescription
+    # a treatment list inside a report or a letter to a colleague is no prescription
+    if drug_lines >= 2 and len(_NARRATIVE.findall(body)) < 2 and not _LETTER.search(body):
         scores[PRESCRIPTION] = scores.get(PRESCRIPTION, 0.0) + min(drug_lines, 5) * 0.5
 
     noise, reason = noise_scores(ctx)

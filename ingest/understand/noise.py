@@ -60,7 +60,7 @@ _KINDS: tuple[tuple[str, re.Pattern, float, re.Pattern, float, int], ...] = tupl
 def noise_scores(ctx: Context) -> tuple[float, str | None]:
     """(points for the ADMIN type, reason) — 0.0 and None when nothing administrative is found."""
     title_lines = ctx.title_lines
-    header = ctx.header
+    header = ctx.letterhead
     body = ctx.folded
     best, best_reason = 0.0, None
     for reason, title, tp, pattern, bp, cap in _KINDS:

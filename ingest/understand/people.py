@@ -63,7 +63,7 @@ def _names(ln: Line) -> list[str]:
 
 
 def find_organisation(ctx: Context) -> str | None:
-    for ln in ctx.header[:10]:
+    for ln in ctx.letterhead[:10]:
         if _ADDRESSEE.search(ln.folded) or len(ln.raw.strip()) < 4:
             continue
         if _ORG.search(ln.folded):
@@ -80,7 +80,7 @@ def find_title(ctx: Context) -> str | None:
     for ln in ctx.title_lines:
         if _TITLE_WORDS.search(ln.folded) and not _ORG.search(ln.folded) and not _NOT_TITLE.search(ln.folded):
             return ln.raw.strip()[:150]
-    for ln in ctx.header[:12]:
+    for ln in ctx.letterhead[:12]:
         f = ln.folded
         if (len(f) <= 60 and len(f.split()) <= 8 and not any(ch.isdigit() for ch in f) and _TITLE_WORDS.search(f)
                 and not _ORG.search(f) and not _ADDRESSEE.search(f) and ":" not in f):

@@ -78,7 +78,6 @@ _ADDRESSEE = re.compile(
     r"\bgp\b: |your patient|votre patient|a transmettre|\bto:|^\s*(anesthesiste|anesthesie|type d'anesthesie|aides?( operatoires?)?|ibode|iade|infirmi\w*|"
     r"instrumentiste|anaesthetist|anaesthesia|anesthesia|assistant)\b"
 )
-_SALUTATION = re.compile(r"\s*(cher|chere|chers|madame|monsieur|mon cher|ma chere|dear|to whom)\b")
 _DEPARTMENT = re.compile(
     r"service|departement|department|unite|unit\b|pole|cabinet|centre|center|clinique|clinic|institut|laboratoire|"
     r"division|federation|hopital|hospital|polyclinique|groupe|consultations? de"
@@ -132,9 +131,8 @@ def _line_weight(ln: Line, prev: Line | None, in_header: bool, in_title: bool) -
 def specialty_scores(ctx: Context) -> dict[str, float]:
     """Points per SM code from the words of the document."""
     # the letter starts at its salutation: what follows is body, however near the top it stands
-    salutation = next((ln.index for ln in ctx.header if _SALUTATION.match(ln.folded)), None)
-    header_ids = {ln.index for ln in ctx.header if salutation is None or ln.index < salutation}
-    title_ids = {ln.index for ln in ctx.title_lines if salutation is None or ln.index < salutation}
+    header_ids = {ln.index for ln in ctx.letterhead}
+    title_ids = {ln.index for ln in ctx.title_lines}
     scores: dict[str, float] = {}
     prev: Line | None = None
     for ln in ctx.nonempty:

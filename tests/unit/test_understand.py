@@ -149,6 +149,56 @@ def test_unsigned_consultation_takes_the_specialty_of_its_content(text, specialt
     assert understand_text(text).specialty_code == specialty
 
 
+def test_an_ophthalmologists_unsigned_consultation_gets_the_ophthalmology_type():
+    text = ("Centre médical des Lilas\nLe 4 juin 2025\nCher confrère,\nJe revois Mme R. pour baisse de vision.\n"
+            "Examen : acuité visuelle 6/10 OD. Pression intra-oculaire 16 mmHg. Cataracte nucléaire bilatérale.\n"
+            "Conclusion : cataracte débutante, diabétique équilibrée.\nDr Paul Simon")
+    meta = understand_text(text)
+    assert (meta.type_code, meta.specialty_code) == ("78513-9", "SM38")
+
+
+def test_each_lexicon_entry_counts_once_at_its_best_place():
+    # "diabète" and "diabétique" are one entry; "rétinopathie" in the conclusion weighs double
+    from ingest.understand.domain import domain_scores
+    from ingest.understand.context import Context
+    from ingest.understand.sections import find_sections
+    text = ("CONSULTATION\nMotif : fond d'oeil, diabète.\nFond d'oeil : rétinopathie diabétique minime.\n"
+            "Conclusion : rétinopathie diabétique non proliférante.")
+    ctx = Context(text)
+    scores = domain_scores(ctx, find_sections(ctx))
+    assert scores["SM16"] == 2.0  # diabet- in the reason line, once
+    assert scores["SM38"] == 4.0  # fond d'oeil (reason) + rétinopathie (conclusion)
+
+
+def test_proposals_after_a_conclusion_do_not_weigh_as_the_conclusion():
+    text = ("Compte rendu de consultation\nCher confrère, je revois M. L. pour : rhinite chronique.\n"
+            "Obstruction nasale. Rhinoscopie : cornets hypertrophiques.\nAu total : rhinite allergique probable.\n"
+            "Antihistaminique, tests cutanés allergologiques.\nDr L. Marchand")
+    assert understand_text(text).specialty_code == "SM34"
+
+
+def test_a_letter_body_is_not_its_title():
+    # a plan line near the top of a short letter ("Bilan biologique ...") does not make it a lab report
+    text = ("Cabinet médical\nLe 3 mars 2025\nCher confrère,\nJ'ai vu M. K. pour : bilan de santé.\n"
+            "Au total : examen normal.\nBilan biologique standard, vaccins à jour.\nDr A. Roux")
+    meta = understand_text(text)
+    assert meta.type_code == "11488-4" and meta.title is None
+
+
+@pytest.mark.parametrize("text, type_code", [
+    # a title wrapped by a narrow box
+    ("Hôpital Nord     Nom : X\n       Confirmation de rendez-\n       vous\nVotre rendez-vous est fixé au 3 mai 2025.",
+     "ADMIN"),
+    ("Clinique du Parc\n      COMPTE RENDU\n      OPÉRATOIRE\nIntervention le 2 mai 2025. Incision, fermeture plan par plan.",
+     "34874-8"),
+    # a department name wrapped in the letterhead; "(fibroscopie)" ends a table cell
+    ("CHU de Caen\nService d'Anatomie et Cytologie\nPathologiques\nNature du prélèvement   Biopsies gastriques\n"
+     "                 (fibroscopie)\nExamen microscopique : muqueuse fundique sans atypie.", "11526-1"),
+])
+def test_wrapped_titles_and_letterheads_read_whole(text, type_code):
+    assert understand_text(text).type_code == type_code
+
+
 @pytest.mark.parametrize("text, reason", [
     ("CONVOCATION\nVous êtes attendu le 12/05/2025 à 9h00. Merci de vous présenter muni de votre carte Vitale.",
      "appointment"),
