@@ -16,7 +16,7 @@ from .context import Context
 from .dates import choose_service_date, find_dates, score_dates
 from .doctype import ADMIN, CONSULT, DIAG, IMAGING, LAB, OPHTHALMO_CONSULT, classify_type
 from .domain import domain_scores, dominant_domain
-from .keys import analyte_keys, exam_keys, measured_exams
+from .keys import analyte_keys, exam_keys
 from .language import detect_language
 from .people import find_author, find_organisation, find_title
 from .sections import find_sections, section_lines
@@ -48,9 +48,7 @@ def understand_text(text: str, overrides: dict[str, Any] | None = None) -> DocMe
         type_code, type_confidence, noise_reason = classify_type(ctx, hint)
 
     focus = section_lines(ctx, sections, "indication") | section_lines(ctx, sections, "technique")
-    exams = exam_keys(ctx, focus)
-    if not exams and type_code in (DIAG, IMAGING):
-        exams = measured_exams(ctx)
+    exams = exam_keys(ctx, focus, act=type_code in (DIAG, IMAGING))
 
     if type_code == ADMIN:
         specialty, specialty_confidence = None, 0.0  # who sends an invoice or a convocation is not an author

@@ -74,6 +74,18 @@ def _continues(cur: Line, nxt: Line) -> bool:
     return tail.endswith("-") or (_is_upper(tail) and nxt.is_upper_heading)
 
 
+def _title_cells(ln: Line) -> list[Line]:
+    """In a letterhead laid out in columns, a cell after the first that starts with a document word
+    ("Secrétariat  04 24 68 49 41      Compte rendu de coloscopie") is a title."""
+    out = []
+    raw = ln.raw
+    for cell in _COLUMN_GAP.split(raw.strip())[1:]:
+        folded = fast_fold(cell)
+        if _TITLE_START.match(folded) and len(folded.split()) <= 8 and not any(c.isdigit() or c == ":" for c in folded):
+            out.append(Line(ln.index, ln.offset + raw.find(cell), cell, folded))
+    return out
+
+
 def _joined(cur: Line, nxt: Line) -> Line:
     head = cur.raw.rstrip()
     raw = head + ("" if head.endswith("-") else " ") + nxt.raw.strip()
@@ -123,6 +135,8 @@ class Context:
                 if i + 1 < len(head) and _continues(ln, head[i + 1]):
                     ln = _joined(ln, head[i + 1])
                 out.append(ln)
+            else:
+                out.extend(_title_cells(ln))
         return out
 
     @cached_property

@@ -67,7 +67,8 @@ RULES: tuple[Rule, ...] = (
     _r(DIAG, _EXAM_DIAGNOSTIC, 4.5, 0.2),
     _r(DIAG, r"rythme sinusal|\bqrs\b|\bqtc?\b|\bfevg\b|\bvems\b|\bcvf\b|\bfev1\b|tiffeneau|\bpr \d|cinetique segmentaire|"
              r"muqueuse|caecum|ileon|biopsies? (etagees|systematiques)|paliers? de \d+|\bfmt\b|segment st|"
-             r"frequence maximale theorique|sous-decalage", 0.0, 0.6),
+             r"frequence maximale theorique|sous-decalage|caec\w*|bas-fond|\bboston \d|anse (froide|diathermique)|"
+             r"extrasystol\w*|\besv\b|\bessv\b|duree (d'enregistrement|analysable)|fc moyenne", 0.0, 0.6),
     # consultation
     # ("Consultations sur rendez-vous" / "du lundi au vendredi" is a letterhead's opening hours, not a title)
     _r(CONSULT, r"consultation(?!s? (sur|uniquement sur)|s (avec|du lundi|le (lundi|mardi|mercredi|jeudi|vendredi|samedi)))|lettre de consultation|fiche de visite|visite a domicile|clinic letter|clinic note|outpatient|"

@@ -53,8 +53,9 @@ def reported_exams(ctx: Context) -> list[str]:
     """Exams whose result this document reports, wherever it reports them."""
     found: list[str] = []
     lines = ctx.nonempty
+    facilities = _facility_lines(ctx)
     for i, ln in enumerate(lines):
-        if PLANNED.search(ln.folded):
+        if PLANNED.search(ln.folded) or ln.index in facilities:
             continue
         for m in _EXAM_RX.finditer(ln.folded):
             rest = ln.folded[m.end():]
@@ -68,29 +69,67 @@ def reported_exams(ctx: Context) -> list[str]:
     return found
 
 
-def exam_keys(ctx: Context, focus_lines: set[int]) -> tuple[str, ...]:
-    """Exam keys from the title/header zone, the given lines (indication, technique sections) and the
-    lines that report an exam's result ("ECG : rythme sinusal")."""
+def exam_keys(ctx: Context, focus_lines: set[int], act: bool = False) -> tuple[str, ...]:
+    """Exam keys: the exams named in the title/header zone and the given lines (indication, technique
+    sections), then those whose result the document reports ("ECG : rythme sinusal") or that were done
+    with the main one ("complétée par une échographie"). For an act (`act`: imaging, diagnostic test)
+    that names none, its opening sentence or conclusion, else its measurements, tell the exam."""
+    named = _named_exams(ctx, focus_lines)
+    if act and not named:
+        named = opening_exams(ctx) or list(measured_exams(ctx))
+    return tuple(dict.fromkeys([*named, *reported_exams(ctx)]))
+
+
+def _named_exams(ctx: Context, focus_lines: set[int]) -> list[str]:
     lines = ({ln.index for ln in ctx.header[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
              | {ln.index for ln in ctx.nonempty[:TITLE_SEARCH_LINES] if _exam_title(ln.folded)})
-    letterhead = {ln.index for ln in ctx.nonempty[:3]} - focus_lines
+    facilities = _facility_lines(ctx) - focus_lines
     found: list[str] = []
-    for ln in ctx.nonempty:
+    for ln in [*ctx.title_lines, *ctx.nonempty]:  # title lines first: a wrapped title comes joined
         if ln.index not in lines or _COMPARISON.match(ln.folded) or PLANNED.search(ln.folded):
             continue
-        if ln.index in letterhead and _names_a_facility(ln.folded):
+        if ln.index in facilities:
             continue
         for m in _EXAM_RX.finditer(ln.folded):
             syn = m.group(1)
             if syn in _WEAK_EXAMS and not _strong_context(ln.folded, syn):
                 continue
+            if _DONE_WITH.search(ln.folded[max(0, m.start() - 40):m.start()]):
+                continue  # a complement, not the main exam (reported_exams adds it)
             key = _EXAM_OWNER[syn]
             if key not in found:
                 found.append(key)
-    for key in reported_exams(ctx):
-        if key not in found:
-            found.append(key)
-    return tuple(found)
+    return found
+
+
+def _facility_lines(ctx: Context) -> set[int]:
+    """Letterhead lines that name a place ("Scanner IRM Val de Loire", "Centre d'échographie")."""
+    return {ln.index for ln in ctx.letterhead if _names_a_facility(ln.folded)}
+
+
+def opening_exams(ctx: Context) -> list[str]:
+    """The exam an untitled act opens with ("Écho-Doppler des troncs supra-aortiques. Bilan d'athérome...")
+    or concludes on ("Conclusion : épreuve d'effort négative")."""
+    facilities = _facility_lines(ctx)
+    for ln in ctx.nonempty[:TITLE_SEARCH_LINES]:
+        if ln.index in facilities:
+            continue
+        sentence = ln.folded.split(". ")[0]
+        if _exam_title(sentence) and not _DATED.search(sentence):
+            return [_EXAM_OWNER[_EXAM_RX.match(sentence).group(1)]]
+    lines = ctx.nonempty
+    for i, ln in enumerate(lines):
+        head, _, tail = ln.folded.partition(":")
+        if head.strip() not in _CONCLUSION:
+            continue
+        text = tail.strip() or (lines[i + 1].folded if i + 1 < len(lines) else "")
+        m = _EXAM_RX.match(text)
+        if m and not PLANNED.search(text):
+            return [_EXAM_OWNER[m.group(1)]]
+    return []
+
+
+_CONCLUSION = ("conclusion", "conclusions", "au total", "impression", "interpretation", "summary")
 
 
 # A long letterhead (several doctors, a secretariat, the patient's identity on six lines) can push the
@@ -139,6 +178,12 @@ def analyte_keys(ctx: Context, lab_report: bool) -> tuple[str, ...]:
 # screening mammogram, a lung function test whose title the layout split) is told by what it measures.
 _MEASURED_EXAMS = (
     ("mammographie", re.compile(r"\bacr [0-6]\b|\b(seins?|mammaires?) de densite|microcalcifications")),
+    # a 24-hour recording: fitted and removed, analysable duration, ectopic beat counts
+    ("holter", re.compile(r"\bduree (d'enregistrement|analysable|d'analyse)|\b(pose|branche)e? le .{0,60}\b(depose|debranche)|"
+                          r"\b\d+ (esv|essv|extrasystoles)\b|recording (duration|period)|analysable time")),
+    # an exercise test: workload steps, maximal theoretical heart rate
+    ("epreuve-effort", re.compile(r"\bpaliers? de \d+ ?(w|watts)\b|\bfmt\b|frequence (cardiaque )?maximale theorique|"
+                                  r"\bbruce protocol|\bmets? achieved|\b\d+ ?% (de la )?fmt")),
     ("efr", re.compile(r"\b(vems|cvf|dlco|fev1|fvc)\b(?s:.*)\b(vems|cvf|dlco|fev1|fvc|cpt|tiffeneau)\b")),
     ("echocardiographie", re.compile(r"\b(fevg|lvef)\b(?s:.*)\b(dtdvg|tapse|siv|paps|og \(volume)")),
     ("ecg", re.compile(r"\b(qrs|qtc)\b(?s:.*)\b(rythme sinusal|sinus rhythm|axe|axis|pr \d)")),
@@ -149,8 +194,12 @@ _MEASURED_EXAMS = (
     ("scanner", re.compile(r"acquisition helicoidale|\bpdl\b|mgy\.?cm|coupes? (fines? )?de \d+([.,]\d+)? ?mm|"
                            r"produit de contraste iode|unites hounsfield|hounsfield units")),
     ("echographie", re.compile(r"\bsonde (lineaire|convexe|endo-?vaginale|endocavitaire|abdominale|haute frequence)|"
-                               r"\b(hypo|hyper|iso|an)?echogen\w*|\bechostructure|transducer|sonographic")),
-    ("radiographie", re.compile(r"\bincidences? (de )?(face|profil)\b|\bcliches?\b|\bradiographic")),
+                               r"\b(hypo|hyper|iso|an)?echogen\w*|\bechostructure|transducer|sonographic|"
+                               r"\bdopplers? (couleur|pulse|ombilica\w*|uterin\w*|cerebra\w*|arteri\w*|veineu\w*)|"
+                               r"\bpoids f(o)?etal|biometrie f(o)?etale|clarte nucale|longueur cranio-caudale|"
+                               r"\bpresentation (cephalique|podalique|du siege)|fetal (weight|biometry)")),
+    ("radiographie", re.compile(r"\bincidences? (de )?(face|profil)\b|\bcliches?\b|\bradiographic|"
+                                r"(^|: ?)(de )?face et (de )?profil\b|\b(ap|pa|frontal) and lateral (views?|projections?)")),
 )
 
 

@@ -276,6 +276,37 @@ def test_exam_and_analyte_keys():
     assert set(lab.analyte_keys) == {"hba1c", "creatinine", "dfg"}
 
 
+# Acts that never name their exam in a title, in layouts written for this test.
+@pytest.mark.parametrize("text, exams", [
+    # the exam opens the report
+    ("Dr P. Martin, médecine vasculaire\nLe 3 mai 2025\nÉcho-Doppler artériel des membres inférieurs. Bilan de "
+     "claudication.\nPlaques fémorales sans sténose.\nConclusion : athérome non sténosant.", ("echographie",)),
+    # the conclusion names it
+    ("Dr A. Faure, cardiologue\nLe 3 mai 2025\nProtocole\nRampe sur tapis roulant.\nRésultats\nArrêt pour fatigue.\n"
+     "Conclusion\nÉpreuve d'effort négative.", ("epreuve-effort",)),
+    # what it measures tells it
+    ("Dr A. Faure, cardiologue\nLe 3 mai 2025\nIndication : malaises.\nBranché le 3 mai à 9 h, débranché le 4 mai "
+     "à 9 h.\nRésultats : 312 ESV isolées, pas de pause.\nConclusion : pas de trouble du rythme.", ("holter",)),
+    ("Cabinet d'échographie obstétricale\nLe 3 mai 2025\nIndication : croissance.\nPrésentation céphalique, poids "
+     "fœtal estimé 1900 g.\nConclusion : croissance normale.", ("echographie",)),
+    ("Centre d'imagerie\nCOMPTE RENDU\nIndication : chute.\nTechnique : face et profil du poignet.\n"
+     "Conclusion : pas de fracture.", ("radiographie",)),
+    # a complement does not hide the main exam its measurements tell
+    ("Centre d'imagerie\nCOMPTE RENDU\nTechnique : deux incidences par sein, complétées par une échographie.\n"
+     "Résultats : seins de densité type B.\nConclusion : ACR 2.", ("mammographie", "echographie")),
+    # a letterhead naming a place is neither the exam nor a result ("Scanner IRM du Parc    Patient : ...")
+    ("Scanner IRM du Parc       Patient : M. X\nCOMPTE RENDU\nTechnique : incidences de face et de profil.\n"
+     "Conclusion : arthrose.", ("radiographie",)),
+    # a title in the right-hand column of a letterhead
+    ("Service de gastro-entérologie\nSecrétariat  02 00 00 00 00       Compte rendu de coloscopie\nIndication : "
+     "dépistage.\nRésultats : caecum atteint, préparation Boston 8.\nConclusion : normal.", ("coloscopie",)),
+])
+def test_an_act_that_never_names_its_exam_in_a_title(text, exams):
+    meta = understand_text(text)
+    assert meta.type_code in ("18748-4", "70004-7")
+    assert meta.exam_keys == exams
+
+
 def test_author_and_organisation():
     meta = understand_text("CENTRE HOSPITALIER DE NULLEPART\nService de Pneumologie\nLETTRE DE LIAISON\n"
                            "Cher confrère,\n...\nDr Julien Le Mercier, pneumologue")
