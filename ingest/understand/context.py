@@ -118,9 +118,20 @@ class Context:
 
     @cached_property
     def letterhead(self) -> list[Line]:
-        """Header lines above the salutation ("Cher confrère", "Dear Dr"), if the letter has one."""
-        start = next((ln.index for ln in self.header if _SALUTATION.match(ln.folded)), None)
-        return [ln for ln in self.header if start is None or ln.index < start]
+        """Header lines above the letter's body: the body starts at a salutation ("Cher confrère", "Dear Dr")
+        or at the first narrative section ("ATCD :", "Motif", "Examen clinique")."""
+        return [ln for ln in self.header if ln.index < self.body_start]
+
+    @cached_property
+    def body_start(self) -> int:
+        """Index of the line where the letter's body starts (see `letterhead`); past the end if never."""
+        from .sections import NARRATIVE, heading  # sections builds on this module
+
+        for ln in self.nonempty:
+            found = heading(ln.folded)
+            if _SALUTATION.match(ln.folded) or (found and found[0] in NARRATIVE):
+                return ln.index
+        return len(self.lines)
 
     @cached_property
     def title_lines(self) -> list[Line]:
@@ -136,7 +147,8 @@ class Context:
                     ln = _joined(ln, head[i + 1])
                 out.append(ln)
             else:
-                out.extend(_title_cells(ln))
+                for cell in _title_cells(ln):
+                    out.append(_joined(cell, head[i + 1]) if i + 1 < len(head) and _continues(cell, head[i + 1]) else cell)
         return out
 
     @cached_property

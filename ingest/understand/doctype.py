@@ -98,7 +98,8 @@ RULES: tuple[Rule, ...] = (
     _r(EMERGENCY, r"urgences|passage aux urgences|emergency (department|room|visit)|accident (and|&) emergency|\ba&e\b|\bsau\b|"
                   r"\bsmur\b", 4.5, 0.3),
     _r(EMERGENCY, r"(emergency|urgences).{0,30}(discharge|sortie)", 6.0, 0.0),
-    _r(EMERGENCY, r"urgentiste|motif de recours|arrivee (aux urgences )?le|\bccmu\b|triage|box \d|heure d'arrivee", 0.0, 1.0),
+    _r(EMERGENCY, r"urgentiste|motif de recours|arrivee (aux urgences )?le|\bccmu\b|triage|box \d|heure d'arrivee|"
+                  r"mode d'arrivee|\btri (ioa|[1-5])\b|\bioa\b|medecine d'urgence|emergency medicine", 0.0, 1.0),
     # pathology
     _r(PATHOLOGY, r"anatomie (et cytologie )?pathologiques?|anatomo-?pathologi\w*|anapath\w*|histolog\w*|cytolog\w*|"
                   r"histopatholog\w*|pathology report|examen extemporane|cytopatholog\w*", 5.0, 0.5),

@@ -57,11 +57,13 @@ def reported_exams(ctx: Context) -> list[str]:
     for i, ln in enumerate(lines):
         if PLANNED.search(ln.folded) or ln.index in facilities:
             continue
-        for m in _EXAM_RX.finditer(ln.folded):
-            rest = ln.folded[m.end():]
-            if len(rest) < 40 and i + 1 < len(lines):  # "... Radiographie" / "thoracique : surcharge" wrapped
-                rest = f"{rest} {lines[i + 1].folded[:80]}"
-            done = _DONE_WITH.search(ln.folded[max(0, m.start() - 40):m.start()])
+        # "... Radiographie" / "thoracique : surcharge" and "... Fond" / "d'œil dilaté : ..." were wrapped
+        text = f"{ln.folded} {lines[i + 1].folded[:80]}" if i + 1 < len(lines) else ln.folded
+        for m in _EXAM_RX.finditer(text):
+            if m.start() >= len(ln.folded):
+                break  # the next line's own exams are its business
+            rest = text[m.end():]
+            done = _DONE_WITH.search(text[max(0, m.start() - 40):m.start()])
             if (done or _RESULT_AFTER.match(rest)) and not _DATED.search(rest[:40]):
                 key = _EXAM_OWNER[m.group(1)]
                 if key not in found:
@@ -81,8 +83,8 @@ def exam_keys(ctx: Context, focus_lines: set[int], act: bool = False) -> tuple[s
 
 
 def _named_exams(ctx: Context, focus_lines: set[int]) -> list[str]:
-    lines = ({ln.index for ln in ctx.header[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
-             | {ln.index for ln in ctx.nonempty[:TITLE_SEARCH_LINES] if _exam_title(ln.folded)})
+    lines = ({ln.index for ln in ctx.letterhead[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
+             | {ln.index for ln in _title_zone(ctx) if _exam_title(ln.folded)})
     facilities = _facility_lines(ctx) - focus_lines
     found: list[str] = []
     for ln in [*ctx.title_lines, *ctx.nonempty]:  # title lines first: a wrapped title comes joined
@@ -111,7 +113,7 @@ def opening_exams(ctx: Context) -> list[str]:
     """The exam an untitled act opens with ("Écho-Doppler des troncs supra-aortiques. Bilan d'athérome...")
     or concludes on ("Conclusion : épreuve d'effort négative")."""
     facilities = _facility_lines(ctx)
-    for ln in ctx.nonempty[:TITLE_SEARCH_LINES]:
+    for ln in _title_zone(ctx):
         if ln.index in facilities:
             continue
         sentence = ln.folded.split(". ")[0]
@@ -135,6 +137,10 @@ _CONCLUSION = ("conclusion", "conclusions", "au total", "impression", "interpret
 # A long letterhead (several doctors, a secretariat, the patient's identity on six lines) can push the
 # title down: a short line that starts with an exam name, early in the document, is the title.
 TITLE_SEARCH_LINES = 30
+
+
+def _title_zone(ctx: Context) -> list:
+    return [ln for ln in ctx.nonempty[:TITLE_SEARCH_LINES] if ln.index < ctx.body_start]
 
 
 def _exam_title(line: str) -> bool:

@@ -50,25 +50,38 @@ _HEADING_RX = [
 ]
 
 
+# Sections of a letter's narrative: once one starts, the letterhead and title zone is over.
+NARRATIVE = frozenset({"motif", "histoire", "antecedents", "facteurs_risque", "mode_de_vie", "allergies", "traitement",
+                       "examen", "evolution", "conclusion", "plan"})
+
+
+def heading(folded: str) -> tuple[str, re.Match] | None:
+    """(section name, match) when the folded line opens a section."""
+    if len(folded) > 200:
+        return None
+    for name, rx in _HEADING_RX:
+        m = rx.match(folded)
+        if m is None:
+            continue
+        if not m.group("colon") and len(folded) > 45:
+            continue
+        if m.group("colon") == "-" and not folded[m.end():].strip():
+            continue
+        return name, m
+    return None
+
+
 def find_sections(ctx: Context) -> tuple[SectionMark, ...]:
     marks: list[SectionMark] = []
     for ln in ctx.nonempty:
-        folded = ln.folded
-        if len(folded) > 200:
+        found = heading(ln.folded)
+        if found is None:
             continue
-        for name, rx in _HEADING_RX:
-            m = rx.match(folded)
-            if m is None:
-                continue
-            if not m.group("colon") and len(folded) > 45:
-                continue
-            if m.group("colon") == "-" and not folded[m.end():].strip():
-                continue
-            raw = ln.raw
-            lead = len(raw) - len(raw.lstrip())
-            heading = raw.strip().split(":", 1)[0].strip() if m.group("colon") == ":" else raw.strip()
-            marks.append(SectionMark(offset=ln.offset + lead, name=name, heading=heading[:80]))
-            break
+        name, m = found
+        raw = ln.raw
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip().split(":", 1)[0].strip() if m.group("colon") == ":" else raw.strip()
+        marks.append(SectionMark(offset=ln.offset + lead, name=name, heading=text[:80]))
     return tuple(marks)
 
 

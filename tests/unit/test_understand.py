@@ -189,6 +189,9 @@ def test_a_letter_body_is_not_its_title():
     # a title wrapped by a narrow box
     ("Hôpital Nord     Nom : X\n       Confirmation de rendez-\n       vous\nVotre rendez-vous est fixé au 3 mai 2025.",
      "ADMIN"),
+    # ... in a letterhead's right-hand column, under a department that would otherwise name the type
+    ("CHU de Nancy\nService d'Anatomie et Cytologie Pathologiques\n02 00 00 00 00      Confirmation de rendez-\n"
+     "                    vous\nVotre rendez-vous avec le Dr M. est confirmé le 3 mai 2025 à 9h20.", "ADMIN"),
     ("Clinique du Parc\n      COMPTE RENDU\n      OPÉRATOIRE\nIntervention le 2 mai 2025. Incision, fermeture plan par plan.",
      "34874-8"),
     # a department name wrapped in the letterhead; "(fibroscopie)" ends a table cell
@@ -197,6 +200,22 @@ def test_a_letter_body_is_not_its_title():
 ])
 def test_wrapped_titles_and_letterheads_read_whole(text, type_code):
     assert understand_text(text).type_code == type_code
+
+
+def test_the_title_zone_ends_where_the_narrative_starts():
+    # a short consultation: the plan line "Mammographie non indiquée..." sits in the first lines, after "ATCD :"
+    text = ("Cabinet du Dr Bruni\nCONSULTATION\nLe 3 mars 2025 — frottis de dépistage\nATCD : G2P2.\n"
+            "Examen au spéculum : col normal.\nAu total : examen gynécologique normal.\n"
+            "Mammographie non indiquée avant 50 ans.\nDr Bruni")
+    meta = understand_text(text)
+    assert (meta.type_code, meta.specialty_code, meta.exam_keys) == ("11488-4", "SM20", ())
+
+
+def test_an_untitled_emergency_record_is_an_emergency_report():
+    text = ("Dr L. Caron\nMédecine d'urgence\nCH de Vire\nAdmission le 3/4/25 à 02h10\nMode d'arrivée : SAMU\n"
+            "Tri IOA : 2\nAnamnèse : chute de sa hauteur.\nDiagnostic : entorse de cheville.\n"
+            "Traitement de sortie : paracétamol.\nSortie le 03/04/2025.\nDr L. Caron")
+    assert understand_text(text).type_code == "15507-7"
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -305,6 +324,12 @@ def test_an_act_that_never_names_its_exam_in_a_title(text, exams):
     meta = understand_text(text)
     assert meta.type_code in ("18748-4", "70004-7")
     assert meta.exam_keys == exams
+
+
+def test_a_result_wrapped_after_the_first_word_of_its_exam_counts():
+    text = ("Cabinet d'ophtalmologie\nCONSULTATION\nMotif : contrôle annuel.\nExamen : tonus 15 mmHg. Fond\n"
+            "d'œil dilaté : pas de rétinopathie.\nConclusion : examen normal.\nDr O.")
+    assert understand_text(text).exam_keys == ("fond-oeil",)
 
 
 def test_author_and_organisation():
