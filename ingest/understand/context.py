@@ -63,17 +63,6 @@ def _is_upper(text: str) -> bool:
     return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= _UPPER_RATIO
 
 
-def _continues(cur: Line, nxt: Line) -> bool:
-    """`nxt` is the end of a title that a narrow box wrapped: "Confirmation de rendez-" / "vous",
-    "COMPTE RENDU" / "RADIOLOGIQUE", "ÉCHOGRAPHIE" / "CARDIAQUE". Only a short, label-free line right
-    below counts, after a hyphen or in the same capitals."""
-    words = nxt.folded.split()
-    if nxt.index != cur.index + 1 or not 1 <= len(words) <= 3 or ":" in nxt.folded or any(c.isdigit() for c in nxt.folded):
-        return False
-    tail = _COLUMN_GAP.split(cur.raw.strip())[-1]
-    return tail.endswith("-") or (_is_upper(tail) and nxt.is_upper_heading)
-
-
 def _title_cells(ln: Line) -> list[Line]:
     """In a letterhead laid out in columns, a cell after the first that starts with a document word
     ("Secrétariat  04 24 68 49 41      Compte rendu de coloscopie") is a title."""
@@ -86,10 +75,11 @@ def _title_cells(ln: Line) -> list[Line]:
     return out
 
 
-def _joined(cur: Line, nxt: Line) -> Line:
-    head = cur.raw.rstrip()
-    raw = head + ("" if head.endswith("-") else " ") + nxt.raw.strip()
-    return Line(cur.index, cur.offset, raw, fast_fold(raw))
+def _last_cell(ln: Line) -> tuple[int, str]:
+    """(column, text) of a line's right-most cell."""
+    stripped = ln.raw.rstrip()
+    cell = _COLUMN_GAP.split(stripped.strip())[-1]
+    return stripped.rfind(cell), cell
 
 
 class Context:
@@ -143,13 +133,31 @@ class Context:
             if len(ln.folded) > 90:
                 continue
             if ln.is_upper_heading or _TITLE_START.match(ln.folded) or _centred_title(ln):
-                if i + 1 < len(head) and _continues(ln, head[i + 1]):
-                    ln = _joined(ln, head[i + 1])
-                out.append(ln)
+                out.append(self._wrapped(ln, head[i + 1:i + 3]))
             else:
-                for cell in _title_cells(ln):
-                    out.append(_joined(cell, head[i + 1]) if i + 1 < len(head) and _continues(cell, head[i + 1]) else cell)
+                out.extend(self._wrapped(cell, head[i + 1:i + 3]) for cell in _title_cells(ln))
         return out
+
+    def _wrapped(self, title: Line, below: list[Line]) -> Line:
+        """The title joined with its end when a narrow box wrapped it: "Confirmation de rendez-" / "vous",
+        "COMPTE RENDU" / "RADIOLOGIQUE". The end is a short, label-free cell in the same column on one of
+        the next two lines (a left-hand column may fill the line between), after a hyphen or in the same
+        capitals. Only the title's own cell is kept."""
+        col, cell = _last_cell(title)
+        col += title.offset - self.lines[title.index].offset  # a cell Line starts inside its line
+        for nxt in below:
+            if nxt.index > title.index + 3:
+                break
+            ncol, ncell = _last_cell(nxt)
+            if abs(ncol - col) > 12:
+                continue  # another column
+            words = fast_fold(ncell).split()
+            if (1 <= len(words) <= 3 and ":" not in ncell and not any(c.isdigit() for c in ncell)
+                    and (cell.endswith("-") or (_is_upper(cell) and _is_upper(ncell)))):
+                raw = cell + ("" if cell.endswith("-") else " ") + ncell
+                return Line(title.index, title.offset, raw, fast_fold(raw))
+            break
+        return title
 
     @cached_property
     def letterhead_text(self) -> str:

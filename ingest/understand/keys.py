@@ -87,7 +87,9 @@ def _named_exams(ctx: Context, focus_lines: set[int]) -> list[str]:
              | {ln.index for ln in _title_zone(ctx) if _exam_title(ln.folded)})
     facilities = _facility_lines(ctx) - focus_lines
     found: list[str] = []
-    for ln in [*ctx.title_lines, *ctx.nonempty]:  # title lines first: a wrapped title comes joined
+    titles = {ln.index for ln in ctx.title_lines}
+    # a title line stands for its whole line: it comes joined when the layout wrapped it
+    for ln in [*ctx.title_lines, *(ln for ln in ctx.nonempty if ln.index not in titles)]:
         if ln.index not in lines or _COMPARISON.match(ln.folded) or PLANNED.search(ln.folded):
             continue
         if ln.index in facilities:

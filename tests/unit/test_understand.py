@@ -189,6 +189,9 @@ def test_a_letter_body_is_not_its_title():
     # a title wrapped by a narrow box
     ("Hôpital Nord     Nom : X\n       Confirmation de rendez-\n       vous\nVotre rendez-vous est fixé au 3 mai 2025.",
      "ADMIN"),
+    # ... in the right-hand column, a left-hand column filling the lines between
+    ("Clinique du Lac        M. X, né le 01/02/1960\n\nDr A. Roy              ÉCHOGRAPHIE\nDr B. Lenoir\n"
+     "Dr C. Petit              CARDIAQUE\nExamen du 3 mai 2025\nFEVG 60 %, TAPSE 22 mm.", "70004-7"),
     # ... in a letterhead's right-hand column, under a department that would otherwise name the type
     ("CHU de Nancy\nService d'Anatomie et Cytologie Pathologiques\n02 00 00 00 00      Confirmation de rendez-\n"
      "                    vous\nVotre rendez-vous avec le Dr M. est confirmé le 3 mai 2025 à 9h20.", "ADMIN"),
