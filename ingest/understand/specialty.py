@@ -128,6 +128,24 @@ def _line_weight(ln: Line, prev: Line | None, in_header: bool, in_title: bool) -
     return 0.4
 
 
+# "J'ai vu en consultation ... pour : gonarthrose — avis rhumatologique": whoever saw the patient for a
+# specialist's opinion gave it. ("Je vous adresse ... pour avis" asks for it, and is an addressee line.)
+_SEEN_FOR = re.compile(r"\b(j'ai (vu|revu|examine)|je (revois|vois)|i (saw|reviewed))\b.{0,200}?\b(pour|for)\b([^.]{0,120})")
+_OPINION = re.compile(r"\b(avis|opinion|consultation|bilan|evaluation|assessment) (de |d')?\w+( \w+)?")
+
+
+def opinion_given(ctx: Context) -> str | None:
+    """The specialty whose opinion the author says they gave, if any."""
+    m = _SEEN_FOR.search(" ".join(ln.folded for ln in ctx.nonempty[:40]))
+    if m is None or "adresse" in m.group(0):
+        return None
+    for op in _OPINION.finditer(m.group(6)):
+        code = next((code for code, rx in _SPECIALTY if rx.search(op.group(0))), None)
+        if code:
+            return code
+    return None
+
+
 def specialty_scores(ctx: Context) -> dict[str, float]:
     """Points per SM code from the words of the document."""
     # the letter starts at its salutation: what follows is body, however near the top it stands
@@ -146,6 +164,9 @@ def specialty_scores(ctx: Context) -> dict[str, float]:
                 for code in hits:
                     scores[code] = scores.get(code, 0.0) + w
         prev = ln
+    opinion = opinion_given(ctx)
+    if opinion:
+        scores[opinion] = scores.get(opinion, 0.0) + 2.0
     return scores
 
 

@@ -157,6 +157,17 @@ def test_an_ophthalmologists_unsigned_consultation_gets_the_ophthalmology_type()
     assert (meta.type_code, meta.specialty_code) == ("78513-9", "SM38")
 
 
+@pytest.mark.parametrize("sentence, specialty", [
+    ("J'ai vu ce jour M. B. pour : lombalgies — avis rhumatologique.", "SM48"),
+    ("I saw Mr B. in clinic today for a cardiology opinion about his palpitations.", "SM04"),
+    # asking for an opinion is not giving it
+    ("Je vous adresse M. B. pour avis rhumatologique au sujet de ses lombalgies.", "SM54"),
+])
+def test_the_author_of_a_specialist_opinion(sentence, specialty):
+    text = f"Cabinet médical\nLe 3 mars 2025\nCher confrère,\n{sentence}\nExamen sans particularité.\nDr A. Noël"
+    assert understand_text(text).specialty_code == specialty
+
+
 def test_each_lexicon_entry_counts_once_at_its_best_place():
     # "diabète" and "diabétique" are one entry; "rétinopathie" in the conclusion weighs double
     from ingest.understand.domain import domain_scores
