@@ -131,7 +131,7 @@ def _line_weight(ln: Line, prev: Line | None, in_header: bool, in_title: bool) -
 # "J'ai vu en consultation ... pour : gonarthrose — avis rhumatologique": whoever saw the patient for a
 # specialist's opinion gave it. ("Je vous adresse ... pour avis" asks for it, and is an addressee line.)
 _SEEN_FOR = re.compile(r"\b(j'ai (vu|revu|examine)|je (revois|vois)|i (saw|reviewed))\b.{0,200}?\b(pour|for)\b([^.]{0,120})")
-_OPINION = re.compile(r"\b(avis|opinion|consultation|bilan|evaluation|assessment) (de |d')?\w+( \w+)?")
+_OPINION = re.compile(r"\b(avis|consultation|bilan|evaluation) (de |d')?\w+( \w+)?|\b\w+ (opinion|assessment|review)\b")
 
 
 def opinion_given(ctx: Context) -> str | None:
