@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from carnet.lexicon import ANALYTES, EXAMS
 
 from .context import Context
@@ -171,6 +174,11 @@ def analyte_keys(ctx: Context, lab_report: bool) -> tuple[str, ...]:
         f = ln.folded
         if not any(ch.isdigit() for ch in f):
             continue
+        if lab_report and not _ANALYTE_RX.search(f) and _VALUE.search(f):
+            key = _misread_analyte(f)
+            if key and key not in found:
+                found.append(key)
+            continue
         for m in _ANALYTE_RX.finditer(f):
             rest = f[m.end():m.end() + 60]
             has_value = _VALUE.search(rest) is not None
@@ -180,6 +188,29 @@ def analyte_keys(ctx: Context, lab_report: bool) -> tuple[str, ...]:
             if key not in found:
                 found.append(key)
     return tuple(found)
+
+
+# A scanned lab report's row label as OCR read it: "Perritine ....", "Priglycerides :", "Acide (unique".
+_LABEL = re.compile(r"^[\s*•-]*([a-z][a-z' ()-]{4,40}?)\s*(?:\.{2,}|:|=|\d|$)")
+_LONG_SYNONYMS = sorted({s for a in ANALYTES.values() for s in a.synonyms if len(s) >= 6})
+
+
+def _misread_analyte(line: str) -> str | None:
+    """The analyte a value line's label names, one letter off (two for long names): OCR confuses F and P,
+    T and P, r and n. Short names are never guessed: one letter turns "hdl" into "ldl"."""
+    m = _LABEL.match(line)
+    if m is None:
+        return None
+    words = re.sub(r"[^a-z' -]", " ", m.group(1)).split()
+    for n in (3, 2, 1):
+        phrase = " ".join(words[:n])
+        if len(phrase) < 6:
+            continue
+        best = process.extractOne(phrase, _LONG_SYNONYMS, scorer=Levenshtein.distance,
+                                  score_cutoff=1 if len(phrase) < 10 else 2)
+        if best is not None:
+            return _ANALYTE_OWNER[best[0]]
+    return None
 
 
 # A diagnostic act or imaging report that never names its exam ("Compte rendu d'imagerie" over a

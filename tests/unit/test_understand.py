@@ -346,6 +346,14 @@ def test_a_result_wrapped_after_the_first_word_of_its_exam_counts():
     assert understand_text(text).exam_keys == ("fond-oeil",)
 
 
+def test_a_lab_row_label_misread_by_ocr_still_names_its_analyte():
+    text = ("LABORATOIRE D'ANALYSES\nPerritine =... ce 83 ug/L. ([15 ; 150])\nPotassiun 4,1 mmol/L (3,5 - 5,0)\n"
+            "HOL cholestérol 0,49 g/L (> 0,40)\nSodium 140 mmol/L (135 - 145)")
+    keys = understand_text(text).analyte_keys
+    assert {"ferritine", "potassium", "sodium"} <= set(keys)
+    assert "cholesterol-hdl" not in keys and "cholesterol-ldl" not in keys  # "hol" is too short to guess
+
+
 def test_author_and_organisation():
     meta = understand_text("CENTRE HOSPITALIER DE NULLEPART\nService de Pneumologie\nLETTRE DE LIAISON\n"
                            "Cher confrère,\n...\nDr Julien Le Mercier, pneumologue")
