@@ -151,6 +151,8 @@ _DOMAINS: dict[str, str] = {
             r"angioedem\w*|test de provocation|provocation test|stylo d'adrenaline|adrenaline auto-?injector|anapen|"
             r"epipen",
 }
+
+
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern: the lexicon's entries."""
     out, depth, start = [], 0, 0
