@@ -75,6 +75,13 @@ def _title_cells(ln: Line) -> list[Line]:
     return out
 
 
+def ends_mid_sentence(prev: Line, ln: Line) -> bool:
+    """`ln` carries on the sentence of the line above ("..., complétées par une" / "échographie.")."""
+    tail, head = prev.raw.rstrip(), ln.raw.lstrip()
+    return (prev.index == ln.index - 1 and bool(tail) and (tail[-1].isalpha() or tail[-1] == ",")
+            and head[:1].islower())
+
+
 def _last_cell(ln: Line) -> tuple[int, str]:
     """(column, text) of a line's right-most cell."""
     stripped = ln.raw.rstrip()
@@ -130,7 +137,7 @@ class Context:
         out = []
         head = self.letterhead
         for i, ln in enumerate(head):
-            if len(ln.folded) > 90:
+            if len(ln.folded) > 90 or (i and ends_mid_sentence(head[i - 1], ln)):
                 continue
             if ln.is_upper_heading or _TITLE_START.match(ln.folded) or _centred_title(ln):
                 out.append(self._wrapped(ln, head[i + 1:i + 3]))

@@ -248,9 +248,10 @@ def score_dates(ctx: Context, mentions: list[DateMention], type_code: str | None
         line = ctx.lines[d.line].folded
         window_start = prev_end.get(d.line, 0)
         window = line[max(window_start, d.start - _CUE_REACH):d.start]
-        if window_start == 0 and len(window.strip(" :-\t")) < 3 and d.line > 0:
-            # label on the line above ("Date de sortie :\n09/01/2025")
-            above = ctx.lines[d.line - 1].folded
+        above = ctx.lines[d.line - 1].folded.rstrip(" .") if d.line > 0 else ""
+        if window_start == 0 and len(window.strip(" :-\t")) < 3 and above and not above[-1].isdigit():
+            # label on the line above ("Date de sortie :\n09/01/2025"); a line that ends with a value
+            # ("DDN : 10/12/1953 N° dossier : 60949240") labels nothing below it
             window = above[-_CUE_REACH:] + " " + window
         prev_end[d.line] = d.end
         cue = _nearest_cue(window)

@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from carnet.lexicon import ANALYTES, EXAMS
 
-from .context import Context
+from .context import Context, ends_mid_sentence
 
 
 def _matcher(entries: dict) -> tuple[re.Pattern, dict[str, str]]:
@@ -66,12 +66,21 @@ def reported_exams(ctx: Context) -> list[str]:
             if m.start() >= len(ln.folded):
                 break  # the next line's own exams are its business
             rest = text[m.end():]
-            done = _DONE_WITH.search(text[max(0, m.start() - 40):m.start()])
+            done = _DONE_WITH.search(_before(ctx, ln, m.start()))
             if (done or _RESULT_AFTER.match(rest)) and not _DATED.search(rest[:40]):
                 key = _EXAM_OWNER[m.group(1)]
                 if key not in found:
                     found.append(key)
     return found
+
+
+def _before(ctx: Context, ln, start: int) -> str:
+    """The 40 characters before position `start` of a line, reaching into the line above when the
+    sentence was wrapped ("... complétées par une" / "échographie.")."""
+    text = ln.folded[:start]
+    if len(text) < 40 and ln.index > 0 and ctx.lines[ln.index - 1].folded:
+        text = f"{ctx.lines[ln.index - 1].folded} {text}" if text else f"{ctx.lines[ln.index - 1].folded} "
+    return text[-40:]
 
 
 def exam_keys(ctx: Context, focus_lines: set[int], act: bool = False) -> tuple[str, ...]:
@@ -101,7 +110,7 @@ def _named_exams(ctx: Context, focus_lines: set[int]) -> list[str]:
             syn = m.group(1)
             if syn in _WEAK_EXAMS and not _strong_context(ln.folded, syn):
                 continue
-            if _DONE_WITH.search(ln.folded[max(0, m.start() - 40):m.start()]):
+            if _DONE_WITH.search(_before(ctx, ln, m.start())):
                 continue  # a complement, not the main exam (reported_exams adds it)
             key = _EXAM_OWNER[syn]
             if key not in found:
@@ -118,8 +127,9 @@ def opening_exams(ctx: Context) -> list[str]:
     """The exam an untitled act opens with ("Écho-Doppler des troncs supra-aortiques. Bilan d'athérome...")
     or concludes on ("Conclusion : épreuve d'effort négative")."""
     facilities = _facility_lines(ctx)
-    for ln in _title_zone(ctx):
-        if ln.index in facilities:
+    opening = ctx.nonempty[:TITLE_SEARCH_LINES]
+    for i, ln in enumerate(opening):
+        if ln.index in facilities or (i and ends_mid_sentence(opening[i - 1], ln)):
             continue
         sentence = ln.folded.split(". ")[0]
         if _exam_title(sentence) and not _DATED.search(sentence):

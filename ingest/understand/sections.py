@@ -50,9 +50,10 @@ _HEADING_RX = [
 ]
 
 
-# Sections of a letter's narrative: once one starts, the letterhead and title zone is over.
+# Sections of a letter's narrative or a report's body: once one starts, the letterhead and title zone is
+# over (a report's title comes before its indication and technique).
 NARRATIVE = frozenset({"motif", "histoire", "antecedents", "facteurs_risque", "mode_de_vie", "allergies", "traitement",
-                       "examen", "evolution", "conclusion", "plan"})
+                       "examen", "evolution", "conclusion", "plan", "indication", "technique"})
 
 
 def heading(folded: str) -> tuple[str, re.Match] | None:

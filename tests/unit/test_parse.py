@@ -74,6 +74,7 @@ CASES: list[tuple[str, dict]] = [
     ("courrier", dict()),
     # --- document types, English ---
     ("discharge summary", dict(types=DISCHARGE, lang="en")),
+    ("most recent hospital discharge summary", dict(types=DISCHARGE, topic="", lang="en")),
     ("lab results", dict(types=LAB, lang="en")),
     ("blood test", dict(types=LAB, lang="en")),
     ("imaging", dict(types=IMG, lang="en")),

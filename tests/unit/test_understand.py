@@ -63,6 +63,13 @@ def test_age_matching_date_is_a_birth_date():
     assert understand_text(text).service_date == date(2024, 3, 3)
 
 
+def test_a_line_ending_with_a_value_labels_nothing_below_it():
+    # "DDN : ..." ends the patient line; the letter date below is not a birth date
+    text = ("Dr M. Garnier, gastro-entérologue\nMme X   DDN : 10/12/1953   N° dossier : 60949240\nLe 2020-11-13\n"
+            "Résultats\nColoscopie complète.\nÉdité le 13/11/2020 à 08:44")
+    assert understand_text(text).service_date == date(2020, 11, 13)
+
+
 def test_lab_sample_date_beats_reception_and_print_dates():
     text = ("LABORATOIRE DE BIOLOGIE MEDICALE\nEdité le 14/09/2024\nReçu le 13/09/2024\nPrélevé le 12/09/2024 à 8h\n"
             "Glucose 1,02 g/L (0,70-1,05)\nValidé le 13/09/2024")
@@ -327,6 +334,9 @@ def test_exam_and_analyte_keys():
     # a complement does not hide the main exam its measurements tell
     ("Centre d'imagerie\nCOMPTE RENDU\nTechnique : deux incidences par sein, complétées par une échographie.\n"
      "Résultats : seins de densité type B.\nConclusion : ACR 2.", ("mammographie", "echographie")),
+    # ... even when the layout wrapped the sentence before the complement's name
+    ("Centre d'imagerie\nCompte rendu\nTechnique\nIncidences bilatérales, complétées par une\néchographie.\n"
+     "Résultats : seins de densité type C.\nConclusion : ACR 2.", ("mammographie", "echographie")),
     # a letterhead naming a place is neither the exam nor a result ("Scanner IRM du Parc    Patient : ...")
     ("Scanner IRM du Parc       Patient : M. X\nCOMPTE RENDU\nTechnique : incidences de face et de profil.\n"
      "Conclusion : arthrose.", ("radiographie",)),
