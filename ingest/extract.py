@@ -32,7 +32,6 @@ DEFAULT_MAX_BYTES = 50_000_000
 OCR_DPI = 300
 OCR_MIN_DPI = 150
 OCR_TIMEOUT_SECONDS = 120  # per page; a page that takes longer is left without text
-OCR_PAGE_MODE = "3"
 _DEBIAN_TESSDATA = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 # A page whose text layer is mostly U+FFFD (fonts without a ToUnicode map) is treated as scanned.
 _GARBLED_RATIO = 0.3
@@ -215,7 +214,7 @@ def _ocr_page(page: pymupdf.Page, languages: str, name: str) -> tuple[str, float
             pix.save(image)
             subprocess.run(
                 [tesseract, str(image), str(base), "-l", languages, "--tessdata-dir", tessdata, "--dpi", str(dpi),
-                 "--psm", OCR_PAGE_MODE, "-c", "preserve_interword_spaces=1", "txt", "tsv"],
+                 "txt", "tsv"],
                 check=True, capture_output=True, timeout=OCR_TIMEOUT_SECONDS, env=env,
             )
             text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
