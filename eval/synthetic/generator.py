@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import unicodedata
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -60,6 +61,20 @@ def _pages(pdf: bytes) -> int:
         return len(d)
 
 
+def _keep_shown_values(doc: Doc, pdf: bytes) -> None:
+    """Truth describes the PDF: a lab row the layout engine failed to place (PyMuPDF's Story has been seen
+    to drop a table that starts at the foot of a page) is not a value of this document."""
+    if not doc.lab_values:
+        return
+    import pymupdf
+    def letters(text: str) -> str:  # wrapped, hyphenated and ligatured ("ﬁ") cells compare equal
+        return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
+
+    with pymupdf.open("pdf", pdf) as d:
+        text = letters("".join(page.get_text() for page in d))
+    doc.lab_values = [lv for lv in doc.lab_values if letters(lv["label"]) in text]
+
+
 def generate_patient(index: int, seed: int, out_dir: Path) -> tuple[dict, list[dict], list[dict]]:
     rng = random.Random(f"carnet-synthetic:{seed}:{index}")
     p = stories.make_patient(index, rng)
@@ -81,6 +96,7 @@ def generate_patient(index: int, seed: int, out_dir: Path) -> tuple[dict, list[d
         doc.scanned = rng.random() < P_SCANNED
         doc_seed = rng.getrandbits(64)
         pdf = render.render(doc, p, random.Random(doc_seed))
+        _keep_shown_values(doc, pdf)
         if doc.scanned:
             pdf = render.scan(pdf, doc, random.Random(doc_seed ^ 1))
         src = name()
@@ -89,6 +105,7 @@ def generate_patient(index: int, seed: int, out_dir: Path) -> tuple[dict, list[d
         if correct:
             newdoc = _corrected(doc, doc.creation, rng)
             pdf2 = render.render(newdoc, p, random.Random(doc_seed))
+            _keep_shown_values(newdoc, pdf2)
             src2 = name()
             doc.is_noise = True  # superseded version
             (pdir / Path(src).name).write_bytes(pdf)
