@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from carnet.lexicon import ANALYTES, EXAMS
 
-from .context import Context, ends_mid_sentence
+from .context import Context, Line, ends_mid_sentence
 
 
 def _matcher(entries: dict) -> tuple[re.Pattern, dict[str, str]]:
@@ -74,12 +74,12 @@ def reported_exams(ctx: Context) -> list[str]:
     return found
 
 
-def _before(ctx: Context, ln, start: int) -> str:
+def _before(ctx: Context, ln: Line, start: int) -> str:
     """The 40 characters before position `start` of a line, reaching into the line above when the
     sentence was wrapped ("... complétées par une" / "échographie.")."""
     text = ln.folded[:start]
     if len(text) < 40 and ln.index > 0 and ctx.lines[ln.index - 1].folded:
-        text = f"{ctx.lines[ln.index - 1].folded} {text}" if text else f"{ctx.lines[ln.index - 1].folded} "
+        text = f"{ctx.lines[ln.index - 1].folded} {text}"
     return text[-40:]
 
 
@@ -154,7 +154,8 @@ _CONCLUSION = ("conclusion", "conclusions", "au total", "impression", "interpret
 TITLE_SEARCH_LINES = 30
 
 
-def _title_zone(ctx: Context) -> list:
+def _title_zone(ctx: Context) -> list[Line]:
+    """The first lines, up to where the letter's or report's body starts."""
     return [ln for ln in ctx.nonempty[:TITLE_SEARCH_LINES] if ln.index < ctx.body_start]
 
 
