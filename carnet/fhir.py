@@ -629,7 +629,10 @@ def document_reference(doc: dict, base_url: str, store=None, replaces: Iterable[
     if doc.get("language"):
         attachment["language"] = doc["language"]
     attachment["url"] = f"{base}v1/documents/{doc['id']}/pdf"
-    if store is not None:
+    if doc.get("pdf_sha1") and doc.get("pdf_size"):  # recorded at ingest
+        attachment["size"] = doc["pdf_size"]
+        attachment["hash"] = base64.b64encode(bytes.fromhex(doc["pdf_sha1"])).decode()
+    elif store is not None:  # a row written before Carnet recorded them
         size_hash = _pdf_size_and_sha1(str(store.pdf_path(doc["id"])))
         if size_hash is not None:
             attachment["size"], attachment["hash"] = size_hash

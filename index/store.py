@@ -13,6 +13,7 @@ One connection per thread: sqlite3 connections are not shared across FastAPI's t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -31,7 +32,9 @@ from carnet.models import Chunk, DocMeta
 from carnet.text import fold
 
 PATIENT_SHIFT = 36  # chunk id = patient_num << 36 | sequence: 2^36 chunks per patient, 2^27 patients
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# The stored PDF's SHA-1 (hex) and size in bytes: FHIR's Attachment.hash and .size without reading the file.
+_ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"))
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS patients (
@@ -74,7 +77,9 @@ CREATE TABLE IF NOT EXISTS documents (
     fingerprint TEXT,
     file_size INTEGER,
     ingested_at TEXT NOT NULL,
-    extra TEXT
+    extra TEXT,
+    pdf_sha1 TEXT,
+    pdf_size INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS documents_patient_content ON documents(patient_num, content_sha256);
 CREATE INDEX IF NOT EXISTS documents_patient_date ON documents(patient_num, service_date);
@@ -132,8 +137,6 @@ def chunk_id_range(patient_num: int) -> tuple[int, int]:
 def document_id_for(patient_id: str, content_sha256: str) -> str:
     """A document's id: the same bytes for two patients are two documents (isolation), so the
     patient is part of the hash. Re-ingesting the same bytes for the same patient is a no-op."""
-    import hashlib
-
     return hashlib.sha256(f"{patient_id}\x00{content_sha256}".encode()).hexdigest()[:32]
 
 
@@ -198,6 +201,12 @@ class Store:
                 # default page size SQLite wastes nearly half the file. Only takes effect on a new file.
                 conn.execute("PRAGMA page_size=16384")
                 conn.executescript(_SCHEMA)
+                # Columns added after version 1 (a store written by an older Carnet keeps working; its
+                # older rows have them empty and FHIR reads the PDF instead).
+                have = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+                for name, kind in _ADDED_COLUMNS:
+                    if name not in have:
+                        conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 conn.commit()
             finally:
@@ -320,6 +329,8 @@ class Store:
                 "fingerprint": fingerprint,
                 "file_size": file_size,
                 "ingested_at": _now(),
+                "pdf_sha1": hashlib.sha1(pdf_bytes).hexdigest() if pdf_bytes else None,
+                "pdf_size": len(pdf_bytes) or None,
             }
             _insert(conn, "documents", row)
             seq = patient["next_chunk_seq"]

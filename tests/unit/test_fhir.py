@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import sqlite3
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -307,6 +308,16 @@ def test_read_by_id_maps_the_dmp_metadata(client, record, settings):
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert attachment["size"] == len(pdf.content)
     assert attachment["hash"] == base64.b64encode(hashlib.sha1(pdf.content).digest()).decode()
+    # size and hash were recorded at ingest: answering does not read the PDF
+    Store(settings.home).pdf_path(record["echo"]).unlink()
+    again = client.get(f"/fhir/DocumentReference/{record['echo']}").json()["content"][0]["attachment"]
+    assert (again["size"], again["hash"]) == (attachment["size"], attachment["hash"])
+    # a row written before Carnet recorded them: the PDF is read instead
+    with sqlite3.connect(Store(settings.home).path) as conn:
+        conn.execute("UPDATE documents SET pdf_sha1 = NULL, pdf_size = NULL WHERE id = ?", [record["bio23"]])
+    old = client.get(f"/fhir/DocumentReference/{record['bio23']}").json()["content"][0]["attachment"]
+    data = Store(settings.home).pdf_path(record["bio23"]).read_bytes()
+    assert (old["size"], old["hash"]) == (len(data), base64.b64encode(hashlib.sha1(data).digest()).decode())
     imaging = client.get(f"/fhir/DocumentReference/{record['imaging']}").json()
     assert imaging["type"]["coding"][0]["code"] == "18748-4"
     assert imaging["context"]["period"] == {"start": "2022-06-01", "end": "2022-06-03"}
