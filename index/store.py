@@ -478,12 +478,14 @@ class Store:
         if match is None:
             return []
         lo, hi = chunk_id_range(patient_num)
+        # Sorted here, not by FTS5's "ORDER BY rank": one patient's matches are few, and FTS5's sorter took
+        # twice as long on a 100,000-patient store (27 against 14 ms for "diabète" and its concept words).
         rows = self.db.execute(
-            "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ? "
-            "ORDER BY rank LIMIT ?",
-            [match, lo, hi, limit],
+            "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ?",
+            [match, lo, hi],
         ).fetchall()
-        return [(r[0], -r[1]) for r in rows]
+        rows.sort(key=lambda r: (r[1], r[0]))  # bm25() is lower for better matches
+        return [(r[0], -r[1]) for r in rows[:limit]]
 
     def lab_values(self, patient_id: str) -> list[dict]:
         patient = self.patient(patient_id)

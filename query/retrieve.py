@@ -222,7 +222,10 @@ class Searcher:
             qv = self.embedder.embed_query(question)
             dense = self.vectors.search(patient["num"], patient["vectors_version"], qv, allowed_chunks,
                                         CANDIDATE_CHUNKS)
-        lexical = self.store.search_text(patient["num"], words or [question], limit=CANDIDATE_CHUNKS)
+        # No topic words, no BM25: the whole question as one FTS5 phrase ("compte rendu des urgences le plus
+        # récent") never matches, and walking the doclists of such common words grows with the corpus
+        # (95 ms a question at 100,000 patients).
+        lexical = self.store.search_text(patient["num"], words, limit=CANDIDATE_CHUNKS) if words else []
         chunk_ids = {c for c, _ in dense} | {c for c, _ in lexical}
         chunk_rows = self.store.chunks(sorted(chunk_ids))
         lexical = [(c, s) for c, s in lexical if c in chunk_rows and chunk_rows[c]["document_id"] in allowed_docs]

@@ -396,12 +396,14 @@ STOP_WORDS_FR: frozenset[str] = frozenset(
     veux voudrais voir montre montrer montre-moi affiche afficher trouve trouver cherche chercher donne donner
     retrouve retrouver ouvre ouvrir svp stp merci patient patiente monsieur madame mr mme mlle tout tous toute toutes
     ne pas n se s fait faite faits faites quoi ou quand comment combien dont son leur leurs notre nos votre vos
-    lui eu eue sous evolution courbe""".split()
+    lui eu eue sous evolution courbe concerne concernent concernant relatif relatifs relative relatives propos
+    parle parlent""".split()
 )
 STOP_WORDS_EN: frozenset[str] = frozenset(
     """the a an of for from in on at to with by my his her their our your this that these those is are was were
     be been show me find get give open see please pls any all what which when where how who whose did do does i we
-    you he she it its patient patients pt mr mrs ms about trend trends""".split()
+    you he she it its patient patients pt mr mrs ms about trend trends regarding concerning related mention
+    mentions mentioning everything anything""".split()
 )
 
 # --- query-side synonyms of carnet.lexicon keys (how doctors type them, not how reports spell them) ---

@@ -136,6 +136,8 @@ CASES: list[tuple[str, dict]] = [
     ("compte rendu operatoir", dict(types=OP)),
     ("cr hospitalisaton", dict(types=DISCHARGE)),
     ("bilan diabete", dict(types=LAB, topic="diabete")),  # "diabete" is not corrected to "diabeto"
+    ("tout ce qui concerne le diabète", dict(topic="diabète")),  # "concerne" says nothing
+    ("everything regarding his diabetes", dict(topic="diabetes", lang="en")),
     ("radio fracture poignet", dict(types=IMG, exams=("radiographie",), topic="fracture poignet")),
     ("infection urinaire", dict(topic="infection urinaire")),  # not "infectio"
     # --- topics ---
