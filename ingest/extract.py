@@ -1,8 +1,8 @@
 """PDF -> ExtractedDocument: per-page text in reading order, OCR for scanned pages.
 
 Pages with a text layer are read with PyMuPDF (`get_text("text", sort=True)`); pages without text but
-with images are rendered by PyMuPDF and read by the `tesseract` command (one pass, `txt` and `tsv`
-outputs: the text and each word's confidence), marked `ocr=True` with their mean word confidence. Every
+with images are rendered by PyMuPDF and read by the `tesseract` command (one pass, `tsv` output: each
+word's box and confidence, laid out in rows like a digital page), marked `ocr=True` with their mean word confidence. Every
 failure raises `UnreadableDocument` naming the file and the reason. Document text is never logged.
 """
 
@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 from pathlib import Path
@@ -172,22 +173,65 @@ def _ocr_dpi(page: pymupdf.Page) -> int:
     return max(OCR_MIN_DPI, min(OCR_DPI, round(resolution)))
 
 
-def word_confidences(tsv: str) -> list[float]:
-    """Tesseract's confidence (0-100) of each recognised word in its `tsv` output. Rows of level 5 are
-    words; other levels (page, block, paragraph, line) carry -1, and a word Tesseract gives no
-    confidence (-1) or no text is left out."""
+def _tsv_words(tsv: str) -> list[tuple[int, int, int, int, float, str]]:
+    """(left, top, width, height, confidence, text) of each recognised word in Tesseract's `tsv` output.
+    Rows of level 5 are words; other levels (page, block, paragraph, line) are left out, and so is a
+    word without text."""
     out = []
     for line in tsv.splitlines()[1:]:
         cells = line.split("\t")
         if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
             continue
         try:
+            left, top, width, height = (int(x) for x in cells[6:10])
             conf = float(cells[10])
         except ValueError:
             continue
-        if conf >= 0:
-            out.append(conf)
+        out.append((left, top, width, height, conf, cells[11].strip()))
     return out
+
+
+def word_confidences(tsv: str) -> list[float]:
+    """Tesseract's confidence (0-100) of each recognised word; a word it gives none (-1) is left out."""
+    return [w[4] for w in _tsv_words(tsv) if w[4] >= 0]
+
+
+def layout_text(tsv: str) -> str:
+    """The page's words laid out as PyMuPDF lays out a digital page: one line per row of the page, words
+    of one phrase one space apart, cells of other columns at their place after a gap of three spaces or
+    more. Tesseract's own text follows its blocks, and reads a lab table's label column apart from its
+    value column ("Ferritine" / ... / "83 µg/L"), which no longer says which value is which analyte."""
+    words = [w for w in _tsv_words(tsv) if w[4] >= 0]  # as Tesseract's own text: no unscored "words"
+    if not words:
+        return ""
+    height = statistics.median(w[3] for w in words)
+    char = statistics.median(w[2] / len(w[5]) for w in words)  # pixels per character
+    rows: list[tuple[float, list]] = []
+    for w in sorted(words, key=lambda w: (w[1] + w[3] / 2, w[0])):
+        middle = w[1] + w[3] / 2
+        if rows and abs(middle - rows[-1][0]) <= 0.6 * height:
+            y, row = rows[-1]
+            row.append(w)
+            rows[-1] = ((y * (len(row) - 1) + middle) / len(row), row)
+        else:
+            rows.append((middle, [w]))
+    lines, previous = [], None
+    for y, row in rows:
+        if previous is not None and y - previous > 1.8 * height:
+            lines.append("")  # a paragraph's gap
+        line, end = "", None
+        for left, _, width, _, _, text in sorted(row):
+            column = round(left / char)
+            if end is not None and left - end < 2.5 * char:
+                line += " "  # the next word of the same phrase
+            else:
+                line += " " * (max(3, column - len(line)) if line else column)
+            line += text
+            end = left + width
+        lines.append(line)
+        previous = y
+    margin = min(len(ln) - len(ln.lstrip()) for ln in lines if ln)
+    return "\n".join(ln[margin:] for ln in lines)
 
 
 def _ocr_page(page: pymupdf.Page, languages: str, name: str) -> tuple[str, float | None, int]:
@@ -214,10 +258,9 @@ def _ocr_page(page: pymupdf.Page, languages: str, name: str) -> tuple[str, float
             pix.save(image)
             subprocess.run(
                 [tesseract, str(image), str(base), "-l", languages, "--tessdata-dir", tessdata, "--dpi", str(dpi),
-                 "txt", "tsv"],
+                 "tsv"],
                 check=True, capture_output=True, timeout=OCR_TIMEOUT_SECONDS, env=env,
             )
-            text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
             tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
     except subprocess.CalledProcessError as e:
         # Tesseract writes the text to files, never to stderr: its last stderr line is a diagnostic
@@ -234,4 +277,4 @@ def _ocr_page(page: pymupdf.Page, languages: str, name: str) -> tuple[str, float
         return "", None, 0
     confidences = word_confidences(tsv)
     confidence = sum(confidences) / len(confidences) / 100 if confidences else None
-    return _clean(text.replace("\f", "")), confidence, len(confidences)
+    return _clean(layout_text(tsv)), confidence, len(confidences)

@@ -14,7 +14,7 @@ import pytest
 
 from carnet.errors import UnreadableDocument
 from carnet.models import ExtractedDocument, Page
-from ingest.extract import OCR_DPI, OCR_MIN_DPI, _ocr_dpi, extract_pdf, word_confidences
+from ingest.extract import OCR_DPI, OCR_MIN_DPI, _ocr_dpi, extract_pdf, layout_text, word_confidences
 from tests.pdfs import scan_pixmap, write_scanned_pdf
 
 pytestmark = pytest.mark.unit
@@ -40,6 +40,24 @@ def test_word_confidences_keep_scored_words_only():
     assert word_confidences(TSV) == [96.5, 80.0, 33.5]
     assert word_confidences(TSV.splitlines()[0]) == []
     assert word_confidences("") == []
+
+
+def _word(left, top, text, width=None, height=40, conf=90):
+    return f"5\t1\t1\t1\t1\t1\t{left}\t{top}\t{width or 36 * len(text)}\t{height}\t{conf}\t{text}"
+
+
+def test_layout_text_puts_a_table_row_on_one_line():
+    # Tesseract's blocks read the label column, then the value column; the layout keeps each row whole
+    rows = [TSV_ROWS[0],
+            _word(100, 100, "Ferritine"), _word(100, 150, "Sodium"),  # label column (one block)
+            _word(900, 104, "83"), _word(1000, 104, "µg/L"), _word(900, 148, "140"), _word(1030, 148, "mmol/L"),
+            _word(100, 400, "Conclusion"), _word(470, 400, ":"), _word(530, 400, "normal")]
+    text = layout_text("\n".join(rows))
+    lines = text.splitlines()
+    assert lines[0].split() == ["Ferritine", "83", "µg/L"] and "   " in lines[0]  # a column gap
+    assert lines[1].split() == ["Sodium", "140", "mmol/L"]
+    assert lines[2] == "" and lines[3] == "Conclusion : normal"  # a paragraph's gap; one phrase, single spaces
+    assert layout_text(TSV) == "COMPTE RENDU R4DI0" and layout_text("") == ""
 
 
 def test_document_ocr_confidence_is_weighted_by_words():
@@ -90,16 +108,16 @@ def fake_tesseract(tmp_path, monkeypatch):
 def test_ocr_reads_text_and_confidence_from_one_tesseract_run(tmp_path, fake_tesseract):
     tsv = tmp_path / "answer.tsv"
     tsv.write_text(TSV)
-    fake_tesseract(f'printf "COMPTE RENDU R4DI0\\n\\f" > "$2.txt"\ncp {tsv} "$2.tsv"')
+    fake_tesseract(f'cp {tsv} "$2.tsv"')
     path = write_scanned_pdf(tmp_path / "scan.pdf", "COMPTE RENDU", dpi=150, text_pages=("Page une",))
     doc = extract_pdf(path, ocr_languages="fra+eng")
     text_page, scanned = doc.pages
     assert (text_page.ocr, text_page.ocr_confidence, text_page.ocr_words) == (False, None, 0)
-    assert scanned.ocr and scanned.text == "COMPTE RENDU R4DI0\n"
+    assert scanned.ocr and scanned.text == "COMPTE RENDU R4DI0"
     assert scanned.ocr_confidence == pytest.approx((96.5 + 80 + 33.5) / 300) and scanned.ocr_words == 3
     assert doc.ocr_confidence == pytest.approx(scanned.ocr_confidence)
     args = fake_tesseract.args()
-    assert args[-2:] == ["txt", "tsv"] and args[args.index("-l") + 1] == "fra+eng"
+    assert args[-1] == "tsv" and "txt" not in args and args[args.index("-l") + 1] == "fra+eng"
     assert args[args.index("--dpi") + 1] == "150"
     assert list(fake_tesseract.temp_root.iterdir()) == []  # the rendered page and outputs are gone
 
