@@ -110,10 +110,6 @@ class Context:
         return self.nonempty[:HEADER_LINES]
 
     @cached_property
-    def footer(self) -> list[Line]:
-        return self.nonempty[-10:]
-
-    @cached_property
     def letterhead(self) -> list[Line]:
         """Header lines above the letter's body: the body starts at a salutation ("Cher confrère", "Dear Dr")
         or at the first narrative section ("ATCD :", "Motif", "Examen clinique")."""
@@ -171,14 +167,6 @@ class Context:
         """The letterhead on one line, so that a name the layout wrapped ("Service d'Anatomie et Cytologie" /
         "Pathologiques") still reads whole."""
         return " ".join(ln.folded for ln in self.letterhead)
-
-    @cached_property
-    def header_text(self) -> str:
-        return "\n".join(ln.folded for ln in self.header)
-
-    @cached_property
-    def title_text(self) -> str:
-        return "\n".join(ln.folded for ln in self.title_lines)
 
     def line_at(self, offset: int) -> Line:
         lo, hi = 0, len(self.lines) - 1

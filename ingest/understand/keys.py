@@ -15,6 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from carnet.lexicon import ANALYTES, EXAMS
 
 from .context import Context, Line, ends_mid_sentence
+from .sections import heading
 
 
 def _matcher(entries: dict) -> tuple[re.Pattern, dict[str, str]]:
@@ -52,11 +53,10 @@ _DONE_WITH = re.compile(r"(completee?s? (par|d')|complement(ee?s?)? (par|d')|ass
 _DATED = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(19|20)\d{2}\b")
 
 
-def reported_exams(ctx: Context) -> list[str]:
+def _reported_exams(ctx: Context, facilities: set[int]) -> list[str]:
     """Exams whose result this document reports, wherever it reports them."""
     found: list[str] = []
     lines = ctx.nonempty
-    facilities = _facility_lines(ctx)
     for i, ln in enumerate(lines):
         if PLANNED.search(ln.folded) or ln.index in facilities:
             continue
@@ -88,16 +88,17 @@ def exam_keys(ctx: Context, focus_lines: set[int], act: bool = False) -> tuple[s
     sections), then those whose result the document reports ("ECG : rythme sinusal") or that were done
     with the main one ("complétée par une échographie"). For an act (`act`: imaging, diagnostic test)
     that names none, its opening sentence or conclusion, else its measurements, tell the exam."""
-    named = _named_exams(ctx, focus_lines)
+    # letterhead lines that name a place ("Scanner IRM Val de Loire") give neither exam nor result
+    facilities = {ln.index for ln in ctx.letterhead if _names_a_facility(ln.folded)}
+    named = _named_exams(ctx, focus_lines, facilities - focus_lines)
     if act and not named:
-        named = opening_exams(ctx) or list(measured_exams(ctx))
-    return tuple(dict.fromkeys([*named, *reported_exams(ctx)]))
+        named = _opening_exams(ctx, facilities) or list(measured_exams(ctx))
+    return tuple(dict.fromkeys([*named, *_reported_exams(ctx, facilities)]))
 
 
-def _named_exams(ctx: Context, focus_lines: set[int]) -> list[str]:
+def _named_exams(ctx: Context, focus_lines: set[int], facilities: set[int]) -> list[str]:
     lines = ({ln.index for ln in ctx.letterhead[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
              | {ln.index for ln in _title_zone(ctx) if _exam_title(ln.folded)})
-    facilities = _facility_lines(ctx) - focus_lines
     found: list[str] = []
     titles = {ln.index for ln in ctx.title_lines}
     # a title line stands for its whole line: it comes joined when the layout wrapped it
@@ -111,22 +112,16 @@ def _named_exams(ctx: Context, focus_lines: set[int]) -> list[str]:
             if syn in _WEAK_EXAMS and not _strong_context(ln.folded, syn):
                 continue
             if _DONE_WITH.search(_before(ctx, ln, m.start())):
-                continue  # a complement, not the main exam (reported_exams adds it)
+                continue  # a complement, not the main exam (_reported_exams adds it)
             key = _EXAM_OWNER[syn]
             if key not in found:
                 found.append(key)
     return found
 
 
-def _facility_lines(ctx: Context) -> set[int]:
-    """Letterhead lines that name a place ("Scanner IRM Val de Loire", "Centre d'échographie")."""
-    return {ln.index for ln in ctx.letterhead if _names_a_facility(ln.folded)}
-
-
-def opening_exams(ctx: Context) -> list[str]:
+def _opening_exams(ctx: Context, facilities: set[int]) -> list[str]:
     """The exam an untitled act opens with ("Écho-Doppler des troncs supra-aortiques. Bilan d'athérome...")
     or concludes on ("Conclusion : épreuve d'effort négative")."""
-    facilities = _facility_lines(ctx)
     opening = ctx.nonempty[:TITLE_SEARCH_LINES]
     for i, ln in enumerate(opening):
         if ln.index in facilities or (i and ends_mid_sentence(opening[i - 1], ln)):
@@ -136,17 +131,14 @@ def opening_exams(ctx: Context) -> list[str]:
             return [_EXAM_OWNER[_EXAM_RX.match(sentence).group(1)]]
     lines = ctx.nonempty
     for i, ln in enumerate(lines):
-        head, _, tail = ln.folded.partition(":")
-        if head.strip() not in _CONCLUSION:
+        found = heading(ln.folded)
+        if found is None or found[0] != "conclusion":
             continue
-        text = tail.strip() or (lines[i + 1].folded if i + 1 < len(lines) else "")
+        text = ln.folded[found[1].end():].strip() or (lines[i + 1].folded if i + 1 < len(lines) else "")
         m = _EXAM_RX.match(text)
         if m and not PLANNED.search(text):
             return [_EXAM_OWNER[m.group(1)]]
     return []
-
-
-_CONCLUSION = ("conclusion", "conclusions", "au total", "impression", "interpretation", "summary")
 
 
 # A long letterhead (several doctors, a secretariat, the patient's identity on six lines) can push the
