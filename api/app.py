@@ -8,6 +8,7 @@ When serving, patient identifiers are redacted from the access log (api/redact.p
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 import threading
@@ -164,15 +165,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The same answer as `/ask`, as server-sent events, for a summary that takes time to generate:
         `answer` (documents, no summary) at once, then `summary-estimate` ({"seconds"}), then `summary`
         when it is written, then `done`. Errors before the first event are plain JSON errors."""
-        import json as _json
-
         interp = _interpretation_without(c, body)
         answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
                                 interpretation=interp, summarize=False)
 
         def events():
             def event(name: str, data) -> str:
-                return f"event: {name}\ndata: {_json.dumps(data, ensure_ascii=False)}\n\n"
+                return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
             yield event("answer", answer_dict(answer, body.language))
             seconds = c.searcher.summary_estimate(answer) if body.summary else None
             if seconds is not None:
