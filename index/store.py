@@ -28,13 +28,18 @@ import sqlite_utils
 
 from carnet import codes
 from carnet.errors import UnknownDocument, UnknownPatient
+from carnet.facts import Fact
 from carnet.models import Chunk, DocMeta
 from carnet.text import fold
 
 PATIENT_SHIFT = 36  # chunk id = patient_num << 36 | sequence: 2^36 chunks per patient, 2^27 patients
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The stored PDF's SHA-1 (hex) and size in bytes: FHIR's Attachment.hash and .size without reading the file.
 _ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"))
+# Version 3: a lab value's LOINC code, its unit in UCUM, where it was read ("text" | "ocr" | "cda") and, when
+# read by OCR, the page's confidence (older rows keep them empty and read as "text").
+_ADDED_LAB_COLUMNS = (("loinc", "TEXT"), ("ucum", "TEXT"), ("origin", "TEXT"), ("confidence", "REAL"))
+_FACT_COLUMNS = tuple(Fact.__dataclass_fields__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS patients (
@@ -114,6 +119,31 @@ CREATE TABLE IF NOT EXISTS lab_values (
     page INTEGER,
     PRIMARY KEY (document_id, analyte, label)
 );
+CREATE TABLE IF NOT EXISTS facts (
+    id INTEGER PRIMARY KEY,
+    patient_num INTEGER NOT NULL REFERENCES patients(num),
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reaction TEXT,
+    dose TEXT,
+    posology TEXT,
+    start TEXT,
+    "end" TEXT,
+    code TEXT,
+    code_system TEXT,
+    page INTEGER NOT NULL,
+    sentence TEXT,
+    section TEXT,
+    statement TEXT,
+    service_date TEXT,
+    author TEXT,
+    source TEXT NOT NULL,
+    confidence REAL
+);
+CREATE INDEX IF NOT EXISTS facts_patient ON facts(patient_num, kind);
+CREATE INDEX IF NOT EXISTS facts_document ON facts(document_id);
 """
 
 # Fields a document row exposes to users (the API and CLI); internals such as fingerprints stay here.
@@ -207,6 +237,10 @@ class Store:
                 for name, kind in _ADDED_COLUMNS:
                     if name not in have:
                         conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
+                have = {row[1] for row in conn.execute("PRAGMA table_info(lab_values)")}
+                for name, kind in _ADDED_LAB_COLUMNS:
+                    if name not in have:
+                        conn.execute(f"ALTER TABLE lab_values ADD COLUMN {name} {kind}")
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 conn.commit()
             finally:
@@ -285,8 +319,9 @@ class Store:
         file_size: int,
         pdf_bytes: bytes,
         lab_values: Sequence[dict] = (),
+        facts: Sequence[Fact] = (),
     ) -> str:
-        """Write one document, its chunks, vectors and FTS rows in a single transaction."""
+        """Write one document, its chunks, vectors, FTS rows, lab values and facts in a single transaction."""
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
         document_id = document_id_for(patient_id, content_sha256)
@@ -351,6 +386,7 @@ class Store:
             )
             for lv in lab_values:
                 _insert(conn, "lab_values", {"document_id": document_id, **lv})
+            self._write_facts(conn, patient["num"], document_id, facts)
             conn.execute(
                 "UPDATE patients SET next_chunk_seq = next_chunk_seq + ?, vectors_version = vectors_version + 1 "
                 "WHERE num = ?",
@@ -496,6 +532,55 @@ class Store:
         )
         names = [c[0] for c in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    # --- facts ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _write_facts(conn: sqlite3.Connection, patient_num: int, document_id: str, facts: Sequence[Fact]) -> None:
+        """Inside the caller's transaction: the document's facts replace any it had."""
+        conn.execute("DELETE FROM facts WHERE document_id = ?", [document_id])
+        names = ", ".join(f'"{c}"' for c in _FACT_COLUMNS)
+        marks = ", ".join("?" * (len(_FACT_COLUMNS) + 1))
+        rows = []
+        for f in facts:
+            row = f.as_row()
+            row["document_id"] = document_id
+            rows.append([patient_num] + [row[c] for c in _FACT_COLUMNS])
+        conn.executemany(f"INSERT INTO facts (patient_num, {names}) VALUES ({marks})", rows)
+
+    def replace_facts(self, document_id: str, facts: Sequence[Fact]) -> None:
+        """Write a stored document's facts again (a new extractor run over an older store), in one transaction."""
+        row = self.db.execute("SELECT patient_num FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise UnknownDocument(document_id)
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._write_facts(conn, row[0], document_id, facts)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def facts(self, patient_id: str, kinds: Sequence[str] = (), *, include_duplicates: bool = False) -> list[Fact]:
+        """A patient's facts (all kinds, or those asked for), most recent act first. Facts of a near duplicate
+        (a document another version replaces) are left out unless asked for: the canonical version states them."""
+        patient = self.patient(patient_id)
+        names = ", ".join(f'f."{c}"' for c in _FACT_COLUMNS)
+        sql = (f"SELECT {names} FROM facts f JOIN documents d ON d.id = f.document_id WHERE f.patient_num = ?")
+        params: list = [patient["num"]]
+        if kinds:
+            sql += f" AND f.kind IN ({','.join('?' * len(kinds))})"
+            params += list(kinds)
+        if not include_duplicates:
+            sql += " AND d.canonical_id IS NULL"
+        sql += " ORDER BY f.service_date DESC, f.id"
+        return [Fact.from_row(dict(zip(_FACT_COLUMNS, r))) for r in self.db.execute(sql, params).fetchall()]
+
+    def document_facts(self, document_id: str) -> list[Fact]:
+        names = ", ".join(f'"{c}"' for c in _FACT_COLUMNS)
+        rows = self.db.execute(f"SELECT {names} FROM facts WHERE document_id = ? ORDER BY id", [document_id]).fetchall()
+        return [Fact.from_row(dict(zip(_FACT_COLUMNS, r))) for r in rows]
 
     def counts(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731

@@ -204,7 +204,7 @@ class Ingestor:
             page_count=len(doc.pages), ocr_pages=ocr_pages,
             ocr_confidence=doc.ocr_confidence,
             fingerprint=fp, file_size=len(data), pdf_bytes=pdf_bytes,
-            lab_values=lab_values,
+            lab_values=lab_values, facts=_facts(doc, meta),
         )
         if canonical_id is not None:
             self.store.set_canonical(group, canonical_id, "near")
@@ -241,6 +241,13 @@ def _meta_of(row: dict) -> DocMeta:
 
     return DocMeta(type_code=row.get("type_code"), title=row.get("title"),
                    service_date=parse_date(row.get("service_date")))
+
+
+def _facts(doc: ExtractedDocument, meta: DocMeta) -> list:
+    """Allergies, medication lines and problems the document states (carnet.facts.Fact), with provenance."""
+    from ingest.facts import extract_facts
+
+    return extract_facts(doc, meta)
 
 
 def _lab_values(doc: ExtractedDocument, meta: DocMeta) -> list[dict]:
