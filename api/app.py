@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,10 +19,12 @@ from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import fhir as fhir_routes
 from api import redact, schemas
 from api.deps import CarnetDep
+from api.middleware import AnswerUnexpectedErrors
 from carnet.config import Settings
 from carnet.errors import (
     CarnetError,
@@ -129,13 +130,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return fhir_routes.outcome_response(400, "; ".join(parts), "invalid")
         return JSONResponse(status_code=422, content={"error": {"code": "invalid_request", "message": "; ".join(parts)}})
 
-    @app.exception_handler(Exception)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, e: StarletteHTTPException):
+        """Errors Starlette raises itself (malformed multipart body, unknown route, method): the same shape."""
+        message = str(e.detail)
+        if _is_fhir(request):
+            return fhir_routes.outcome_response(e.status_code, message, "invalid" if e.status_code < 500 else "exception")
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "error")
+        return JSONResponse(status_code=e.status_code, content={"error": {"code": code, "message": message}},
+                            headers=e.headers)
+
     async def unexpected(request: Request, e: Exception):
-        log.exception("unexpected error on %s %s", request.method, redact.redact_url(request.url.path))
+        log.error("unexpected error on %s %s", request.method, redact.redact_url(request.url.path),
+                  exc_info=(type(e), e, e.__traceback__))
         if _is_fhir(request):
             return fhir_routes.outcome_response(500, "Internal error; it has been logged.", "exception")
         return JSONResponse(status_code=500, content={"error": {"code": "internal_error",
                                                                 "message": "Internal error; it has been logged."}})
+
+    app.add_middleware(AnswerUnexpectedErrors, respond=unexpected)  # a bug's 500 keeps the connection open
 
     @app.get("/healthz", response_model=schemas.Health, tags=["service"])
     def healthz(c: CarnetDep):
@@ -193,14 +206,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               responses={**_ERRORS, 413: {"model": schemas.ErrorResponse}}, tags=["documents"])
     def upload(patient_id: str, c: CarnetDep, file: Annotated[UploadFile, File(description="A PDF")]):
         """Add one PDF to a patient's record (it is extracted, understood and indexed at once)."""
-        from ingest.pipeline import SourceFile, valid_patient_id
+        from ingest.pipeline import SourceFile, valid_patient_id, valid_source_name
+        from ingest.scratch import scratch_dir
 
         pid = valid_patient_id(patient_id)
-        name = Path(file.filename or "upload.pdf").name
-        if Path(name).suffix.lower() != ".pdf":
+        # The client's name is a label (the document's source), never a path on disk: the file is received
+        # as "upload.pdf" in a scratch folder inside the store.
+        name = valid_source_name((file.filename or "upload.pdf").replace("\\", "/").rsplit("/", 1)[-1].strip())
+        if Path(name).suffix.lower() != ".pdf" or not Path(name).stem.strip():
             raise UnreadableDocument(f"{name!r} is not a .pdf file.")
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / name
+        with scratch_dir(settings.home, "upload") as tmp:
+            path = tmp / "upload.pdf"
             size = 0
             with path.open("wb") as fh:
                 while block := file.file.read(UPLOAD_CHUNK):

@@ -253,17 +253,21 @@ def evaluate(
     from eval.runner import format_report, run_eval
 
     try:
+        ref = date.fromisoformat(today)
+    except ValueError as e:
+        _fail(InvalidInput(f"--today must be YYYY-MM-DD: {e}"))
+    try:
         c = _carnet(home, embedder, threads=1)
         if report is not None:
             from eval.report import summary_text, write_report
 
             command = "carnet " + " ".join(sys.argv[1:])
-            result = write_report(c, queries, report, today=date.fromisoformat(today), truth=truth, command=command,
+            result = write_report(c, queries, report, today=ref, truth=truth, command=command,
                                   echo=False)
             out.print(summary_text(result))
             out.print(f"Report written to {report / 'report.md'}")
             return
-        result = run_eval(c, queries, today=date.fromisoformat(today), output=output, truth=truth)
+        result = run_eval(c, queries, today=ref, output=output, truth=truth)
     except CarnetError as e:
         _fail(e)
     if json_output:

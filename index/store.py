@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -325,7 +326,8 @@ class Store:
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
         document_id = document_id_for(patient_id, content_sha256)
-        self._write_pdf(document_id, pdf_bytes)  # before the row: an orphan file is harmless, a row without PDF is not
+        # The PDF before the row (a row without its PDF is broken); removed again if the row cannot be written.
+        wrote_pdf = self._write_pdf(document_id, pdf_bytes)
         type_code = codes.current_type_code(meta.type_code)
         db = self.db
         conn = db.conn
@@ -394,17 +396,22 @@ class Store:
             )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if wrote_pdf:
+                self.pdf_path(document_id).unlink(missing_ok=True)
             raise
         return document_id
 
-    def _write_pdf(self, document_id: str, pdf_bytes: bytes) -> None:
+    def _write_pdf(self, document_id: str, pdf_bytes: bytes) -> bool:
+        """Write the stored copy of a document's PDF; False if it was there already (or there is none)."""
         target = self.pdf_path(document_id)
         if target.exists() or not pdf_bytes:
-            return
-        tmp = target.with_suffix(".tmp")
+            return False
+        tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(pdf_bytes)
         tmp.replace(target)
+        return True
 
     def pdf_path(self, document_id: str) -> Path:
         self._ensure_schema()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import stat
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -67,19 +68,49 @@ def valid_patient_id(patient_id: str) -> str:
     return pid
 
 
+MAX_FILE_NAME_BYTES = 255  # a file name's limit on Linux file systems, in UTF-8 bytes
+MAX_SOURCE_BYTES = 1024  # a source: the file's path under the ingest root
+
+
+def valid_source_name(name: str, limit: int = MAX_FILE_NAME_BYTES) -> str:
+    """A file name that can be stored and shown: UTF-8, no control characters, at most `limit` bytes.
+    Raises InvalidInput naming what is wrong (the name itself is shown escaped)."""
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates (surrogateescape)
+        raise InvalidInput(f"The file name {name!r} is not valid UTF-8: rename the file.") from None
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise InvalidInput(f"The file name {name!r} contains a control character: rename the file.")
+    if size > limit:
+        raise InvalidInput(f"The file name is {size} bytes long, over the {limit}-byte limit: rename the file.")
+    return name
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)  # follows symlinks: a link to /dev/zero is no file
+    except OSError:
+        return False
+
+
 def discover(path: Path, patient_id: str | None = None) -> list[SourceFile]:
-    """Files to ingest. A folder is laid out <root>/<patient_id>/**/*.pdf; a single file needs --patient."""
+    """Files to ingest. A folder is laid out <root>/<patient_id>/**/*.pdf; a single file needs --patient.
+
+    Entries named like a PDF that are no regular file (a folder named x.pdf, a link to /dev/zero, a broken
+    link, a pipe) are listed too: ingest reports each as failed with the reason instead of passing over it."""
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"No such file or folder: {path}")
-    if path.is_file():
+    if not path.is_dir():
         if patient_id is None:
             raise InvalidInput(f"{path} is a single file: say whose it is with --patient ID.")
         return [SourceFile(path, valid_patient_id(patient_id), path.name)]
     files = []
     for f in sorted(path.rglob("*")):
-        if not f.is_file() or f.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if f.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
+        if f.is_dir() and any(x.suffix.lower() in SUPPORTED_SUFFIXES for x in f.iterdir()):
+            continue  # a folder named "scans.pdf" that holds PDFs is a folder: its files are listed
         rel = f.relative_to(path)
         if patient_id is not None:
             files.append(SourceFile(f, valid_patient_id(patient_id), rel.as_posix()))
@@ -133,11 +164,11 @@ class Ingestor:
                 if outcome == "added":
                     touched.add(f.patient_id)
             except CarnetError as e:
-                report.failed.append((f.source, str(e)))
-                log.warning("skipped %s: %s", f.source, e)
+                report.failed.append((_printable(f.source), str(e)))
+                log.warning("skipped %s: %s", _printable(f.source), e)
             except Exception as e:  # a bug or a library failure on one file must not stop the batch
-                report.failed.append((f.source, f"unexpected error: {type(e).__name__}: {e}"))
-                log.exception("skipped %s after an unexpected error", f.source)
+                report.failed.append((_printable(f.source), f"unexpected error: {type(e).__name__}: {e}"))
+                log.exception("skipped %s after an unexpected error", _printable(f.source))
             finally:
                 if progress:
                     progress(f)
@@ -152,6 +183,11 @@ class Ingestor:
         """(stored bytes, PDF bytes, metadata overrides) of a PDF (with optional sidecar) or CDA file."""
         from ingest.sources import read_cda, read_sidecar
 
+        valid_source_name(f.source, MAX_SOURCE_BYTES)
+        if not _is_regular_file(f.path):
+            what = "a folder" if f.path.is_dir() else "a link to nothing" if not f.path.exists() else (
+                "a device, pipe or socket")
+            raise UnreadableDocument(f"{f.source} is not a regular file ({what}): skipped.")
         size = f.path.stat().st_size
         if size > self.max_bytes:
             raise UnreadableDocument(f"{f.source} is {size:,} bytes, over the {self.max_bytes:,}-byte limit.")
@@ -234,6 +270,11 @@ class Ingestor:
         members.append((is_correction(fp), meta.service_date.isoformat() if meta.service_date else "", 1, document_id))
         canonical = max(members)[-1]
         return canonical, [m[-1] for m in members]
+
+
+def _printable(source: str) -> str:
+    """A source name that can be printed and written as JSON (non-UTF-8 bytes shown as escapes)."""
+    return source.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _meta_of(row: dict) -> DocMeta:

@@ -597,7 +597,12 @@ def _extract_dates(question: str, words: list[_Word], today: date) -> DateRange 
         hit = None
         for pattern, handler in _DATE_RULES:
             for m in pattern.finditer(view.text):
-                result = handler(m, today)
+                try:
+                    result = handler(m, today)
+                except (OverflowError, ValueError) as e:  # "hier" from 0001-01-01, "il y a 999 ans" from 0500
+                    raise InvalidInput(
+                        f"The date « {m.group(0)} » counted from {today.isoformat()} falls outside the calendar "
+                        "(years 1 to 9999): give a reference date (today) closer to now.") from e
                 if result is not None and (result[0] or result[1]):
                     hit = (m, result)
                     break

@@ -1,0 +1,74 @@
+"""A real uvicorn server on 127.0.0.1: one request's failure never breaks another request's connection."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from api.app import create_app
+from carnet.config import Settings
+from carnet.service import Carnet
+from ingest.pipeline import discover
+from tests.pdfs import write_reports
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serve")
+    settings = Settings(home=tmp / "home", embedder="hashing", ocr=False)
+    Carnet(settings).ingestor.ingest(discover(write_reports(tmp / "corpus")))
+    app = create_app(settings)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started
+    yield app, port
+    srv.should_exit = True
+    thread.join(10)
+
+
+def _ask(conn: http.client.HTTPConnection, question: str) -> tuple[int, dict]:
+    conn.request("POST", "/v1/patients/PAT-A/ask", body=json.dumps({"question": question}),
+                 headers={"content-type": "application/json"})
+    r = conn.getresponse()
+    return r.status, json.loads(r.read())
+
+
+def test_a_500_keeps_the_keep_alive_connection_open(server, monkeypatch):
+    app, port = server
+    searcher = app.state.carnet.searcher
+    real_ask = searcher.ask
+
+    def ask(patient_id, question, **kw):
+        if question == "boom":
+            raise RuntimeError("a bug")  # what an unexpected failure looks like
+        return real_ask(patient_id, question, **kw)
+
+    monkeypatch.setattr(searcher, "ask", ask)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    status, body = _ask(conn, "boom")
+    assert status == 500 and body["error"]["code"] == "internal_error"
+    sock = conn.sock
+    assert sock is not None  # the server did not close it (http.client drops a socket the server closed)
+    status, body = _ask(conn, "dernier compte rendu de cardiologie")
+    assert status == 200 and body["documents"]
+    assert conn.sock is sock  # the same connection answered
+    conn.close()
