@@ -76,7 +76,7 @@ _ADDRESSEE = re.compile(
     r"cher|chere|dear|copie|\bcc\b|\bc\.c\.|adresse(e)? (a|au|par)|destinataires?|a l'attention|\ba l'att|medecin traitant|"
     r"prescripteur|demandeur|requesting|referred by|referring|referral from|re:|pour avis|envoye a|medecin preleveur|"
     r"\bgp\b: |your patient|votre patient|a transmettre|\bto:|^\s*(anesthesiste|anesthesie|type d'anesthesie|aides?( operatoires?)?|ibode|iade|infirmi\w*|"
-    r"instrumentiste|anaesthetist|anaesthesia|anesthesia|assistant)\b"
+    r"instrumentiste|anaesthetists?|an(a)?esthesiologists?|anaesthesia|anesthesia|assistant)\b"
 )
 _DEPARTMENT = re.compile(
     r"service|departement|department|unite|unit\b|pole|cabinet|centre|center|clinique|clinic|institut|laboratoire|"
@@ -198,6 +198,8 @@ def infer_specialty(ctx: Context, type_code: str | None, exam_keys: tuple[str, .
         scores[default] = scores.get(default, 0.0) + 3.0
     if type_code == "18748-4":
         scores.pop("SM03", None)
+    if type_code == "34874-8":
+        scores.pop("SM02", None)  # an operation's anaesthesia is given by someone else than its author
     if type_code in CONTENT_TYPES and domain and (not scores or max(scores.values()) < 1.0):
         return domain, 0.4
     if not scores:
