@@ -109,6 +109,8 @@ class AnswerOut(BaseModel):
     summary: SummaryOut | None
     message: str | None = Field(description="'no-match' when the record holds no answer")
     timings_ms: dict[str, float]
+    facts: dict | None = Field(None, description="For allergies, current treatment and what changed since the last "
+                                                 "consultation: what the record states, each item with its documents")
 
 
 class PatientOut(BaseModel):

@@ -201,11 +201,17 @@ def summary(
     out.print("[bold]Derniers documents[/]")
     for d in data.get("latest_documents", []):
         out.print(f"  {d['date'] or '?'}  {d['type_label']}  {d['title'] or ''}  {cite(d)}")
-    for title, key, field in (("Traitement en cours", "medications", "line"), ("Allergies", "allergies", "text"),
+    current = data.get("current_treatment")
+    treatment_title = f"Traitement en cours (énoncé du {current['date']})" if current and current["date"] else "Traitement en cours"
+    if data.get("allergy_contradictions"):
+        out.print("[bold red]Allergies : les documents se contredisent[/]")
+    for title, key, field in ((treatment_title, "medications", "line"), ("Allergies", "allergies", "text"),
                               ("Problèmes connus", "problems", "text")):
         out.print(f"[bold]{title}[/]")
         for item in data[key]:
             out.print(f"  {item.get(field)}  {cite(item)}")
+        if key == "allergies" and not data[key]:
+            out.print("  non renseignées dans les documents")
     out.print("[bold]Biologie[/]")
     for lab in data["labs"]:
         flag = f" [red]{lab['flag']}[/]" if lab["flag"] else ""

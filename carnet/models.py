@@ -189,3 +189,4 @@ class Answer:
     summary: Summary | None = None
     message: str | None = None  # e.g. "Aucun document ne correspond" when documents is empty
     timings_ms: dict[str, float] = field(default_factory=dict)
+    facts: dict | None = None  # an answer read from the stored facts (query.facts_questions): allergies, treatment

@@ -108,4 +108,5 @@ def answer_dict(answer: Answer, language: str | None = None) -> dict:
         "summary": summary,
         "message": answer.message,
         "timings_ms": answer.timings_ms,
+        "facts": answer.facts,
     }

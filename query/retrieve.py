@@ -15,7 +15,7 @@ from datetime import date
 from typing import Protocol, Sequence
 
 from carnet.errors import InvalidInput
-from carnet.models import Answer, ChunkHit, DocumentHit, Interpretation, Summary
+from carnet.models import Answer, ChunkHit, Citation, DocumentHit, Interpretation, Summary, SummarySentence
 from carnet.text import contains_term, fold
 from index.embedders import Embedder
 from index.store import PUBLIC_DOCUMENT_FIELDS, Store
@@ -149,6 +149,12 @@ class Searcher:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         patient = self.store.patient(patient_id)  # UnknownPatient before any work
+        if interpretation is None:
+            from query.facts_questions import facts_intent
+
+            intent = facts_intent(question)
+            if intent is not None:  # allergies, current treatment, changes: read from the stored facts
+                return self._facts_answer(intent, patient_id, question, today or date.today(), t0)
         interp = interpretation or self.interpret(question, today)
         t1 = time.perf_counter()
         timings["interpret"] = (t1 - t0) * 1000
@@ -189,6 +195,33 @@ class Searcher:
                         alternatives=tuple(alternatives), message=message,
                         timings_ms={k: round(v, 2) for k, v in timings.items()})
         return self.summarize(answer) if summarize else answer
+
+    def _facts_answer(self, intent: str, patient_id: str, question: str, today: date, t0: float) -> Answer:
+        """The answer to a question about the record's facts: the `facts` section, a summary whose sentences
+        cite the documents that state each item, and those documents as the answer's documents."""
+        from query.facts_questions import answer_from_facts
+        from query.parse import parse_question
+
+        language = parse_question(question, today).language
+        facts = answer_from_facts(intent, self.store, patient_id, question, today, language)
+        rows = {r["id"]: r for r in self.store.documents(patient_id)}
+        hits, seen = [], set()
+        for doc_id, page in facts["cited"]:
+            if doc_id in seen or doc_id not in rows:
+                continue
+            seen.add(doc_id)
+            chunk = next((c for c in self.store.document_chunks(doc_id) if c["page"] == page), None)
+            best = ChunkHit(chunk["id"], doc_id, page, chunk["section"], chunk["text"], 0.0) if chunk else None
+            hits.append(DocumentHit(document=_public(rows[doc_id]), score=1.0, rank=len(hits) + 1, best_chunk=best,
+                                    matched_by=("facts",)))
+        sentences = tuple(SummarySentence(str(i.get("text")), Citation(i["document_id"], int(i.get("page") or 1)))
+                          for i in facts["items"] if i.get("document_id") in rows)
+        summary = Summary(text=facts["text"], sentences=sentences, mode="extractive")  # the facts as stored
+        interp = Interpretation(question=question, topic=intent, language=language)
+        total = round((time.perf_counter() - t0) * 1000, 2)
+        return Answer(question=question, patient=patient_id, interpretation=interp, documents=tuple(hits),
+                      summary=summary, message=None if hits else "no-match", facts=facts,
+                      timings_ms={"facts": total, "total": total})
 
     def summary_estimate(self, answer: Answer) -> float | None:
         """Seconds `summarize(answer)` should take, or None when there will be no summary."""

@@ -1,13 +1,15 @@
 """A one-page synthesis of a patient's record, every item linked to the document and page it comes from.
 
 - the latest document of each type;
-- current medications: the drug lines of the latest prescription(s) (type 57833-6);
-- allergies: "Allergies :" lines anywhere, most recent first;
-- known problems: "Antécédents", "Problèmes", "Diagnostic(s)" lists, and the conclusion of discharge letters;
+- the current treatment: the most recent statement of the whole treatment, its date and what changed since
+  the one before (query.clinical over the facts read at ingestion, ingest/facts);
+- allergies: every allergy any document states, with its sources; "aucune allergie connue" only when a
+  document says so; a contradiction between documents is shown (query.clinical.allergies);
+- known problems: past-history items and conclusions (facts);
 - lab values: the latest value of each analyte with its range, flag and trend over time, and the values out
   of range (from the lab_values table filled at ingest by ingest.labs).
 
-Items are cut from stored chunk text (verbatim, white space squeezed); nothing is invented. `lab_trend_png`
+Every item is a stored fact or value with its document and page; nothing is invented. `lab_trend_png`
 draws one analyte over time with its reference range shaded (matplotlib is imported inside the function).
 """
 
@@ -24,53 +26,8 @@ from carnet.errors import NotFound
 from carnet.lexicon import ANALYTES
 from carnet.text import fold
 
-PRESCRIPTION = "57833-6"
-DISCHARGE_TYPES = ("11490-0", "34112-3", "34133-9")
 TREND_TOLERANCE = 0.05  # a relative change below 5 % between the last two values is "stable"
 MAX_ITEMS = 30
-
-_DOSE = (r"\d+(?:[.,]\d+)?\s*(?:mg|g|µg|μg|mcg|ug|ui|UI|ml|mL|%|microgrammes?|milligrammes?|grammes?)"
-         r"(?:\s*/\s*\d*\s*(?:ml|mL|dose|h|24\s*h|j))?")
-_DRUG_LINE = re.compile(
-    r"^\s*(?:[-•*]|\d+[.)])?\s*(?P<name>[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’\-]+(?:\s+[A-Za-zÀ-ÿ'’\-]+){0,3}?)\s+"
-    rf"(?P<dose>{_DOSE})(?![\w])(?P<rest>.*)$"
-)
-_POSOLOGY = re.compile(
-    r"\b(?:comprim[ée]s?|cp|cpr|g[ée]lules?|sachets?|bouff[ée]es?|inhalations?|injections?|gouttes?|ampoules?|"
-    r"patch|matin|midi|soir|coucher|par jour|/\s*j(?:our)?\b|fois|pendant|tous les|toutes les|daily|twice|"
-    r"once|at night|tablet|capsule|puffs?)",
-    re.IGNORECASE,
-)
-_TIMING = re.compile(
-    r"\b(?:matin|midi|soir|coucher|par jour|fois|pendant|tous les|toutes les|daily|twice|once|at night)\b|/\s*j\b|\d",
-    re.IGNORECASE,
-)
-_NOT_A_DRUG = re.compile(
-    r"^(?:qsp|ordonnance|dr|docteur|le|date|poids|taille|age|patient|renouveler|a renouveler|total|"
-    r"fevg|pa|fc|hba1c|creatinine|glycemie|dose)\b"
-)
-_ALLERGY = re.compile(
-    r"(?im)^[ \t\-•*]*(?:allergies?|allergie\s+m[ée]dicamenteuse|allergies\s+connues|intol[ée]rances?(?:\s*/\s*allergies?)?|"
-    r"known allergies|drug allergies|allergy)[ \t]*(?:connues?|m[ée]dicamenteuses?)?[ \t]*[:\-][ \t]*(?P<what>[^\n]+)"
-)
-_NO_ALLERGY = re.compile(r"^(?:aucune?|neant|pas d'allergie|nkda|none|no known|non connue?s?|ras|0)\b")
-_PROBLEM_HEADING = re.compile(
-    r"(?im)^[ \t\-•*]*(?P<head>ant[ée]c[ée]dents?(?:\s+(?:m[ée]dicaux|chirurgicaux|personnels|m[ée]dico-chirurgicaux))?"
-    r"|probl[èe]mes?(?:\s+(?:actifs|de sant[ée]))?|diagnostics?(?:\s+(?:retenus?|de sortie|principal|associ[ée]s?))?"
-    r"|past medical history|medical history|problem list|diagnos[ie]s)[ \t]*(?::[ \t]*(?P<rest>[^\n]*)|$)"
-)
-_SHORT_HEADING = re.compile(r"^[ \t]*[A-ZÀ-Ý][A-Za-zÀ-ÿ'’ \-]{2,40}[ \t]*$")  # "Traitement habituel" alone on its line
-_HEADING_LINE = re.compile(r"^[ \t]*[A-ZÀ-Ýa-zà-ÿ' ]{3,40}\s*:")
-_CONCLUSION = re.compile(r"(?im)^[ \t]*(?:en\s+)?(?:conclusion|au total|synth[èe]se|diagnostic de sortie)[ \t]*:?[ \t]*(?P<rest>[^\n]*)")
-
-
-def _squeeze(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _source(doc: dict, page: int) -> dict:
-    return {"document_id": doc["id"], "page": int(page), "date": doc.get("service_date")}
-
 
 # --- documents ---------------------------------------------------------------------------------------
 
@@ -92,153 +49,6 @@ def latest_by_type(docs: list[dict], language: str = "fr") -> list[dict]:
     for code, item in out.items():
         item["count"] = counts[code]
     return list(out.values())
-
-
-# --- medications -------------------------------------------------------------------------------------
-
-
-def parse_drug_lines(text: str) -> list[dict]:
-    """Drug lines of a prescription: name, dose, posology (same line or the next one), the line as printed."""
-    lines = text.split("\n")
-    out = []
-    for i, line in enumerate(lines):
-        m = _DRUG_LINE.match(line)
-        if not m:
-            continue
-        name = m.group("name").strip(" -:,")
-        if _NOT_A_DRUG.match(fold(name)) or len(name) < 3:
-            continue
-        rest = m.group("rest").strip(" ,;:-")
-        posology = None
-        form = None
-        if rest:
-            parts = re.split(r"\s*:\s*", rest, maxsplit=1)
-            if len(parts) == 2:
-                form, posology = parts[0].strip(" ,") or None, parts[1]
-            elif _POSOLOGY.search(rest) and _TIMING.search(rest):
-                posology = rest
-            else:
-                form = rest
-        if not posology:
-            nxt = next((ln for ln in lines[i + 1:i + 3] if ln.strip()), "")
-            if nxt and _POSOLOGY.search(nxt) and _TIMING.search(nxt) and not _DRUG_LINE.match(nxt):
-                posology = nxt
-        out.append({"name": name, "dose": _squeeze(m.group("dose")), "form": _squeeze(form) if form else None,
-                    "posology": _squeeze(posology) if posology else None, "line": _squeeze(line)})
-    return out
-
-
-def current_medications(store, docs: list[dict]) -> list[dict]:
-    """Drug lines of the latest prescription(s): every prescription dated on the most recent prescription day."""
-    prescriptions = [d for d in docs if d.get("type_code") == PRESCRIPTION]
-    if not prescriptions:
-        return []
-    latest_day = prescriptions[0].get("service_date")
-    chosen = [d for d in prescriptions if d.get("service_date") == latest_day] if latest_day else prescriptions[:1]
-    meds: list[dict] = []
-    seen: set[tuple[str, str]] = set()
-    for d in chosen:
-        for chunk in store.document_chunks(d["id"]):
-            for drug in parse_drug_lines(chunk["text"]):
-                key = (fold(drug["name"]), fold(drug["dose"]))
-                if key in seen:  # chunk overlaps repeat lines
-                    continue
-                seen.add(key)
-                meds.append({**drug, **_source(d, chunk["page"])})
-    return meds
-
-
-# --- allergies and problems --------------------------------------------------------------------------
-
-
-def find_allergies(text: str) -> list[dict]:
-    out = []
-    for m in _ALLERGY.finditer(text):
-        what = _squeeze(m.group("what")).rstrip(" .;")
-        if what:
-            out.append({"text": what, "none": bool(_NO_ALLERGY.match(fold(what)))})
-    return out
-
-
-def _split_items(text: str) -> list[str]:
-    items = re.split(r"\s*(?:;|\n|(?<=[a-zà-ÿ)])\.\s+|•|\s-\s|,\s+(?=[A-ZÀ-Ý]))\s*", text)
-    return [_squeeze(i).strip(" .,;:-•*") for i in items if len(_squeeze(i).strip(" .,;:-•*")) >= 3]
-
-
-def find_problems(text: str) -> list[dict]:
-    """Items listed under "Antécédents :", "Problèmes :", "Diagnostic(s) :" (same line and the lines after)."""
-    out = []
-    lines = text.split("\n")
-    starts = {}
-    offset = 0
-    for idx, ln in enumerate(lines):
-        starts[offset] = idx
-        offset += len(ln) + 1
-    for m in _PROBLEM_HEADING.finditer(text):
-        line_start = text.rfind("\n", 0, m.start() + 1) + 1
-        idx = starts.get(line_start)
-        rest = m.group("rest") or ""
-        block = [rest] if rest.strip() else []
-        if idx is not None:
-            for ln in lines[idx + 1: idx + 12]:
-                if not ln.strip():
-                    if block:
-                        break
-                    continue  # blank lines between a heading alone on its line and its list
-                bullet = ln.lstrip().startswith(("-", "•", "*"))
-                if not bullet and (_HEADING_LINE.match(ln) or (_SHORT_HEADING.match(ln) and len(ln.split()) <= 4)):
-                    break
-                if block and ln.strip()[0].islower() and not bullet:
-                    block[-1] += " " + ln.strip()  # a wrapped line
-                else:
-                    block.append(ln)
-        for item in _split_items("\n".join(block)):
-            if len(item) <= 120:
-                out.append({"text": item, "kind": _kind(m.group("head"))})
-    return out
-
-
-def _kind(head: str) -> str:
-    h = fold(head)
-    if h.startswith("antecedent") or "history" in h:
-        return "antecedent"
-    if h.startswith("diagnos"):
-        return "diagnostic"
-    return "probleme"
-
-
-def _conclusion_items(text: str) -> list[str]:
-    m = _CONCLUSION.search(text)
-    if not m:
-        return []
-    after = text[m.start("rest"):]
-    block = after.split("\n\n", 1)[0]
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", _squeeze(block)) if len(s) >= 5]
-    return [s for s in sentences[:2] if len(s) <= 200]
-
-
-def allergies_and_problems(store, docs: list[dict]) -> tuple[list[dict], list[dict]]:
-    allergies: list[dict] = []
-    problems: list[dict] = []
-    seen_a: set[str] = set()
-    seen_p: set[str] = set()
-    for d in docs:  # most recent first
-        for chunk in store.document_chunks(d["id"]):
-            text = chunk["text"]
-            for a in find_allergies(text):
-                key = fold(a["text"]).rstrip(" .;")
-                if key not in seen_a:
-                    seen_a.add(key)
-                    allergies.append({**a, **_source(d, chunk["page"])})
-            found = find_problems(text)
-            if d.get("type_code") in DISCHARGE_TYPES and (chunk.get("section") == "conclusion" or _CONCLUSION.search(text)):
-                found += [{"text": s, "kind": "conclusion"} for s in _conclusion_items(text)]
-            for p in found:
-                key = fold(p["text"]).rstrip(" .;")
-                if key not in seen_p:
-                    seen_p.add(key)
-                    problems.append({**p, **_source(d, chunk["page"])})
-    return allergies[:MAX_ITEMS], problems[:MAX_ITEMS]
 
 
 # --- lab values --------------------------------------------------------------------------------------
@@ -314,20 +124,55 @@ def patient_synthesis(store, patient_id: str, language: str = "fr") -> dict:
 
     Raises UnknownPatient (a NotFound) for a patient the store does not hold.
     """
+    from query import clinical
+
     docs = _clinical(store.documents(patient_id))
-    allergies, problems = allergies_and_problems(store, docs)
+    clinical_ids = {d["id"] for d in docs}
+    facts = [f for f in store.facts(patient_id) if f.document_id in clinical_ids]
+    allergy = clinical.allergies(facts)
+    treatment = clinical.current_treatment(facts)
     labs = lab_summary(store, patient_id)
     return {
         "patient_id": patient_id,
         "generated_on": date.today().isoformat(),
         "document_count": len(docs),
         "latest_documents": latest_by_type(docs, language),
-        "medications": current_medications(store, docs),
-        "allergies": allergies,
-        "problems": problems,
+        "medications": _medication_items(treatment),
+        "current_treatment": treatment,
+        "allergies": _allergy_items(allergy),
+        "allergy_status": allergy["status"],
+        "allergy_contradictions": allergy["contradictions"],
+        "problems": clinical.problems(facts, MAX_ITEMS),
         "labs": labs,
         "out_of_range": [lab for lab in labs if lab["flag"] in ("H", "L")],
     }
+
+
+def _allergy_items(allergy: dict) -> list[dict]:
+    """Every stated allergy with its sources; "aucune allergie connue (document, date)" only when a document
+    says so: alone when nothing contradicts it, beside the allergies when something does."""
+    items = list(allergy["items"])
+    none = allergy["none_statements"]
+    if none and (not items or allergy["contradictions"]):
+        first = none[0]
+        when = f", {first['date']}" if first.get("date") else ""
+        label = "aucune allergie connue" + (" (contredit ailleurs)" if items else "")
+        items.append({**first, "text": f"{label}{when}", "sources": [
+            {k: n[k] for k in ("document_id", "page", "date", "author", "source")} for n in none]})
+    return items[:MAX_ITEMS]
+
+
+def _medication_items(treatment: dict | None) -> list[dict]:
+    if not treatment:
+        return []
+    if treatment["none"]:
+        return [{"name": "aucun traitement", "dose": None, "posology": None, "line": "aucun traitement",
+                 "document_id": treatment["document_id"], "page": treatment["page"], "date": treatment["date"]}]
+    items = [{**line, "line": " ".join(x for x in (line["name"], line["dose"], line["posology"]) if x)}
+             for line in treatment["lines"]]
+    items += [{**line, "line": " ".join(x for x in (line["name"], line["dose"], line["posology"]) if x),
+               "prescribed_since": True} for line in treatment["prescribed_since"]]
+    return items
 
 
 def lab_trend_png(store, patient_id: str, analyte: str, *, width: float = 4.0, height: float = 2.4) -> bytes:

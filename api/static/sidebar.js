@@ -153,13 +153,21 @@ export function renderSynthesis(data, patientId, plotUrl, t) {
   if (problems.length) blocks.push(h("h3", { class: "syn-heading" }, t("problems")),
     h("ul", { class: "syn-list" }, problems.map((p) => itemLine(p, t))));
   const medications = asArray(data.medications);
-  if (medications.length) blocks.push(h("h3", { class: "syn-heading" }, t("medications")),
+  const current = data.current_treatment;
+  const months = current && typeof current.age_days === "number" ? Math.round(current.age_days / 30.4) : null;
+  const medHeading = current && current.date
+    ? t("treatmentOf", formatDate(current.date), months === null ? "" : months < 1 ? `${current.age_days} j` : `${months} mois`)
+    : t("medications");
+  if (medications.length) blocks.push(h("h3", { class: "syn-heading" }, medHeading),
     h("ul", { class: "syn-list" }, medications.map((m) => itemLine(m, t, {
-      main: [m.name || textOf(m), m.dose].filter(Boolean).join(" "), detail: m.posology || m.dosage || null,
+      main: [m.name || textOf(m), m.dose].filter(Boolean).join(" "),
+      detail: [m.posology || m.dosage, m.prescribed_since ? t("prescribedSince") : null].filter(Boolean).join(" — ") || null,
     }))));
   if (Array.isArray(data.allergies)) blocks.push(h("h3", { class: "syn-heading" }, t("allergies")),
+    ...(asArray(data.allergy_contradictions).length
+      ? [h("p", { class: "syn-warning", role: "note" }, `⚠ ${t("contradiction")}`)] : []),
     data.allergies.length ? h("ul", { class: "syn-list" }, data.allergies.map((a) => itemLine(a, t)))
-      : h("p", { class: "muted syn-none" }, t("noneFound")));
+      : h("p", { class: "muted syn-none" }, data.allergy_status === "not-stated" ? t("allergiesNotStated") : t("noneFound")));
   const outOfRange = asArray(data.out_of_range);
   const labs = asArray(data.labs);
   if (outOfRange.length) blocks.push(h("h3", { class: "syn-heading" }, t("labsOutOfRange")),

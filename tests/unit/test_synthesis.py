@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from carnet.errors import NotFound, UnknownPatient
-from carnet.models import Chunk, DocMeta
+from carnet.models import Chunk, DocMeta, ExtractedDocument, Page
 from index.embedders import HashingEmbedder
 from index.store import Store, document_id_for
-from query.synthesis import find_allergies, find_problems, lab_trend_png, parse_drug_lines, patient_synthesis
+from ingest.facts import extract_facts
+from query.synthesis import lab_trend_png, patient_synthesis
 
 pytestmark = pytest.mark.unit
 
@@ -45,10 +46,11 @@ def _add(store, sha, text, meta, labs=(), page=1):
     emb = HashingEmbedder()
     doc_id = document_id_for("P1", sha)
     chunk = Chunk(doc_id, page, 0, len(text), None, text)
+    facts = extract_facts(ExtractedDocument(f"{sha}.pdf", sha, (Page(page, text),)), meta)  # as ingestion does
     store.add_document(patient_id="P1", content_sha256=sha, source=f"P1/{sha}.pdf", meta=meta, chunks=[chunk],
                        vectors=emb.embed_passages([text]), page_count=page, ocr_pages=[], ocr_confidence=None,
                        fingerprint=None, file_size=10,
-                       pdf_bytes=b"%PDF-1.4 test", lab_values=labs)
+                       pdf_bytes=b"%PDF-1.4 test", lab_values=labs, facts=facts)
     return doc_id
 
 
@@ -82,17 +84,24 @@ def test_synthesis_is_structured_and_sourced(store):
     assert latest["11502-2"]["document_id"] == ids["lab2"] and latest["11502-2"]["page"] == 1
     assert latest["11502-2"]["type_label"] == "CR d'examens biologiques"
 
+    # the letter's current treatment, then what was prescribed since (not a renewal of it); never the old
+    # prescription's gliclazide
     meds = {m["name"]: m for m in syn["medications"]}
-    assert set(meds) == {"METFORMINE", "Ramipril"}  # the old prescription's gliclazide is not current
-    assert meds["METFORMINE"]["dose"] == "1000 mg"
+    assert set(meds) == {"aspirine", "METFORMINE", "Ramipril"}
+    assert meds["aspirine"]["document_id"] == ids["cs"] and not meds["aspirine"].get("prescribed_since")
+    assert meds["METFORMINE"]["dose"] == "1000 mg" and meds["METFORMINE"]["prescribed_since"]
     assert meds["METFORMINE"]["posology"] == "1 comprimé matin et soir au cours du repas"
     assert meds["Ramipril"]["posology"] == "1 gélule le matin"
-    assert all(m["document_id"] == ids["rx"] and m["page"] == 1 for m in meds.values())
+    assert meds["Ramipril"]["document_id"] == ids["rx"] and meds["Ramipril"]["page"] == 1
+    assert syn["current_treatment"]["date"] == "2024-03-14"
 
+    # an allergy in one document, "aucune connue" in a later one: both shown, the contradiction named
     allergies = syn["allergies"]
-    assert [a["text"] for a in allergies] == ["aucune connue", "pénicilline (urticaire)"]  # most recent first
-    assert allergies[0]["none"] and not allergies[1]["none"]
-    assert allergies[1]["document_id"] == ids["cs"]
+    assert [a["text"] for a in allergies] == ["pénicilline (urticaire)",
+                                              "aucune allergie connue (contredit ailleurs), 2025-01-09"]
+    assert not allergies[0]["none"] and allergies[1]["none"]
+    assert allergies[0]["document_id"] == ids["cs"] and allergies[1]["document_id"] == ids["dis"]
+    assert syn["allergy_status"] == "contradiction" and syn["allergy_contradictions"]
 
     problems = {p["text"]: p for p in syn["problems"]}
     assert problems["infarctus inférieur en 2016"]["document_id"] == ids["cs"]
@@ -119,14 +128,3 @@ def test_lab_trend_png(store):
 def test_unknown_patient(store):
     with pytest.raises(UnknownPatient):
         patient_synthesis(store, "NOPE")
-
-
-def test_parsers_on_other_layouts():
-    drugs = parse_drug_lines("1) KARDEGIC 75 mg sachet : 1 sachet par jour\nAmoxicilline 1 g : 3 fois par jour\n"
-                             "Poids 72 kg\nQSP 1 mois")
-    assert [(d["name"], d["dose"], d["posology"]) for d in drugs] == [
-        ("KARDEGIC", "75 mg", "1 sachet par jour"), ("Amoxicilline", "1 g", "3 fois par jour")]
-    assert find_allergies("Known allergies: NKDA")[0]["none"]
-    assert find_allergies("Patient : X\n- Allergie médicamenteuse : iode, AINS")[0]["text"] == "iode, AINS"
-    items = [p["text"] for p in find_problems("Antécédents médicaux :\n- Diabète de type 2\n- HTA\nTraitement : rien")]
-    assert items == ["Diabète de type 2", "HTA"]

@@ -1,0 +1,164 @@
+"""Questions answered from the stored facts rather than by finding one document: "allergies ?",
+"allergie à quoi", "any allergies", "ordonnance en cours", "traitement en cours", "current medication",
+"qu'est-ce qui a changé depuis la dernière consultation", "what's new since my last visit".
+
+`facts_intent(question)` says whether a question is one of these (a few phrase rules on the folded
+question; "consultation d'allergologie" or "allergologue" stay the specialty). `answer_from_facts` builds the
+answer: a `facts` section (what the record states, each item with its documents) and the documents that
+state it as the answer's documents, so every statement is one click from its page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from carnet.facts import Fact
+from carnet.text import fold
+
+from query import clinical
+
+_ALLERGY = re.compile(r"\ballerg(?:ie|ies|ique|iques|y|ies|ic)\b|\bintolerances?\b")
+# the specialty, not the patient's allergies
+_ALLERGY_SPECIALTY = re.compile(r"\ballergolog\w*|\ballergist\w*|\btests? (?:cutanes|allergologiques)|\bskin prick")
+_TREATMENT = re.compile(
+    r"\b(?:ordonnances?|traitements?|medicaments?|medications?|medicines?|treatments?|prescriptions?)\s+"
+    r"(?:en cours|actuels?|actuelles?|courants?|habituels?|de fond)\b"
+    r"|\b(?:current|active|regular)\s+(?:medications?|medicines?|treatments?|prescriptions?|drugs?)\b"
+    r"|\bque prend(?:-| )(?:il|elle)\b|\bwhat (?:is|does) (?:he|she|the patient) tak"
+)
+_CHANGES = re.compile(
+    r"\b(?:qu'?est-ce qui a change|quoi de neuf|qu'y a-t-il de nouveau|du nouveau|nouveautes?|what'?s new|what is new|"
+    r"what (?:has )?changed|anything new|changes?)\b.*\b(?:depuis|since)\b"
+)
+_LAST_VISIT = re.compile(r"\b(?:derniere (?:consultation|visite)|last (?:visit|consultation|appointment))\b")
+CONSULTATION_TYPES = ("11488-4", "34108-1", "34109-9", "11506-3")
+
+
+def facts_intent(question: str) -> str | None:
+    """"allergies" | "treatment" | "changes" | None."""
+    q = fold(question)
+    if _CHANGES.search(q):
+        return "changes"
+    if _ALLERGY.search(q) and not _ALLERGY_SPECIALTY.search(q):
+        return "allergies"
+    if _TREATMENT.search(q):
+        return "treatment"
+    return None
+
+
+def _cite(items: list[dict]) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    for item in items:
+        for s in item.get("sources") or [item]:
+            key = (s["document_id"], s["page"])
+            if key not in out:
+                out.append(key)
+    return out
+
+
+def allergies_answer(facts: list[Fact]) -> dict:
+    view = clinical.allergies(facts)
+    if view["status"] == "not-stated":
+        text = "Aucun document ne mentionne d'allergie ni l'absence d'allergie."
+    elif view["status"] == "none":
+        first = view["none_statements"][0]
+        text = f"Aucune allergie connue ({first['date'] or 'date inconnue'})."
+    else:
+        listed = "; ".join(i["text"] for i in view["items"])
+        text = f"Allergies notées : {listed}."
+        if view["status"] == "contradiction":
+            text += " Attention, des documents se contredisent : " + "; ".join(c["text"] for c in view["contradictions"]) + "."
+    items = view["items"] + view["none_statements"]
+    return {"intent": "allergies", "text": text, "status": view["status"], "items": items,
+            "contradictions": view["contradictions"], "cited": _cite(items)}
+
+
+def treatment_answer(facts: list[Fact], today: date, language: str = "fr") -> dict:
+    current = clinical.current_treatment(facts, today)
+    if current is None:
+        return {"intent": "treatment", "text": "Aucun document n'énonce le traitement du patient.", "items": [],
+                "current_treatment": None, "cited": []}
+    age = clinical.age_phrase(current["age_days"], language)
+    if current["none"]:
+        text = f"Aucun traitement selon le document du {current['date']} ({age})."
+    else:
+        names = ", ".join(line["text"] for line in current["lines"])
+        text = f"Traitement énoncé le {current['date']} ({current['statement']}, {age}) : {names}."
+    prev = current["previous"]
+    if prev:
+        parts = []
+        if prev["added"]:
+            parts.append("ajouté : " + ", ".join(x["text"] for x in prev["added"]))
+        if prev["stopped"]:
+            parts.append("arrêté : " + ", ".join(x["text"] for x in prev["stopped"]))
+        if prev["dose_changed"]:
+            parts.append("dose modifiée : " + ", ".join(f"{x['name']} {x['previous_dose']} → {x['dose']}"
+                                                        for x in prev["dose_changed"]))
+        text += f" Depuis le {prev['date']} : " + ("; ".join(parts) if parts else "inchangé") + "."
+    if current["prescribed_since"]:
+        text += " Prescrit depuis : " + ", ".join(f"{x['text']} ({x['date']})" for x in current["prescribed_since"]) + "."
+    items = current["lines"] + current["prescribed_since"]
+    cited = [(current["document_id"], current["page"])] + [k for k in _cite(current["prescribed_since"])]
+    if prev:
+        cited.append((prev["document_id"], 1))
+    return {"intent": "treatment", "text": text, "items": items, "current_treatment": current,
+            "cited": list(dict.fromkeys(cited))}
+
+
+def last_consultation(docs: list[dict], today: date) -> dict | None:
+    """The most recent consultation before today (docs come most recent first)."""
+    for d in docs:
+        if d.get("type_code") in CONSULTATION_TYPES and d.get("service_date") and d["service_date"] < today.isoformat():
+            return d
+    return None
+
+
+def changes_answer(facts: list[Fact], docs: list[dict], labs: list[dict], today: date, question: str) -> dict:
+    """Documents, new problems, treatment changes and out-of-range results dated after the last consultation."""
+    docs = [d for d in docs if not d.get("canonical_id") and not d.get("is_noise")]
+    # "depuis la dernière consultation": the consultation before the latest one is the visit being prepared
+    # for only when the doctor asks on the day; otherwise the latest consultation is the last visit
+    ref = last_consultation(docs, today)
+    if ref is None:
+        return {"intent": "changes", "text": "Aucune consultation antérieure dans le dossier.", "items": [], "cited": []}
+    since = ref["service_date"]
+    newer_docs = [d for d in docs if (d.get("service_date") or "") > since]
+    new_ids = {d["id"] for d in newer_docs}
+    older_problems = {clinical._key(f.name) for f in facts if f.kind == "problem" and f.document_id not in new_ids}
+    new_problems = [p for p in clinical.problems([f for f in facts if f.document_id in new_ids])
+                    if clinical._key(p["text"]) not in older_problems]
+    treatment = clinical.current_treatment(facts, today)
+    changes = None
+    if treatment and treatment["date"] and treatment["date"] > since and treatment["previous"]:
+        changes = treatment["previous"]
+    out_of_range = [lab for lab in labs if lab.get("flag") in ("H", "L") and (lab.get("date") or "") > since]
+    items = ([{"kind": "document", "text": d.get("title") or d.get("type_code") or "document",
+               "document_id": d["id"], "page": 1, "date": d.get("service_date")} for d in newer_docs]
+             + [{"kind": "problem", **p} for p in new_problems]
+             + [{"kind": "lab", "text": f"{lab['name']} {lab['value']} {lab['unit'] or ''} ({lab['flag']})".strip(),
+                 "document_id": lab["document_id"], "page": lab["page"], "date": lab["date"]} for lab in out_of_range])
+    parts = [f"{len(newer_docs)} document(s) depuis la consultation du {since}"]
+    if new_problems:
+        parts.append("nouveaux problèmes : " + ", ".join(p["text"] for p in new_problems))
+    if changes:
+        for label, key in (("ajouté", "added"), ("arrêté", "stopped")):
+            if changes[key]:
+                parts.append(f"traitement {label} : " + ", ".join(x["text"] for x in changes[key]))
+        if changes["dose_changed"]:
+            parts.append("dose modifiée : " + ", ".join(x["name"] for x in changes["dose_changed"]))
+    if out_of_range:
+        parts.append("hors normes : " + ", ".join(f"{lab['name']} ({lab['date']})" for lab in out_of_range))
+    return {"intent": "changes", "text": "; ".join(parts) + ".", "since": since, "reference_document_id": ref["id"],
+            "items": items, "treatment_changes": changes, "cited": _cite(items)}
+
+
+def answer_from_facts(intent: str, store, patient_id: str, question: str, today: date, language: str = "fr") -> dict:
+    facts = store.facts(patient_id)
+    if intent == "allergies":
+        return allergies_answer(facts)
+    if intent == "treatment":
+        return treatment_answer(facts, today, language)
+    from query.synthesis import lab_summary
+
+    return changes_answer(facts, store.documents(patient_id), lab_summary(store, patient_id), today, question)
