@@ -34,7 +34,7 @@ from carnet.models import Chunk, DocMeta
 from carnet.text import fold
 
 PATIENT_SHIFT = 36  # chunk id = patient_num << 36 | sequence: 2^36 chunks per patient, 2^27 patients
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: chunks_stem (stemmed FTS of chunks, filled when an older store is opened)
 # The stored PDF's SHA-1 (hex) and size in bytes: FHIR's Attachment.hash and .size without reading the file.
 _ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"))
 # Version 3: a lab value's LOINC code, its unit in UCUM, where it was read ("text" | "ocr" | "cda") and, when
@@ -147,6 +147,27 @@ CREATE INDEX IF NOT EXISTS facts_patient ON facts(patient_num, kind);
 CREATE INDEX IF NOT EXISTS facts_document ON facts(document_id);
 """
 
+# Stemmed words of each chunk (query.terms.stem, computed in Python: SQLite's tokenizers have no French
+# stemmer), in two fields: `body`, the whole chunk, and `key`, its title and labelled key lines (conclusion,
+# impression, procedure...), so that BM25 can weigh a topic named there above one in a letterhead.
+# Contentless: only MATCH and bm25() read it; chunks are never deleted.
+_STEM_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS chunks_stem USING fts5(
+    body, key, content='', tokenize='unicode61 remove_diacritics 2')"""
+
+
+def stem_row(text: str, title: str | None) -> tuple[str, str]:
+    """The (body, key) fields of a chunk's chunks_stem row."""
+    from query.terms import key_text, stemmed_text
+
+    return stemmed_text(text), stemmed_text(key_text(text, title))
+
+
+def _fill_stems(conn: sqlite3.Connection) -> None:
+    rows = conn.execute("SELECT c.id, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.document_id")
+    conn.executemany("INSERT INTO chunks_stem(rowid, body, key) VALUES (?, ?, ?)",
+                     ((r[0], *stem_row(r[1], r[2])) for r in rows.fetchall()))
+
+
 # Fields a document row exposes to users (the API and CLI); internals such as fingerprints stay here.
 PUBLIC_DOCUMENT_FIELDS = (
     "id", "patient_id", "source", "title", "type_code", "type_confidence", "class_code", "specialty_code",
@@ -231,7 +252,12 @@ class Store:
                 # A chunk row (900 characters + a 1.5 KB vector) is over half a 4 KB page: with the
                 # default page size SQLite wastes nearly half the file. Only takes effect on a new file.
                 conn.execute("PRAGMA page_size=16384")
+                had_stems = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'chunks_stem'").fetchone() is not None
                 conn.executescript(_SCHEMA)
+                conn.execute(_STEM_TABLE)
+                if not had_stems:  # a store written before version 4: its chunks are stemmed once, now
+                    _fill_stems(conn)
                 # Columns added after version 1 (a store written by an older Carnet keeps working; its
                 # older rows have them empty and FHIR reads the PDF instead).
                 have = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
@@ -386,6 +412,8 @@ class Store:
             conn.executemany(
                 "INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", [(r[0], fold(r[6])) for r in chunk_rows]
             )
+            conn.executemany("INSERT INTO chunks_stem(rowid, body, key) VALUES (?, ?, ?)",
+                             [(r[0], *stem_row(r[6], meta.title)) for r in chunk_rows])
             for lv in lab_values:
                 _insert(conn, "lab_values", {"document_id": document_id, **lv})
             self._write_facts(conn, patient["num"], document_id, facts)
@@ -528,6 +556,20 @@ class Store:
             [match, lo, hi],
         ).fetchall()
         rows.sort(key=lambda r: (r[1], r[0]))  # bm25() is lower for better matches
+        return [(r[0], -r[1]) for r in rows[:limit]]
+
+    def search_stems(self, patient_num: int, match: str, key_weight: float = 1.0,
+                     limit: int = 50) -> list[tuple[int, float]]:
+        """BM25 over one patient's stemmed chunks (`match` is an FTS5 expression over stems, built by the
+        caller from quoted stems): (chunk id, score), best first, higher is better. `key_weight` is the
+        weight of the title and key lines against the whole chunk's 1."""
+        lo, hi = chunk_id_range(patient_num)
+        rows = self.db.execute(
+            "SELECT rowid, bm25(chunks_stem, 1.0, ?) FROM chunks_stem "
+            "WHERE chunks_stem MATCH ? AND rowid BETWEEN ? AND ?",
+            [float(key_weight), match, lo, hi],
+        ).fetchall()
+        rows.sort(key=lambda r: (r[1], r[0]))
         return [(r[0], -r[1]) for r in rows[:limit]]
 
     def lab_values(self, patient_id: str) -> list[dict]:

@@ -49,12 +49,32 @@ class Summarizer(Protocol):
 
 
 @dataclass(frozen=True)
+class RankingOptions:
+    """The knobs of hybrid ranking (eval/ablation.py varies them; the defaults are what measured best on
+    the hand-written topical set, docs/topical-ablation.md)."""
+
+    stemmed: bool = True  # BM25 over French/English stems (chunks_stem) rather than folded words
+    key_weight: float = 2.0  # BM25 weight of the title and key lines (conclusion, procedure...) against 1
+    synonyms: bool = True  # the topic's medical names in both languages (query.terms.MEDICAL_TERMS)
+    expand_concepts: bool = True  # the body-system words of TOPIC_CONCEPTS ("reins" -> "kidney")
+    strict_evidence: bool = True  # an unfiltered answer needs all the question's words or a medical name
+    answer_floor: bool = True  # unfiltered questions: drop documents with no evidence ("no answer")
+    dense_floor: float | None = None  # cosine that is evidence on its own (None: the embedder's default)
+    rrf_k: int = RRF_K
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    best_chunks: int = 1  # a document's score: the sum of its best n chunks' fused scores (1 = max)
+    noise_weight: float = NOISE_WEIGHT
+
+
+@dataclass(frozen=True)
 class _Scored:
     document_id: str
     score: float
     chunk: ChunkHit | None
     lexical: bool  # at least one chunk matched a topic word
     dense: float  # best cosine of the document's chunks
+    evidence: bool = False  # a chunk names the topic (all its words, or a medical name of it)
 
 
 def _public(row: dict) -> dict:
@@ -104,7 +124,8 @@ class Searcher:
     """The query service. Cheap to construct; the embedder loads on first question (or `warm_up`)."""
 
     def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, summarizer: Summarizer | None = None,
-                 fallback_interpreter: FallbackInterpreter | None = None):
+                 fallback_interpreter: FallbackInterpreter | None = None, options: RankingOptions | None = None):
+        self.options = options or RankingOptions()
         self.store = store
         self.vectors = vectors
         self.embedder = embedder
@@ -258,35 +279,47 @@ class Searcher:
         # No topic words, no BM25: the whole question as one FTS5 phrase ("compte rendu des urgences le plus
         # récent") never matches, and walking the doclists of such common words grows with the corpus
         # (95 ms a question at 100,000 patients).
-        lexical = self.store.search_text(patient["num"], words, limit=CANDIDATE_CHUNKS) if words else []
+        opts = self.options
+        evidence_ids: set[int] = set()
+        if not words:
+            lexical = []
+        elif opts.stemmed:
+            lexical, evidence_ids = self._stem_search(patient["num"], question, words)
+        else:
+            lexical = self.store.search_text(patient["num"], words, limit=CANDIDATE_CHUNKS)
         chunk_ids = {c for c, _ in dense} | {c for c, _ in lexical}
         chunk_rows = self.store.chunks(sorted(chunk_ids))
         lexical = [(c, s) for c, s in lexical if c in chunk_rows and chunk_rows[c]["document_id"] in allowed_docs]
 
         fused: dict[int, float] = {}
         for rank, (c, _) in enumerate(dense):
-            fused[c] = fused.get(c, 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[c] = fused.get(c, 0.0) + opts.dense_weight / (opts.rrf_k + rank + 1)
         for rank, (c, _) in enumerate(lexical):
-            fused[c] = fused.get(c, 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[c] = fused.get(c, 0.0) + opts.lexical_weight / (opts.rrf_k + rank + 1)
         dense_of = dict(dense)
         lexical_ids = {c for c, _ in lexical}
+        if not opts.stemmed or not opts.strict_evidence:
+            evidence_ids = lexical_ids
 
-        best: dict[str, _Scored] = {}
+        per_doc: dict[str, list[tuple[float, int]]] = {}
         for c, score in fused.items():
             row = chunk_rows.get(c)
             if row is None or row["document_id"] not in allowed_docs:
                 continue
-            doc_id = row["document_id"]
-            if by_id[doc_id]["is_noise"]:
-                score *= NOISE_WEIGHT
-            hit = ChunkHit(c, doc_id, row["page"], row["section"], row["text"], score)
-            prev = best.get(doc_id)
-            if prev is None or score > prev.score:
-                best[doc_id] = _Scored(doc_id, score, hit, (prev.lexical if prev else False) or c in lexical_ids,
-                                       max(prev.dense if prev else -1.0, dense_of.get(c, -1.0)))
-            else:
-                best[doc_id] = replace(prev, lexical=prev.lexical or c in lexical_ids,
-                                       dense=max(prev.dense, dense_of.get(c, -1.0)))
+            if by_id[row["document_id"]]["is_noise"]:
+                score *= opts.noise_weight
+            per_doc.setdefault(row["document_id"], []).append((score, c))
+        best: dict[str, _Scored] = {}
+        for doc_id, scores in per_doc.items():
+            scores.sort(key=lambda x: (-x[0], x[1]))
+            top_score, top = scores[0]
+            row = chunk_rows[top]
+            ids = [c for _, c in scores]
+            best[doc_id] = _Scored(
+                doc_id, sum(x for x, _ in scores[:max(1, opts.best_chunks)]),
+                ChunkHit(top, doc_id, row["page"], row["section"], row["text"], top_score),
+                any(c in lexical_ids for c in ids), max(dense_of.get(c, -1.0) for c in ids),
+                any(c in evidence_ids for c in ids))
         ranked = sorted(best.values(), key=lambda s: (-s.score, s.document_id))
         # Documents that passed the filters but no retriever reached still answer a filtered question.
         seen = set(best)
@@ -296,8 +329,27 @@ class Searcher:
 
     def _answers(self, s: _Scored) -> bool:
         """Whether an unfiltered, topical match is evidence enough to say "this answers the question":
-        a topic word in the text, or a dense similarity above the embedder's floor."""
-        return s.lexical or s.dense >= dense_floor(self.embedder.name)
+        the topic named in the text (`_Scored.evidence`), or a dense similarity above the embedder's floor."""
+        if not self.options.answer_floor:
+            return True
+        floor = self.options.dense_floor if self.options.dense_floor is not None else dense_floor(self.embedder.name)
+        return s.evidence or s.dense >= floor
+
+    def _stem_search(self, patient_num: int, question: str, words: Sequence[str]) -> tuple[list[tuple[int, float]], set[int]]:
+        """BM25 over the patient's stemmed chunks, and the chunks that show the topic (query.terms). The
+        question's own words are told from the concept words `topic_words` added by being in the question."""
+        from query.terms import evidence_match, rank_match, synonym_phrases
+
+        opts = self.options
+        typed = set(re.findall(r"\w+", fold(question)))
+        own = [w for w in words if w in typed]
+        expansions = [w for w in words if w not in typed] if opts.expand_concepts else []
+        phrases = synonym_phrases(own) if opts.synonyms else []
+        match = rank_match(own, expansions, phrases)
+        lexical = self.store.search_stems(patient_num, match, opts.key_weight, CANDIDATE_CHUNKS) if match else []
+        proof = evidence_match(own, phrases, expansions)
+        evidence = {c for c, _ in self.store.search_stems(patient_num, proof, limit=CANDIDATE_CHUNKS)} if proof else set()
+        return lexical, evidence
 
     def _rank(self, patient, question, words, docs, by_id, top_k, matched_by) -> list[DocumentHit]:
         return self._hits(self._score(patient, question, words, docs, by_id)[:top_k], by_id, matched_by)
