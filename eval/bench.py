@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -140,6 +141,14 @@ def corpus_vocabulary(seed_db: Path, limit: int = 4000) -> tuple[list[str], np.n
     return list(words), weights / weights.sum()
 
 
+@functools.lru_cache(maxsize=100_000)
+def _stemmed(text: str) -> str:
+    """The stemmed FTS body of a bulk chunk (the texts repeat: each is stemmed once)."""
+    from query.terms import stemmed_text
+
+    return stemmed_text(text)
+
+
 def _bulk_patients(conn: sqlite3.Connection, nums: range, *, chunks_per_patient: int, docs_per_patient: int,
                    dim: int, texts: list[str], rng: np.random.Generator) -> None:
     """Insert synthetic patients `nums` with their documents, chunks (random unit vectors) and FTS rows."""
@@ -188,14 +197,19 @@ def _bulk_patients(conn: sqlite3.Connection, nums: range, *, chunks_per_patient:
             "INSERT INTO chunks(id, document_id, page, char_start, char_end, section, text, vector) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", chunks)
         conn.executemany("INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", fts)
+        conn.executemany("INSERT INTO chunks_stem(rowid, body, key) VALUES (?, ?, '')",
+                         [(rowid, _stemmed(text)) for rowid, text in fts])
         conn.execute("COMMIT")
 
 
 def _copy_real_patients(conn: sqlite3.Connection, seed_db: Path, first_num: int) -> int:
     """Copy the seed store's (real) patients, renumbered from `first_num`; returns how many."""
     from carnet.text import fold
+    from index.store import stem_row
 
     conn.create_function("fold", 1, fold, deterministic=True)
+    conn.create_function("stem_body", 2, lambda text, title: stem_row(text, title)[0], deterministic=True)
+    conn.create_function("stem_key", 2, lambda text, title: stem_row(text, title)[1], deterministic=True)
     conn.execute("ATTACH DATABASE ? AS seed", [str(seed_db)])
     try:
         lo, n = conn.execute("SELECT MIN(num), COUNT(*) FROM seed.patients").fetchone()
@@ -215,6 +229,9 @@ def _copy_real_patients(conn: sqlite3.Connection, seed_db: Path, first_num: int)
         conn.execute("INSERT INTO chunks(id, document_id, page, char_start, char_end, section, text, vector) "
                      f"SELECT {new_id}, document_id, page, char_start, char_end, section, text, vector FROM seed.chunks")
         conn.execute(f"INSERT INTO chunks_fts(rowid, text) SELECT {new_id}, fold(text) FROM seed.chunks")
+        title = "(SELECT d.title FROM seed.documents d WHERE d.id = document_id)"
+        conn.execute(f"INSERT INTO chunks_stem(rowid, body, key) SELECT {new_id}, stem_body(text, {title}), "
+                     f"stem_key(text, {title}) FROM seed.chunks")
         conn.execute("COMMIT")
         return n
     finally:
