@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .context import Context
+from .country import english_country
 
 _MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1,
@@ -35,7 +36,8 @@ _MONTH_PREFIXES = frozenset(k[:3] for k in _MONTHS) | {"fév", "aou", "déc"}
 _MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NUMERIC = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[/.\-]\d)")
 _ISO = re.compile(r"(?<![\d/.\-])(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})(?![\d]|[/.\-]\d)")
-_DAY_MONTH = re.compile(rf"(?<![\w/])(1er|\d{{1,2}})(?:st|nd|rd|th|er)?\s+(?:of\s+)?({_MONTH_WORD})\.?,?\s+(\d{{4}})(?!\d)")
+_DAY_MONTH = re.compile(rf"(?<![\w/])(1er|\d{{1,2}})(?:st|nd|rd|th|er)?\s+(?:of\s+)?({_MONTH_WORD})\.?,?\s+(\d{{4}})(?!\d)"
+                        rf"|(?<![\w/])(\d{{1,2}})[-/.]({_MONTH_WORD})[-/.](\d{{4}})(?!\d)")  # 10-May-2024
 _MONTH_DAY = re.compile(rf"(?<![\w/])({_MONTH_WORD})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)")
 _OTHER_WORD = re.compile(r"(?<![\w/])(1er|\d{1,2})\s+([a-z]{3,10})\.?\s+(\d{4})(?!\d)")
 
@@ -90,7 +92,7 @@ def find_dates(ctx: Context, month_first: bool | None = None) -> list[DateMentio
                 if any(a <= m.start() < b for a, b in taken):
                     continue
                 if order == "dmy":
-                    day, month, year = m.group(1), m.group(2), m.group(3)
+                    day, month, year = m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6)
                 else:
                     month, day, year = m.group(1), m.group(2), m.group(3)
                 v = _make(int(year), _MONTHS[month], 1 if day == "1er" else int(day))
@@ -109,7 +111,7 @@ def find_dates(ctx: Context, month_first: bool | None = None) -> list[DateMentio
         if month_first is None:
             month_first = _looks_month_first(ctx, raw)
         for line, start, end, (y, a, b), _ in raw:
-            if month_first and a <= 12:
+            if (month_first and a <= 12) or b > 12:  # a day over 12 says the order of its own date
                 v = _make(y, a, b)
             else:
                 v = _make(y, b, a)
@@ -125,12 +127,13 @@ def _looks_month_first(ctx: Context, raw: list) -> bool:
 
     if detect_language(ctx.folded)[0] != "en":
         return False
-    if _US.search(ctx.text[:3000]):
-        return True  # an American letterhead writes month first
     must_mdy = any(b > 12 and a <= 12 for *_, (y, a, b), _ in raw)
     must_dmy = any(a > 12 and b <= 12 for *_, (y, a, b), _ in raw)
-    if must_mdy or must_dmy:
-        return must_mdy and not must_dmy
+    if must_mdy != must_dmy:
+        return must_mdy  # a day over 12 tells the order of every date of the document
+    country = english_country(ctx)
+    if country:
+        return country == "us"  # an American letterhead writes month first, a British one day first
     # Every numeric date reads both ways: keep the order under which the document is printed or signed
     # after the acts it reports ("Discharge 01/04/2024 ... Printed 05/01/2024" is month first).
     return _issue_violations(ctx, raw, month_first=True) < _issue_violations(ctx, raw, month_first=False)
@@ -156,8 +159,6 @@ def _issue_violations(ctx: Context, raw: list, month_first: bool) -> int:
     return sum(1 for v in acts if v > last_issue)
 
 
-_US = re.compile(r"\b[A-Z][a-z]+,? (AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|"
-                 r"NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\b(?! \d{2}\b)|\bMRN\b|\bU\.?S\.?A\.?\b")
 _DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
 
 
@@ -255,6 +256,8 @@ def score_dates(ctx: Context, mentions: list[DateMention], type_code: str | None
             window = above[-_CUE_REACH:] + " " + window
         prev_end[d.line] = d.end
         cue = _nearest_cue(window)
+        if cue in _GENERIC_OR_NONE and _STAMP_LINE.match(line):
+            cue = "dictation"  # a signature, dictation or print line: every date on it is the paper's, not the act's
         score = weights[cue]
         if cue in (None, "date_label") and _LETTER_DATE.match(line[:d.start]) and window_start == 0:
             cue = "letter"
@@ -278,6 +281,12 @@ def score_dates(ctx: Context, mentions: list[DateMention], type_code: str | None
 
 
 _GENERIC = frozenset({"range_end", "range_start", "date_label"})
+_GENERIC_OR_NONE = _GENERIC | {None}
+# A line that opens as a stamp: signed / dictated / transcribed / printed (also the "D:" and "T:" of a
+# transcription footer).
+_STAMP_LINE = re.compile(r"^\W*(electronically |digitally )?(signed|signe|valide|validated|dictated|dicte|transcribed|"
+                         r"transcrit|typed|tape|frappe|imprime|printed|edite|reported|verified|authori[sz]ed|"
+                         r"(d|t|dd|dt)\s*:)")
 
 
 def _nearest_cue(window: str) -> str | None:

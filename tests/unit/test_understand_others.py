@@ -67,3 +67,36 @@ def test_the_anaesthesia_of_an_operation_is_not_its_author():
     meta = understand_text(OTHERS["us_operative_note_anesthesia"]["text"])
     assert meta.type_code == "34874-8"
     assert meta.specialty_code != "SM02"
+
+
+# --- dates of the act ----------------------------------------------------------------------------
+
+
+def test_day_month_year_with_hyphens_and_month_words():
+    text = "Patient: DOE, JANE   DOB: 23-Jul-1958\nCollected: 10-May-2024 09:05   Received: 10-May-2024 13:40\n"
+    assert understand_text(text).service_date.isoformat() == "2024-05-10"
+
+
+def test_a_british_letter_signed_md_frcp_is_day_first():
+    text = ("Department of Cardiology\nMill Lane, Eastbury EB4 7QT   Tel: 01632 960 412\n"
+            "Consultant Cardiologist: Dr Ann Moss MD FRCP\n\nDate of clinic: 08/11/2023\nTyped: 10/11/2023\n\n"
+            "Dear Dr Shaw,\nI saw this gentleman in clinic today with palpitations.\nYours sincerely,\n")
+    assert understand_text(text).service_date.isoformat() == "2023-11-08"
+
+
+def test_an_american_letterhead_is_month_first():
+    text = ("Lakeview Family Practice\n410 Pine Street, Dayton, OH 45402   (937) 555-0100\n\nOFFICE VISIT\n"
+            "Date of service: 03/04/2021\n\nChief complaint: cough.\nExam: clear lungs.\nAssessment: viral URI.\n")
+    assert understand_text(text).service_date.isoformat() == "2021-03-04"
+
+
+def test_each_numeric_date_with_a_day_over_12_keeps_its_own_order():
+    text = "Clinic date: 05/21/2020\nDear Doctor,\nI saw this patient today.\nPrinted 26/05/2020 - Page 1 of 1\n"
+    assert understand_text(text).service_date.isoformat() == "2020-05-21"
+
+
+def test_transcription_footer_and_signature_lines_are_not_the_act():
+    text = ("CHIEF COMPLAINT: chest pain.\nHISTORY OF PRESENT ILLNESS: seen today, 02/11/2019, for pain.\n"
+            "PHYSICAL EXAMINATION: normal.\nASSESSMENT AND PLAN: reassurance.\n"
+            "Electronically signed by Jo Park, MD 02/14/2019 10:02\nD: 02/12/2019  T: 02/13/2019\n")
+    assert understand_text(text).service_date.isoformat() == "2019-02-11"
