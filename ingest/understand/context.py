@@ -132,8 +132,10 @@ class Context:
         A title wrapped onto a second line comes back joined (same index as its first line)."""
         out = []
         head = self.letterhead
+        from .identity import is_identity  # the patient's identity block names no document
+
         for i, ln in enumerate(head):
-            if len(ln.folded) > 90 or (i and ends_mid_sentence(head[i - 1], ln)):
+            if len(ln.folded) > 90 or (i and ends_mid_sentence(head[i - 1], ln)) or is_identity(ln.folded):
                 continue
             if ln.is_upper_heading or _TITLE_START.match(ln.folded) or _centred_title(ln):
                 out.append(self._wrapped(ln, head[i + 1:i + 3]))

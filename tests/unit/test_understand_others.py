@@ -100,3 +100,34 @@ def test_transcription_footer_and_signature_lines_are_not_the_act():
             "PHYSICAL EXAMINATION: normal.\nASSESSMENT AND PLAN: reassurance.\n"
             "Electronically signed by Jo Park, MD 02/14/2019 10:02\nD: 02/12/2019  T: 02/13/2019\n")
     assert understand_text(text).service_date.isoformat() == "2019-02-11"
+
+
+# --- identity stays in its place ----------------------------------------------------------------
+
+
+def test_the_patient_identity_block_never_becomes_the_organisation():
+    meta = understand_text(OTHERS["fr_identite_en_tete"]["text"])
+    assert meta.organisation == "Clinique du Parc"
+    text = ("ABBEY GREEN MEDICAL PRACTICE\n2 Abbey Green, Fenwick FN1 4AA   Tel 01632 960 600\n\nREPEAT PRESCRIPTION\n\n"
+            "Patient: Mrs Ann Brook   DOB 09/12/1940   NHS No 999 000 5678\nAmlodipine 5 mg tablets  ONE each morning\n")
+    meta = understand_text(text)
+    assert meta.organisation == "ABBEY GREEN MEDICAL PRACTICE"
+    assert "Brook" not in (meta.title or "") and "Brook" not in (meta.author or "")
+
+
+def test_the_organisation_leaves_out_the_postal_address():
+    meta = understand_text(OTHERS["uk_clinic_letter_dmy"]["text"])
+    assert meta.organisation == "Harbourside NHS Foundation Trust"
+    assert meta.title is None or "03/04" not in meta.title
+
+
+@pytest.mark.parametrize("line, identity", [
+    ("Patient : Mme Odile Perrin", True), ("Né(e) le 01/05/1958", True), ("DOB: 07/22/1948", True),
+    ("IPP 400123987", True), ("NIR 1 58 05 75 123 456 78", True), ("Re: Mr Colin Pryce", True),
+    ("Clinique du Parc", False), ("Service de Cardiologie", False), ("Tél 04 91 00 00 00", False),
+])
+def test_identity_lines_by_shape(line, identity):
+    from carnet.text import fold
+    from ingest.understand.identity import is_identity
+
+    assert is_identity(fold(line)) is identity
