@@ -199,14 +199,32 @@ def _synonyms() -> list[tuple[str, str]]:
 
 
 _SYNONYMS = _synonyms()
+# Every key a lab row can name from the lexicons (a label outside them keeps its folded text as key)
+KNOWN_ANALYTES = frozenset(k for k, _ in _SYNONYMS)
 _SYNONYM_PATTERNS = [(k, s, re.compile(rf"(?<![\w]){re.escape(s)}(?![\w])")) for k, s in _SYNONYMS]
 # "gamma-glutamyl-transferase" and "gamma glutamyl transferase" are the same words
 _SYNONYM_PATTERNS += [(k, s, re.compile(rf"(?<![\w]){re.escape(s.replace('-', ' '))}(?![\w])"))
                       for k, s in _SYNONYMS if "-" in s and not s.endswith("-")]
 
 
+# ASAT and ALAT are two analytes (two LOINC codes) in the "transaminases" family the lexicon names.
+_TRANSAMINASE = (("asat", re.compile(r"\b(?:asat|ast|sgot|tgo|aspartate)\b")),
+                 ("alat", re.compile(r"\b(?:alat|alt|sgpt|tgp|alanine)\b")))
+
+
 def analyte_key(label: str) -> str:
-    """The ANALYTES key a label names (earliest synonym in the label, longest on a tie), else the folded label."""
+    """The analyte key a label names: ANALYTES' key (earliest synonym in the label, longest on a tie), ASAT and
+    ALAT apart, else the folded label."""
+    key = _lexicon_key(label)
+    if key == "transaminases":
+        folded = _fold_label(label)
+        for specific, rx in _TRANSAMINASE:
+            if rx.search(folded):
+                return specific
+    return key
+
+
+def _lexicon_key(label: str) -> str:
     folded = _fold_label(label)
     best: tuple[bool, int, int, str] | None = None
     for key, syn, pattern in _SYNONYM_PATTERNS:
@@ -224,6 +242,9 @@ def _fold_label(label: str) -> str:
     """Folded label with dotted abbreviations closed up ("V.G.M." -> "vgm") and soft hyphens as hyphens."""
     folded = fold(label.replace("\u00ad", "-"))
     folded = re.sub(r"\b([a-z])\.(?=[a-z]\b|[a-z]\.)", r"\1", folded).rstrip(".")
+    # OCR reads the "1" of A1c as l, i or | ("Hémoglobine Alc", "HbAlc"): HbA1c, never haemoglobin
+    folded = re.sub(r"\b(hb|hemoglobine|haemoglobin|hemoglobin)\s*a[l1i|!]c\b", r"\1 a1c", folded)
+    folded = re.sub(r"\bhba[l1i|!]c\b", "hba1c", folded)
     return re.sub(r"(?<=[a-z])-(?=[a-z])", " ", folded)
 
 

@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
 from carnet.lexicon import ANALYTES
+from ingest.lab_codes import PARENT
 from carnet.models import DocMeta, ExtractedDocument
 from index.embedders import Embedder
 from index.store import Store, document_id_for
@@ -232,7 +233,7 @@ class Ingestor:
         canonical_id, group = self._near_duplicate(f.patient_id, meta, fp, document_id)
         ocr_pages = [p.number for p in doc.pages if p.ocr]
         lab_values = _lab_values(doc, meta)
-        measured = {v["analyte"] for v in lab_values if v["analyte"] in ANALYTES}
+        measured = {PARENT.get(v["analyte"], v["analyte"]) for v in lab_values} & set(ANALYTES)
         if measured - set(meta.analyte_keys):
             meta = replace(meta, analyte_keys=tuple(sorted(set(meta.analyte_keys) | measured)))
         self.store.add_document(
@@ -293,9 +294,11 @@ def _facts(doc: ExtractedDocument, meta: DocMeta) -> list:
 
 def _lab_values(doc: ExtractedDocument, meta: DocMeta) -> list[dict]:
     """Structured lab values of a lab report (empty until the lab extractor exists for this type)."""
-    from ingest.labs import extract_lab_values
+    from ingest.lab_codes import PARENT, code_rows
+    from ingest.labs import KNOWN_ANALYTES, extract_lab_values
 
     if meta.type_code != "11502-2":
         return []
-    return [dict(v) for v in extract_lab_values(doc)]
+    pages = {p.number: (p.ocr, p.ocr_confidence) for p in doc.pages}
+    return code_rows([dict(v) for v in extract_lab_values(doc)], pages, KNOWN_ANALYTES | set(PARENT))
 

@@ -56,7 +56,7 @@ def latest_by_type(docs: list[dict], language: str = "fr") -> list[dict]:
 
 def _series_keys(rows: list[dict]) -> list[str]:
     """One series per analyte, split by label when one document reports the analyte under several labels
-    (ASAT and ALAT are both "transaminases")."""
+    (a report printing two unrelated rows that fold to the same key; ASAT and ALAT have keys of their own)."""
     labels: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in rows:
         labels[(r["document_id"], r["analyte"])].add(fold(r["label"] or ""))
@@ -72,6 +72,21 @@ def _series_keys(rows: list[dict]) -> list[str]:
 
 def _same_unit(a: str | None, b: str | None) -> bool:
     return a is None or b is None or fold(a).replace("µ", "u") == fold(b).replace("µ", "u")
+
+
+def _in_unit_of(row: dict, latest: dict) -> float | None:
+    """The row's value in the latest value's unit: as is when the units agree, converted when the analyte
+    allows it (glucose g/L -> mmol/L, creatinine mg/L -> µmol/L, ...), else None (never mixed in one trend)."""
+    from ingest.lab_codes import convert, ucum
+
+    if row["value"] is None:
+        return None
+    if _same_unit(row["unit"], latest["unit"]):
+        return row["value"]
+    a = row.get("ucum") or ucum(row["unit"], row["analyte"])
+    b = latest.get("ucum") or ucum(latest["unit"], latest["analyte"])
+    converted = convert(latest["analyte"], row["value"], a, b)
+    return round(converted, 3) if converted is not None else None
 
 
 def _direction(points: list[dict]) -> str | None:
@@ -102,8 +117,12 @@ def lab_summary(store, patient_id: str) -> list[dict]:
     out = []
     for key, values in sorted(lab_series(store, patient_id).items()):
         latest = values[-1]
-        points = [{"date": r.get("service_date"), "value": r["value"], "document_id": r["document_id"],
-                   "page": r["page"]} for r in values if r["value"] is not None and _same_unit(r["unit"], latest["unit"])]
+        points = []
+        for r in values:
+            v = _in_unit_of(r, latest)
+            if v is not None:
+                points.append({"date": r.get("service_date"), "value": v, "document_id": r["document_id"],
+                               "page": r["page"], "converted": v != r["value"], "read_by": r.get("origin") or "text"})
         analyte = latest["analyte"]
         out.append({
             "key": key, "analyte": analyte,
@@ -111,6 +130,8 @@ def lab_summary(store, patient_id: str) -> list[dict]:
             "label": latest["label"], "value": latest["value"], "unit": latest["unit"], "low": latest["low"],
             "high": latest["high"], "flag": latest["flag"], "date": latest.get("service_date"),
             "document_id": latest["document_id"], "page": latest["page"],
+            "loinc": latest.get("loinc"), "ucum": latest.get("ucum"),
+            "read_by": latest.get("origin") or "text", "ocr_confidence": latest.get("confidence"),
             "trend": points, "direction": _direction(points),
         })
     return out
@@ -186,8 +207,8 @@ def lab_trend_png(store, patient_id: str, analyte: str, *, width: float = 4.0, h
     if not values:
         raise NotFound(f"No {analyte!r} lab value for patient {patient_id!r}.")
     latest = values[-1]
-    points = [(date.fromisoformat(r["service_date"]), r["value"]) for r in values
-              if r.get("service_date") and r["value"] is not None and _same_unit(r["unit"], latest["unit"])]
+    points = [(date.fromisoformat(r["service_date"]), _in_unit_of(r, latest)) for r in values if r.get("service_date")]
+    points = [(d, v) for d, v in points if v is not None]
     if not points:
         raise NotFound(f"No dated {analyte!r} lab value for patient {patient_id!r}.")
 

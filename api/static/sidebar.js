@@ -112,7 +112,7 @@ const number = (v) => (typeof v === "number" ? v.toLocaleString("fr-FR", { maxim
 function labTable(labs, patientId, plotUrl, t) {
   const body = h("tbody");
   labs.forEach((lab) => {
-    const key = lab.analyte || lab.key || lab.code;
+    const key = lab.key || lab.analyte || lab.code;  // the series key: the plot route plots exactly this row
     const name = lab.label || lab.name || key;
     const trend = direction(lab, t);
     const points = Array.isArray(lab.trend) ? lab.trend.length : 0;
@@ -136,7 +136,8 @@ function labTable(labs, patientId, plotUrl, t) {
       h("tr", { class: `lab-row${flag ? " lab-flagged" : ""}`, dataset: { analyte: key || "" } },
         h("th", { scope: "row" }, toggle),
         h("td", { class: "lab-value" }, `${number(lab.value)} ${lab.unit || ""}`.trim(),
-          flag ? h("span", { class: "lab-flag", title: flag }, flag) : null),
+          flag ? h("span", { class: "lab-flag", title: flag }, flag) : null,
+          lab.read_by === "ocr" ? h("span", { class: "lab-ocr muted", title: t("readByOcr") }, ` ${t("readByOcr")}`) : null),
         h("td", { class: "lab-date" }, lab.date ? formatDate(lab.date) : "",
           " ", sourceLink(lab, t)),
         h("td", { class: "lab-trend" }, trend ? h("span", { title: trend[1], "aria-label": trend[1] }, trend[0]) : "")),
