@@ -72,9 +72,10 @@ def _interpretation_without(c: Carnet, body: schemas.AskRequest):
     """The question's interpretation minus the chips the doctor removed (None: let ask() parse it)."""
     if not body.remove:
         return None
-    from query.parse import without
+    from query.parse import READING_KINDS, without
 
-    interp = c.searcher.interpret(body.question, body.today)
+    literal = [chip.value for chip in body.remove if chip.kind in READING_KINDS]
+    interp = c.searcher.interpret(body.question, body.today, literal=literal)
     for chip in body.remove:
         interp = without(interp, chip.kind, chip.value)
     return interp

@@ -33,7 +33,9 @@ class AskRequest(BaseModel):
     top_k: int = Field(5, ge=1, le=100, description="Documents to return.")
     summary: bool = Field(True, description="Add a short summary citing its sources.")
     today: date | None = Field(None, description="Reference date for relative phrases ('l'an dernier'); default today.")
-    remove: list[Chip] = Field(default_factory=list, description="Parts of the interpretation to drop, to widen the search.")
+    remove: list[Chip] = Field(default_factory=list, description="Parts of the interpretation to drop, to widen the "
+                               "search. A correction/expansion/reading chip keeps its word as typed; an "
+                               "alternative chip (kind reading, value 'mg=analyte:magnesium') takes that reading.")
     language: Literal["fr", "en"] | None = Field(None, description="Language of the chips' labels; default: the question's.")
 
 
@@ -97,7 +99,10 @@ class InterpretationOut(BaseModel):
     topic: str
     language: str
     interpreter: str
-    chips: list[Chip]
+    chips: list[Chip] = Field(description="The reading as removable chips; kinds correction/expansion/reading "
+                                          "show a word read otherwise than typed ('der → dernier')")
+    alternatives: list[Chip] = Field(default_factory=list, description="Other readings of an ambiguous "
+                                     "abbreviation ('MG → magnésium ?'): send one in `remove` to take it instead")
 
 
 class AnswerOut(BaseModel):

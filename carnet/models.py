@@ -110,6 +110,29 @@ class DateRange:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A word read otherwise than typed: a typo corrected or a marker completed ("der" -> "dernier"), an
+    abbreviation expanded ("BH" -> "bilan hépatique"), one reading of an ambiguous one taken ("MG"). The
+    doctor can take it back: `typed` (folded) in the parser's `literal` keeps the word as typed."""
+
+    typed: str  # folded, as the parser's `literal` takes it
+    shown: str  # as typed in the question
+    reading: str  # what was understood instead
+    kind: str = "correction"  # "correction" | "expansion" | "reading"
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another reading of an ambiguous short form ("MG": magnésium rather than médecine générale);
+    `choice` ("mg=analyte:magnesium") in the parser's `literal` takes it instead."""
+
+    choice: str
+    shown: str
+    label_fr: str
+    label_en: str
+
+
+@dataclass(frozen=True)
 class Interpretation:
     """What the doctor asked, as filters Carnet can apply. Returned with every answer."""
 
@@ -124,6 +147,8 @@ class Interpretation:
     topic: str = ""  # what remains once filters are taken out
     language: str = "fr"
     interpreter: str = "rules"  # "rules" | "llm"
+    corrections: tuple[Correction, ...] = ()  # words read otherwise than typed (shown as chips, undoable)
+    alternatives: tuple[Alternative, ...] = ()  # other readings of an ambiguous abbreviation, to choose from
 
     @property
     def has_filters(self) -> bool:

@@ -6,9 +6,12 @@
 
 How it works, in order (each step marks the words it used; what is left is the topic):
 1. validate (empty, > 500 characters, control characters -> InvalidInput);
-2. cut into words, fold them (no accents, lower case) and correct typos of one letter on words of five
-   letters or more against the vocabulary ("scaner" -> "scanner", "sorti" -> "sortie"), never on
-   PROTECTED_WORDS ("diabete" stays "diabete");
+2. cut into words ("c.r.h." is one word), fold them (no accents, lower case), read the order and date
+   markers a hurried doctor shortens or mistypes ("der", "dern.", "dnr", "drenier", "lst", "avt" ->
+   query.practice.read_marker), take the first reading of an ambiguous abbreviation ("MG", offering the
+   others), and correct typos against the vocabulary (rapidfuzz OSA distance: 1 edit for 4-7 letters,
+   2 beyond, same first letter: "scaner" -> "scanner"), never on PROTECTED_WORDS ("diabete" stays
+   "diabete") nor on the words the doctor asked to keep as typed (`literal`);
 3. dates: range words are ours ("depuis", "entre ... et", "avant", "les 6 derniers mois", "l'an dernier"),
    the date phrase itself goes to dateparser ("12 mars 2024", "12/03/2024", "janvier 2024");
 4. count and order ("les 3 derniers", "last two");
@@ -36,8 +39,12 @@ from dateutil.relativedelta import relativedelta
 from carnet.codes import DOCUMENT_TYPES, SPECIALTY_GROUP_LABELS, type_label
 from carnet.errors import InvalidInput
 from carnet.lexicon import ANALYTES, EXAMS
-from carnet.models import DateRange, Interpretation
+from rapidfuzz import process as fuzzy_process
+from rapidfuzz.distance import OSA
+
+from carnet.models import Alternative, Correction, DateRange, Interpretation
 from carnet.text import fold
+from query import practice as P
 from query import vocabulary as V
 
 MAX_QUESTION_CHARS = 500
@@ -45,7 +52,8 @@ MAX_COUNT = 50
 FUZZY_MIN_LENGTH = 5
 _MAX_PHRASE_TOKENS = 7
 
-__all__ = ["parse_question", "describe", "without", "warm_up", "MAX_QUESTION_CHARS"]
+__all__ = ["parse_question", "describe", "describe_alternatives", "without", "warm_up", "MAX_QUESTION_CHARS",
+           "READING_KINDS"]
 
 # --- words --------------------------------------------------------------------------------------------
 
@@ -92,10 +100,11 @@ class _Effect:
     latest: bool = False
     generic: bool = False
     languages: set[str] = field(default_factory=set)
+    expansion: str = ""  # an abbreviation of practice: what its chip says it was read as
 
     def add(self, *, types: Iterable[str] = (), specialties: Iterable[str] = (), exams: Iterable[str] = (),
             analytes: Iterable[str] = (), weak_lab: bool = False, latest: bool = False, generic: bool = False,
-            language: str = "") -> None:
+            language: str = "", expansion: str = "") -> None:
         for target, values in ((self.types, types), (self.specialties, specialties), (self.exams, exams),
                                (self.analytes, analytes)):
             for v in values:
@@ -104,6 +113,7 @@ class _Effect:
         self.weak_lab |= weak_lab
         self.latest |= latest
         self.generic |= generic
+        self.expansion = self.expansion or expansion
         if language:
             self.languages.add(language)
 
@@ -111,7 +121,7 @@ class _Effect:
 @dataclass
 class _Vocabulary:
     phrases: dict[tuple[str, ...], _Effect]
-    fuzzy_index: dict[str, list[str]]  # one-letter deletions -> known words
+    fuzzy_words: dict[str, tuple[str, ...]]  # first letter -> vocabulary words a typo may be corrected to
     known: frozenset[str]  # words never corrected
     markers: dict[str, frozenset[str]]  # language -> words that point to it
     longest: int
@@ -166,6 +176,12 @@ def _vocabulary() -> _Vocabulary:
     for language, words in (("fr", V.LATEST_WORDS_FR), ("en", V.LATEST_WORDS_EN)):
         for w in words:
             add(w, language, latest=True)
+    for entry in P.PRACTICE:  # abbreviations of practice and English names, each tied to its codes
+        field_name = {"type": "types", "specialty": "specialties", "exam": "exams", "analyte": "analytes"}
+        effect = {field_name[entry.kind]: entry.codes} if entry.kind in field_name else {"generic": True}
+        short = len(entry.phrase.replace(" ", "")) <= 4 and not fold(entry.expansion).startswith(entry.phrase)
+        add(entry.phrase, entry.language, expansion=entry.expansion if short and entry.kind != "generic" else "",
+            **effect)
     # "traitement en cours", "current medication": the type and the order at once.
     latest_keys = [k for k, e in phrases.items() if e.latest and not (e.types or e.specialties)]
     for key, effect in phrases.items():
@@ -179,18 +195,19 @@ def _vocabulary() -> _Vocabulary:
         "previous", "during", "pendant", "durant", "courant", "partir", "compter", "debut", "precedente",
         "yesterday", "today", "recemment", "recently"}
     vocabulary_words = {w for words in surface.values() for w in words} | date_words | set(V.NUMBER_WORDS)
-    fuzzy_index: dict[str, list[str]] = {}
+    by_letter: dict[str, list[str]] = {}
     for word in sorted(vocabulary_words):
         if len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
-            for variant in _deletions(word):
-                fuzzy_index.setdefault(variant, []).append(word)
-    known = frozenset(vocabulary_words | stop | V.PROTECTED_WORDS | {_stem(w) for w in vocabulary_words})
+            by_letter.setdefault(word[0], []).append(word)
+    fuzzy_words = {letter: tuple(words) for letter, words in by_letter.items()}
+    known = frozenset(vocabulary_words | stop | V.PROTECTED_WORDS | {_stem(w) for w in vocabulary_words}
+                      | set(P.AMBIGUOUS))
 
     fr = (surface["fr"] - surface["en"]) | (V.STOP_WORDS_FR - V.STOP_WORDS_EN) | V.LANGUAGE_MARKERS_FR
     en = (surface["en"] - surface["fr"]) | (V.STOP_WORDS_EN - V.STOP_WORDS_FR) | V.LANGUAGE_MARKERS_EN
     markers = {"fr": frozenset(fr - en), "en": frozenset(en - fr)}
     longest = min(_MAX_PHRASE_TOKENS, max(len(k) for k in phrases))
-    return _Vocabulary(phrases, fuzzy_index, known, markers, longest)
+    return _Vocabulary(phrases, fuzzy_words, known, markers, longest)
 
 
 def _contains(key: tuple[str, ...], part: tuple[str, ...]) -> bool:
@@ -198,44 +215,83 @@ def _contains(key: tuple[str, ...], part: tuple[str, ...]) -> bool:
     return any(key[i:i + n] == part for i in range(len(key) - n + 1))
 
 
-def _deletions(word: str) -> set[str]:
-    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-def _osa_distance_at_most_one(a: str, b: str) -> bool:
-    """Whether a and b differ by one insertion, deletion, substitution or swap of neighbours."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    i = 0
-    while i < min(la, lb) and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        if a[i + 1:] == b[i + 1:]:
-            return True
-        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
-    if la > lb:
-        return a[i + 1:] == b[i:]
-    return a[i:] == b[i + 1:]
-
-
 def _correct(word: str, vocabulary: _Vocabulary) -> str:
-    """The vocabulary word one typo away from `word`, or `word` itself (short and known words untouched)."""
+    """The vocabulary word a typo away from `word`, or `word` itself. The allowance grows with the length
+    (query.practice.max_edits: none under 4 letters, 1 up to 7, 2 beyond) and the first letter is kept;
+    short, known and protected words are never touched."""
     if len(word) < FUZZY_MIN_LENGTH or not word.isalpha() or word in vocabulary.known:
         return word
     if _stem(word) in vocabulary.known:
         return word
-    candidates: set[str] = set()
-    for variant in _deletions(word):
-        candidates.update(vocabulary.fuzzy_index.get(variant, ()))
-    matches = [c for c in candidates if _osa_distance_at_most_one(word, c)]
+    limit = P.max_edits(word)
+    candidates = vocabulary.fuzzy_words.get(word[0], ())
+    matches = fuzzy_process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None)
     if not matches:
         return word
-    # Deterministic choice: same first letter, then same length, then alphabetical.
-    matches.sort(key=lambda c: (c[0] != word[0], abs(len(c) - len(word)), c))
-    return matches[0]
+    if limit > 1:  # a second edit only inside the word: "pulmonaire" is no typo of "pulmonary"
+        matches = [m for m in matches if m[1] <= 1 or (m[0][:2] == word[:2] and m[0][-1] == word[-1])]
+        if not matches:
+            return word
+    best = min(m[1] for m in matches)
+    # Deterministic choice: fewest edits, then same length, then alphabetical.
+    return min((c for c, d, _ in matches if d == best), key=lambda c: (abs(len(c) - len(word)), c))
+
+
+_DOTTED = re.compile(r"\.")
+
+
+_TITLES = frozenset({"dr", "docteur", "pr", "professeur", "mme", "mr", "m", "madame", "monsieur", "mlle", "mrs", "ms"})
+
+
+def _looks_like_a_name(token: str, n: int, tokens: list[tuple[str, int, int]]) -> bool:
+    """A capitalised word inside the question (not its first word, not an acronym) or a word after a title."""
+    if n and fold(tokens[n - 1][0]) in _TITLES:
+        return True
+    return n > 0 and token[:1].isupper() and not token.isupper()
+
+
+def _read_words(text: str, vocabulary: _Vocabulary, literal: frozenset[str]
+                ) -> tuple[list[_Word], list[Correction], list[Alternative]]:
+    """The question's words, each read: markers completed, typos corrected, ambiguous abbreviations given
+    their first reading (the others become alternatives). `literal` holds folded words to keep as typed
+    and "word=reading-id" choices."""
+    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    merged: list[tuple[str, int, int]] = []
+    for token, start, end in raw:  # "c.r.h." -> "crh", "C.R." -> "cr": initials typed with dots
+        prev = merged[-1] if merged else None
+        if (prev and len(token) == 1 and token.isalpha() and text[prev[2]:start] == "." and prev[0].isalpha()
+                and all(len(t) == 1 for t in _DOTTED.split(text[prev[1]:prev[2]]) if t)):
+            merged[-1] = (prev[0] + token, prev[1], end)
+        else:
+            merged.append((token, start, end))
+    choices = dict(c.split("=", 1) for c in literal if "=" in c)
+    words: list[_Word] = []
+    corrections: list[Correction] = []
+    alternatives: list[Alternative] = []
+    for n, (token, start, end) in enumerate(merged):
+        typed = token.lower()
+        folded = fold(token)
+        if folded in literal:
+            words.append(_Word(text=typed, norm=folded, start=start, end=end))
+            continue
+        readings = P.AMBIGUOUS.get(folded)
+        if readings and not (n and merged[n - 1][0].isdigit()):  # "75 mg" is a dose, not a specialty
+            chosen = next((r for r in readings if r.id == choices.get(folded)), readings[0])
+            for part in chosen.phrase.split():
+                words.append(_Word(text=part, norm=part, start=start, end=end))
+            corrections.append(Correction(folded, token, chosen.label_fr, "reading"))
+            alternatives.extend(Alternative(f"{folded}={r.id}", token, r.label_fr, r.label_en)
+                                for r in readings if r is not chosen)
+            continue
+        norm = folded
+        if _looks_like_a_name(token, n, merged):
+            pass  # "Dr Dupuis", "courrier de Durand": a name is never a typo of "depuis" or "durant"
+        elif folded not in vocabulary.known and _stem(folded) not in vocabulary.known:
+            norm = P.read_marker(folded) or _correct(folded, vocabulary)
+        if norm != folded and _stem(norm) != _stem(folded) and norm.rstrip("s") != folded.rstrip("s"):
+            corrections.append(Correction(folded, token, norm))
+        words.append(_Word(text=typed, norm=norm, start=start, end=end))
+    return words, corrections, alternatives
 
 
 # --- validation -----------------------------------------------------------------------------------------
@@ -273,7 +329,7 @@ _POINT_PARTS = re.compile(
     rf"|(?P<month2>{_MON}) (?P<day2>{_DAY}) (?P<year2>{_YEAR})"
     rf"|(?P<month3>{_MON}) (?:de |of )?(?P<year3>{_YEAR})"
     rf"|(?P<nd>\d{{1,2}})[/.\-](?P<nm>\d{{1,2}})(?:[/.\-](?P<ny>\d{{4}}|\d{{2}}))?"
-    rf"|(?P<year4>{_YEAR})|(?P<month4>{_FULL}))$"
+    rf"|(?P<year4>{_YEAR})|(?P<month4>{_MON}))$"
 )
 _N = "(?:\\d{1,3}|" + "|".join(sorted(V.NUMBER_WORDS, key=len, reverse=True)) + "|un|une|one|a)"
 _UNIT = "(?:" + "|".join(sorted(V.UNITS, key=len, reverse=True)) + ")"
@@ -550,6 +606,9 @@ _DATE_RULES: tuple[tuple[re.Pattern, DateHandler], ...] = (
     (_pattern(rf"{_AFTER} {_ART}(?P<p1>{_POINT})"), _h_point("after")),
     (_pattern(rf"{_BEFORE} {_ART}(?P<p1>{_POINT})"), _h_point("before")),
     (_pattern(rf"{_UNTIL} {_ART}(?P<p1>{_POINT})"), _h_point("until")),
+    # an abbreviated month after an operator is a month ("depuis janv", "since jan"), never alone ("sept")
+    (_pattern(rf"{_SINCE} (?P<p1>{_MON})"), _h_point("since")),
+    (_pattern(rf"{_BEFORE} (?P<p1>{_MON})"), _h_point("before")),
     (_pattern(rf"(?:{_IN} )?{_ART}(?P<named>{_NAMED})"), _h_named("in")),
     (_pattern(rf"(?:{_IN} )?{_ART}(?P<p1>{_POINT})"), _h_point("in")),
 )
@@ -654,6 +713,8 @@ class _Found:
     analytes: list[str] = field(default_factory=list)
     weak_lab_at: list[int] = field(default_factory=list)
     latest: bool = False
+    expansions: list[tuple[range, str]] = field(default_factory=list)  # abbreviation span -> its reading
+    panel_analytes: list[str] = field(default_factory=list)  # "NFS", "bilan lipidique": several at once
 
 
 def _extend(target: list[str], values: Iterable[str]) -> None:
@@ -662,7 +723,7 @@ def _extend(target: list[str], values: Iterable[str]) -> None:
             target.append(v)
 
 
-def _match_vocabulary(words: list[_Word], vocabulary: _Vocabulary) -> _Found:
+def _match_vocabulary(words: list[_Word], vocabulary: _Vocabulary, literal: frozenset[str] = frozenset()) -> _Found:
     found = _Found()
     keys = [_stem(w.norm) for w in words]
     i = 0
@@ -675,21 +736,28 @@ def _match_vocabulary(words: list[_Word], vocabulary: _Vocabulary) -> _Found:
             if any(words[j].used for j in span):
                 continue
             effect = vocabulary.phrases.get(tuple(keys[j] for j in span))
-            if effect is None:
+            if effect is None or (effect.expansion and " ".join(words[j].norm for j in span) in literal):
                 continue
             for j in span:
                 words[j].used = True
             _extend(found.types, effect.types)
             _extend(found.specialties, effect.specialties)
             _extend(found.exams, effect.exams)
-            _extend(found.analytes, effect.analytes)
+            _extend(found.analytes if len(effect.analytes) == 1 else found.panel_analytes, effect.analytes)
             found.latest |= effect.latest
+            if effect.expansion:
+                found.expansions.append((span, effect.expansion))
             if effect.weak_lab:
                 found.weak_lab_at.append(i)
             i += length
             break
         else:
             i += 1
+    # "NFS plaquettes", "bilan lipidique LDL": the analyte named wins over its panel; "CRP et BH": both
+    if not set(found.analytes) <= set(found.panel_analytes):
+        _extend(found.analytes, found.panel_analytes)
+    elif not found.analytes:
+        found.analytes = found.panel_analytes
     return found
 
 
@@ -715,8 +783,11 @@ def _language(question: str, words: list[_Word], vocabulary: _Vocabulary) -> str
 # --- the parser -------------------------------------------------------------------------------------------
 
 
-def parse_question(question: str, today: date) -> Interpretation:
-    """What the doctor asked, as filters. Raises InvalidInput for an empty, too long or control-character question."""
+def parse_question(question: str, today: date, literal: Iterable[str] = ()) -> Interpretation:
+    """What the doctor asked, as filters. Raises InvalidInput for an empty, too long or control-character question.
+
+    literal: what the doctor took back from the chips: folded words to read as typed (no correction, no
+    expansion: "der", "bh") and "word=reading-id" choices for an ambiguous abbreviation ("mg=analyte:magnesium")."""
     _validate(question)
     if not isinstance(today, date):
         raise InvalidInput(f"today must be a date, got {today!r}.")
@@ -724,12 +795,16 @@ def parse_question(question: str, today: date) -> Interpretation:
         today = today.date()
     vocabulary = _vocabulary()
     text = unicodedata.normalize("NFC", question)
-    words = [_Word(text=m.group().lower(), norm=_correct(fold(m.group()), vocabulary), start=m.start(), end=m.end())
-             for m in _TOKEN.finditer(text)]
+    literal = frozenset(fold(str(w)).strip() if "=" not in str(w) else str(w).strip().lower() for w in literal)
+    words, corrections, alternatives = _read_words(text, vocabulary, literal)
 
     date_range = _extract_dates(text, words, today)
     count = _extract_count(words)
-    found = _match_vocabulary(words, vocabulary)
+    found = _match_vocabulary(words, vocabulary, literal)
+    for span, expansion in found.expansions:
+        typed = " ".join(fold(text[words[i].start:words[i].end]) for i in span)
+        if not any(c.typed == typed for c in corrections):
+            corrections.append(Correction(typed, _original(text, words, span), expansion, "expansion"))
 
     types = list(found.types)
     clinical_specialties = [s for s in found.specialties if s not in ("biologie",)]
@@ -770,6 +845,8 @@ def parse_question(question: str, today: date) -> Interpretation:
         topic=topic,
         language=_language(question, words, vocabulary),
         interpreter="rules",
+        corrections=tuple(corrections),
+        alternatives=tuple(alternatives),
     )
 
 
@@ -860,10 +937,23 @@ def describe(interp: Interpretation, language: str) -> list[dict]:
                       "label": (f"last {n}" if en else f"les {n} derniers")})
     if interp.topic:
         chips.append({"kind": "topic", "value": interp.topic, "label": interp.topic})
+    for c in interp.corrections:  # "der → dernier", "BH → bilan hépatique": × keeps the word as typed
+        chips.append({"kind": c.kind, "value": c.typed, "label": f"{c.shown} → {c.reading}"})
     return chips
 
 
-_CHIP_KINDS = ("type", "specialty", "exam", "analyte", "date", "order", "count", "topic")
+def describe_alternatives(interp: Interpretation, language: str) -> list[dict]:
+    """The other readings of an ambiguous abbreviation, as chips to choose from: passing one to the
+    parser's `literal` (or in the API's `remove`) takes that reading instead of the first."""
+    en = language == "en"
+    return [{"kind": "reading", "value": a.choice, "label": f"{a.shown} → {a.label_en if en else a.label_fr} ?"}
+            for a in interp.alternatives]
+
+
+# Chips that change how a word is read rather than drop a filter: the caller re-parses with their values
+# as `literal` (api.app does); `without` leaves the interpretation as it is for them.
+READING_KINDS = ("correction", "expansion", "reading")
+_CHIP_KINDS = ("type", "specialty", "exam", "analyte", "date", "order", "count", "topic") + READING_KINDS
 
 
 def without(interp: Interpretation, kind: str, value: str) -> Interpretation:
@@ -872,6 +962,8 @@ def without(interp: Interpretation, kind: str, value: str) -> Interpretation:
     if kind not in _CHIP_KINDS:
         raise InvalidInput(f"Unknown chip kind {kind!r}; expected one of {', '.join(_CHIP_KINDS)}.")
     value = str(value)
+    if kind in READING_KINDS:
+        return interp
     if kind == "type":
         codes = set(value.split(","))
         return replace(interp, type_codes=tuple(c for c in interp.type_codes if c not in codes))

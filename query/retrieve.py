@@ -143,13 +143,14 @@ class Searcher:
 
     # --- public ----------------------------------------------------------------------------------------
 
-    def interpret(self, question: str, today: date | None = None) -> Interpretation:
+    def interpret(self, question: str, today: date | None = None, literal: Sequence[str] = ()) -> Interpretation:
         """The rules' reading of the question; when they find no filter and a fallback interpreter (an LLM)
-        is configured, its reading instead, if it yields a valid filter. The rules' reading otherwise."""
+        is configured, its reading instead, if it yields a valid filter. The rules' reading otherwise.
+        `literal`: words the doctor asked to keep as typed, readings chosen (query.parse.parse_question)."""
         from query.parse import parse_question
 
         today = today or date.today()
-        interp = parse_question(question, today)
+        interp = parse_question(question, today, literal=literal)
         if interp.has_filters or self.fallback_interpreter is None:
             return interp
         try:

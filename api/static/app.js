@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { clear, h } from "./dom.js";
 import { LANGUAGES, translator } from "./i18n.js";
 import { formatDate, highlightTerms, readHash, writeHash } from "./format.js";
-import { renderAnswer, renderChips } from "./results.js";
+import { renderAlternatives, renderAnswer, renderChips } from "./results.js";
 import { renderSynthesis, renderTimeline } from "./sidebar.js";
 
 const $ = (id) => document.getElementById(id);
@@ -291,7 +291,8 @@ async function ask({ newQuestion = true } = {}) {
 function renderAnswerState() {
   const answer = state.answer;
   const chips = (answer.interpretation && answer.interpretation.chips) || [];
-  clear(el.chips).append(...renderChips(chips, t, removeChip));
+  const readings = (answer.interpretation && answer.interpretation.alternatives) || [];
+  clear(el.chips).append(...renderChips(chips, t, removeChip), ...renderAlternatives(readings, t, chooseReading));
   el.interpretation.hidden = !chips.length;
   el.widened.hidden = !state.removed.length;
   if (state.removed.length) {
@@ -308,6 +309,13 @@ function removeChip(chip) {
   state.removed = [...state.removed, { kind: chip.kind, value: chip.value, label: chip.label }];
   el.question.focus();
   ask({ newQuestion: false });
+}
+
+// An ambiguous abbreviation read the other way: drop any earlier choice for the same word, then re-ask.
+function chooseReading(chip) {
+  const word = chip.value.split("=")[0];
+  state.removed = state.removed.filter((c) => !(c.kind === "reading" && c.value.split("=")[0] === word));
+  removeChip(chip);
 }
 
 function restoreChips() {

@@ -12,6 +12,13 @@ export function renderChips(chips, t, onRemove) {
                     title: t("removeChip", chip.label), onclick: () => onRemove(chip) }, "×")));
 }
 
+/** Other readings of an ambiguous abbreviation ("MG → magnésium ?"): `onChoose(chip)` re-asks with it. */
+export function renderAlternatives(alternatives, t, onChoose) {
+  return alternatives.map((chip) =>
+    h("button", { type: "button", class: "chip chip-alternative", dataset: { kind: chip.kind, value: chip.value },
+                  title: t("chooseReading", chip.label), onclick: () => onChoose(chip) }, chip.label));
+}
+
 function snippetNode(text, terms) {
   return h("p", { class: "snippet" },
     highlightParts(text || "", terms).map((part) => (part.match ? h("mark", {}, part.text) : part.text)));

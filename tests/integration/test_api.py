@@ -104,3 +104,24 @@ def test_upload(client, tmp_path):
     assert huge.status_code == 413  # refused by its declared length, before the body is read
     evil = client.post("/v1/patients/bad%24id/documents", files={"file": ("crh.pdf", good.read_bytes(), "application/pdf")})
     assert evil.status_code == 422 and "patient identifier" in evil.json()["error"]["message"]
+
+
+def test_ask_shows_readings_and_takes_them_back(client):
+    """"der" is read as "dernier" and says so; the chip's × (sent in `remove`) keeps the word as typed; an
+    ambiguous abbreviation offers its other reading, which `remove` takes instead."""
+    body = client.post("/v1/patients/PAT-A/ask", json={"question": "der cr cardio", "today": "2026-11-27"}).json()
+    chip = next(c for c in body["interpretation"]["chips"] if c["kind"] == "correction")
+    assert chip == {"kind": "correction", "value": "der", "label": "der → dernier"}
+    assert body["interpretation"]["order"] == "latest"
+    undone = client.post("/v1/patients/PAT-A/ask", json={"question": "der cr cardio", "today": "2026-11-27",
+                                                         "remove": [chip]}).json()
+    assert undone["interpretation"]["topic"] == "der" and undone["interpretation"]["order"] == "relevance"
+    assert all(c["kind"] != "correction" for c in undone["interpretation"]["chips"])
+
+    ambiguous = client.post("/v1/patients/PAT-A/ask", json={"question": "dernier MG"}).json()["interpretation"]
+    assert ambiguous["specialty_groups"] == ["medecine-generale"]
+    other = ambiguous["alternatives"][0]
+    assert other["value"] == "mg=analyte:magnesium"
+    chosen = client.post("/v1/patients/PAT-A/ask", json={"question": "dernier MG", "remove": [other]}).json()
+    assert chosen["interpretation"]["analyte_keys"] == ["magnesium"]
+    assert chosen["interpretation"]["alternatives"][0]["value"] == "mg=specialty:medecine-generale"
