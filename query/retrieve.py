@@ -109,8 +109,22 @@ def _matches(doc: dict, interp: Interpretation) -> bool:
 
 
 def snippet(text: str, words: Sequence[str], width: int = 260) -> str:
-    """A window of the chunk around the first matching word (the whole chunk if short)."""
-    text = " ".join(text.split())
+    """A window of the chunk around the first matching word (the whole chunk if short), without the
+    letterhead and page furniture (addresses, telephone numbers, stamps, the patient's identity); with no
+    matching word, from the conclusion or impression when the chunk has one."""
+    from ingest.understand.furniture import is_furniture
+    from ingest.understand.sections import heading
+
+    lines = [ln for ln in text.split("\n") if ln.strip() and not is_furniture(ln)]
+    if not any(w and w in fold(ln) for ln in lines for w in words):
+        start = next((i for i, ln in enumerate(lines) if (h := heading(fold(ln))) and h[0] == "conclusion"), None)
+        if start is None:  # no conclusion here: from where the letter's body starts, past the letterhead
+            from ingest.understand.context import Context
+
+            body = Context("\n".join(lines)).body_start
+            start = body if body < len(lines) else next((i for i, ln in enumerate(lines) if _prose(ln)), 0)
+        lines = lines[start:]
+    text = " ".join(" ".join(lines).split())
     if len(text) <= width:
         return text
     folded = fold(text)  # same length as text for Latin scripts once spaces are squeezed
@@ -118,6 +132,12 @@ def snippet(text: str, words: Sequence[str], width: int = 260) -> str:
     start = max(0, min(positions) - width // 4) if positions and len(folded) == len(text) else 0
     end = min(len(text), start + width)
     return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+def _prose(line: str) -> bool:
+    """Six words or more, mostly in lower case: a sentence, not a letterhead line or a title."""
+    letters = [c for c in line if c.isalpha()]
+    return len(line.split()) >= 6 and bool(letters) and sum(c.islower() for c in letters) >= 0.6 * len(letters)
 
 
 class Searcher:
@@ -390,9 +410,22 @@ class Searcher:
             text = fold(c["text"])
             if any(contains_term(text, h) for h in hint):
                 return ChunkHit(c["id"], document_id, c["page"], c["section"], c["text"], 0.0)
-        preference = ("conclusion", "resultats", "examen", "motif")
-        pick = next((c for name in preference for c in chunks if c["section"] == name), chunks[0])
+        pick = filter_passage(chunks)
         return ChunkHit(pick["id"], document_id, pick["page"], pick["section"], pick["text"], 0.0)
+
+
+def filter_passage(chunks: Sequence[dict]) -> dict:
+    """The chunk a document found by filters alone is shown by: the one that starts in its conclusion, else
+    the one holding a conclusion or impression heading, else its results, examination or reason, else the
+    first one (`snippet` then skips the letterhead and starts at the conclusion)."""
+    from ingest.understand.sections import heading
+
+    def concludes(c: dict) -> bool:
+        return any((h := heading(fold(ln))) and h[0] == "conclusion" for ln in c["text"].split("\n"))
+
+    return next((c for c in chunks if c["section"] == "conclusion"), None) or next(
+        (c for c in chunks if concludes(c)), None) or next(
+        (c for name in ("resultats", "examen", "motif") for c in chunks if c["section"] == name), chunks[0])
 
 
 _STOP = set("""le la les l de du des d un une et ou a au aux en dans pour par sur avec sans que qui quoi quel quelle

@@ -30,6 +30,7 @@ from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import Citation, DocumentHit, Interpretation, Summary, SummarySentence
 from carnet.text import fold as _fold_uncached
 from ingest.labs import parse_lab_text
+from ingest.understand.furniture import is_furniture
 
 log = logging.getLogger("carnet.summarize")
 
@@ -69,6 +70,7 @@ class _Sentence:
     order: int  # position in the document (chunk order, then offset)
     in_conclusion: bool
     folded: str = ""
+    boilerplate: bool = False  # the line recurs across the patient's documents from the same sender
 
 
 def _words(text: str) -> set[str]:
@@ -163,8 +165,8 @@ def _query_terms(question: str, interp: Interpretation) -> tuple[set[str], list[
 def _score(s: _Sentence, stems: set[str], analyte_synonyms: Sequence[str]) -> tuple[float, float]:
     """(relevance to the question, conclusion weight); relevance < 0 rules the sentence out."""
     folded = s.folded or fold(s.text)
-    if _CLOSING.search(folded) or len(s.text) > MAX_SENTENCE_CHARS:
-        return -1.0, 0.0
+    if _CLOSING.search(folded) or len(s.text) > MAX_SENTENCE_CHARS or is_furniture(s.text) or s.boilerplate:
+        return -1.0, 0.0  # a letterhead, a signature, a stamp, an address or the patient's identity says nothing
     words = {_stem(w) for w in re.findall(r"[a-z0-9]+", folded) if w not in _STOP}
     relevance = float(len(words & stems))
     names_analyte = False

@@ -131,3 +131,63 @@ def test_identity_lines_by_shape(line, identity):
     from ingest.understand.identity import is_identity
 
     assert is_identity(fold(line)) is identity
+
+
+# --- letterhead and page furniture ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", [
+    "Signé électroniquement le 27/02/2024", "Date de naissance 1er mai 1958", "12 rue des Lilas", "35000 Pontvert",
+    "Tél : 02 99 00 00 00", "Page 1 sur 2", "Document imprimé le 23/04/2024 à 14:51 - CHU de Valmont",
+    "RPPS 10000000000", "Electronically signed by Maria L. Ortega, MD on 03/15/2019 08:12 AM",
+    "Mill Lane, Ashcombe AS4 7QT   Tel: 01632 960 412", "Dr Erwan CADIOU", "Marcus Whitley, MD", "Cher Confrère,",
+    "Yours sincerely,", "Valmont, le 12 mai 2023", "jane.doe@clinic.example",
+])
+def test_furniture_by_shape(line):
+    from ingest.understand.furniture import is_furniture
+
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Conclusion : exacerbation de BPCO sans foyer.", "Impression: Normal awake and drowsy EEG.",
+    "FEVG 55 %, pas de valvulopathie.", "PA 132/78 mmHg, FC 62/min", "Pas de récidive depuis le 12/03/2024.",
+    "Dr X recommande une IRM de contrôle dans six mois.",
+])
+def test_clinical_lines_are_not_furniture(line):
+    from ingest.understand.furniture import is_furniture
+
+    assert not is_furniture(line)
+
+
+def test_a_card_snippet_skips_the_letterhead_and_starts_at_the_conclusion():
+    from query.retrieve import snippet
+
+    text = ("CENTRE HOSPITALIER DE VALMONT\nService de Pneumologie\n12 rue des Lilas, 35000 Valmont\n"
+            "Tél : 02 99 00 00 00\nMme Josiane LECLERC, née le 30/06/1941\n"
+            "Histoire : dyspnée depuis quinze jours, toux grasse, fébricule, sans douleur thoracique ni hémoptysie.\n"
+            "Conclusion : exacerbation de BPCO sans foyer, d'évolution favorable.\nDr Nadia Ferreira\n"
+            "Signé électroniquement le 27/02/2024\n")
+    out = snippet(text, [])
+    assert out.startswith("Conclusion : exacerbation")
+    assert "Signé" not in out and "Ferreira" not in out and "1941" not in out
+    text_without_conclusion = "\n".join(text.splitlines()[:6])
+    assert snippet(text_without_conclusion, []).startswith("Histoire")
+
+
+def test_a_summary_never_quotes_the_letterhead_or_a_birth_date():
+    from carnet.models import DocumentHit, Interpretation
+    from query.summarize import ExtractiveSummarizer
+
+    chunks = [{"page": 1, "section": None, "text": "Date de naissance 1er mai 1958\nSigné électroniquement le 02/03/2024\n"
+                                                  "12 rue des Lilas, 35000 Valmont"},
+              {"page": 1, "section": "technique", "text": "Cholécystectomie par cœlioscopie, quatre trocarts."}]
+
+    class _Store:
+        def document_chunks(self, document_id):
+            return chunks
+
+    hit = DocumentHit(document={"id": "d1", "type_code": "34874-8"}, score=1.0, rank=1, best_chunk=None)
+    summary = ExtractiveSummarizer().summarize("compte rendu opératoire", Interpretation(question="cro"), [hit], _Store())
+    quoted = " ".join(s.text for s in summary.sentences) if summary else ""
+    assert "1958" not in quoted and "Signé" not in quoted and "Lilas" not in quoted
