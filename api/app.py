@@ -92,7 +92,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redact.install()  # no patient identifier in the access log
         carnet.vectors  # noqa: B018 - refuse to start on a store built with another model
         carnet.searcher.warm_up()  # load the model now, not on the first doctor's question
+        from ingest.scratch import clean_stale
+
+        clean_stale(settings.home)  # scratch files of a process that died (uploads, OCR page images)
         yield
+        if "ingestor" in carnet.__dict__:
+            carnet.ingestor.close()  # the document reader process of uploads
 
     app = FastAPI(
         title="Carnet",
@@ -270,3 +275,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if STATIC.is_dir() and (STATIC / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app of one of several server processes (`carnet serve --workers N`): settings from CARNET_*."""
+    return create_app(Settings())

@@ -61,8 +61,10 @@ def ingest(
 
     Example: carnet ingest data/samples
     """
-    from ingest.pipeline import discover, read_patient_names
+    from carnet.progress import TenthsReporter
+    from ingest.pipeline import printable_source, discover, read_patient_names
 
+    c = None
     try:
         c = _carnet(home, embedder)
         files = discover(path, patient)
@@ -71,10 +73,21 @@ def ingest(
             task = bar.add_task("", total=len(files))
             names = read_patient_names(path) if path.is_dir() and patient is None else {}
             names = {p: n for p, n in names.items() if p in {f.patient_id for f in files}}
-            report = c.ingestor.ingest(files, progress=lambda f: bar.update(task, advance=1, description=f.source),
-                                       patient_names=names)
+            # Not a terminal (a log file): one line per tenth, with the time left, instead of the live bar.
+            tenths = None if json_output or console.is_terminal else TenthsReporter(
+                len(files), lambda line: console.print(f"Ingesting: {line}", highlight=False, soft_wrap=True))
+
+            def advance(f):
+                bar.update(task, advance=1, description=printable_source(f.source))
+                if tenths is not None:
+                    tenths.advance()
+
+            report = c.ingestor.ingest(files, progress=advance, patient_names=names)
     except CarnetError as e:
         _fail(e)
+    finally:
+        if c is not None and "ingestor" in c.__dict__:
+            c.ingestor.close()  # the document reader process and its scratch folder
     if json_output:
         out.print_json(data=report.as_dict())
     else:
@@ -227,18 +240,36 @@ def _home(home: Path | None) -> Path:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", help="Server processes sharing the store (default: $CARNET_WORKERS or 2).")] = None,
     home: HomeOption = None,
     embedder: EmbedderOption = None,
 ) -> None:
     """Serve the API (/v1, OpenAPI at /docs) and the doctor's web page (/).
 
-    Example: carnet serve --port 8000
+    Several worker processes answer in parallel, each with one embedding thread and its share of the
+    vector cache (CARNET_VECTOR_CACHE_BYTES / workers); they share the SQLite store (WAL) and the
+    per-patient vector files.
+    Example: carnet serve --port 8000 --workers 2
     """
+    import os
+
     import uvicorn
 
     from api.app import create_app
 
-    uvicorn.run(create_app(_settings(home, embedder)), host=host, port=port, log_level="info")
+    settings = _settings(home, embedder)
+    n = settings.workers if workers is None else workers
+    if not 1 <= n <= 32:
+        _fail(InvalidInput(f"--workers must be between 1 and 32. Currently, --workers is {n}"))
+    if n == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Each worker process builds its own app from the environment (uvicorn imports it by name).
+    os.environ.update({"CARNET_HOME": str(settings.home.resolve()), "CARNET_EMBEDDER": settings.embedder,
+                       "CARNET_VECTOR_CACHE_BYTES": str(max(1, settings.vector_cache_bytes // n))})
+    uvicorn.run("api.app:create_app_from_environment", factory=True, workers=n, host=host, port=port,
+                log_level="info")
 
 
 @app.command("eval")

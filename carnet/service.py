@@ -43,7 +43,8 @@ class Carnet:
 
         s = self.settings
         return Ingestor(self.store, self.vectors, self.embedder, chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap,
-                        max_bytes=s.max_upload_bytes, ocr=s.ocr, ocr_languages=s.ocr_languages)
+                        max_bytes=s.max_upload_bytes, ocr=s.ocr, ocr_languages=s.ocr_languages,
+                        limits=s.document_limits(), isolate=s.isolate_documents)
 
     @cached_property
     def searcher(self):

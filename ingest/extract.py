@@ -22,6 +22,14 @@ import pymupdf
 
 from carnet.errors import UnreadableDocument
 from carnet.models import ExtractedDocument, Page
+from ingest.limits import (
+    DocumentLimits,
+    check_page_content,
+    check_page_count,
+    check_page_images,
+    check_text,
+    render_dpi,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +76,14 @@ def extract_pdf_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     ocr: bool = True,
     ocr_languages: str = "fra+eng",
+    limits: DocumentLimits | None = None,
+    scratch: Path | None = None,
 ) -> ExtractedDocument:
-    """Read PDF bytes (e.g. the PDF embedded in a CDA document). `name` is used in error messages."""
+    """Read PDF bytes (e.g. the PDF embedded in a CDA document). `name` is used in error messages.
+
+    A file over one of `limits` (pages, a page's content, an image's pixels, text) is refused with the
+    limit named; OCR page images are written under `scratch` (the store's scratch folder when ingesting)."""
+    limits = limits or DocumentLimits()
     if len(data) > max_bytes:
         raise UnreadableDocument(f"{name}: file too large ({len(data):,} bytes > limit {max_bytes:,}).")
     if not data.strip():
@@ -85,17 +99,29 @@ def extract_pdf_bytes(
             raise UnreadableDocument(f"{name}: encrypted PDF (password required).")
         if doc.page_count == 0:
             raise UnreadableDocument(f"{name}: PDF has zero pages.")
+        check_page_count(doc, name, limits)
         pages: list[Page] = []
         scanned_without_text = 0
+        chars = 0
         for index in range(doc.page_count):
             try:
                 page = doc.load_page(index)
+                check_page_content(doc, page, name, limits)
+                check_page_images(page, name, limits)
                 text = _clean(page.get_text("text", sort=True))
+            except UnreadableDocument:
+                raise
+            except MemoryError:
+                raise
             except Exception as e:
                 raise UnreadableDocument(f"{name}: corrupt PDF (page {index + 1} unreadable: {type(e).__name__}).") from e
+            chars += len(text)
+            check_text(chars, name, limits)
             if _needs_ocr(page, text):
                 if ocr:
-                    ocr_text, confidence, words = _ocr_page(page, ocr_languages, name)
+                    ocr_text, confidence, words = _ocr_page(page, ocr_languages, name, limits, scratch)
+                    chars += len(ocr_text)
+                    check_text(chars, name, limits)
                     if ocr_text.strip():
                         pages.append(Page(number=index + 1, text=ocr_text, ocr=True, ocr_confidence=confidence,
                                           ocr_words=words))
@@ -234,7 +260,8 @@ def layout_text(tsv: str) -> str:
     return "\n".join(ln[margin:] for ln in lines)
 
 
-def _ocr_page(page: pymupdf.Page, languages: str, name: str) -> tuple[str, float | None, int]:
+def _ocr_page(page: pymupdf.Page, languages: str, name: str, limits: DocumentLimits | None = None,
+              scratch: Path | None = None) -> tuple[str, float | None, int]:
     """OCR one page: PyMuPDF renders it (grey, at `_ocr_dpi`), one `tesseract` run writes the text and
     the words' confidences. Returns (text, mean word confidence 0..1 or None, number of words). Any
     failure leaves the page without text and logs a warning that names the page, never its text."""
@@ -247,13 +274,14 @@ def _ocr_page(page: pymupdf.Page, languages: str, name: str) -> tuple[str, float
     if tesseract is None:
         log.warning("%s needs OCR but the tesseract command was not found", where)
         return "", None, 0
-    dpi = _ocr_dpi(page)
+    dpi = render_dpi(page, _ocr_dpi(page), limits or DocumentLimits())
     # One OpenMP thread: on this 2-core machine Tesseract's default threading took 2.6 s of CPU (and as
     # much wall time) a page against 1.2 s with one thread, for the same text.
     env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
     try:
         pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
-        with tempfile.TemporaryDirectory(prefix="carnet-ocr-") as tmp:
+        # The page image shows patient data: it lives in the store's scratch folder when there is one.
+        with tempfile.TemporaryDirectory(prefix=f"ocr-{os.getpid()}-", dir=scratch) as tmp:
             image, base = Path(tmp) / "page.png", Path(tmp) / "page"
             pix.save(image)
             subprocess.run(

@@ -13,18 +13,17 @@ import json
 import logging
 import stat
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
-from carnet.lexicon import ANALYTES
-from ingest.lab_codes import PARENT
 from carnet.models import DocMeta, ExtractedDocument
 from index.embedders import Embedder
 from index.store import Store, document_id_for
 from index.vectors import VectorIndex
-from ingest.chunk import chunk_document, passage_text
+from ingest.limits import DocumentLimits
+from ingest.worker import DocumentJob, UnderstoodDocument, shared_worker, understand_document
 
 log = logging.getLogger("carnet.ingest")
 
@@ -142,7 +141,7 @@ class Ingestor:
 
     def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, *, chunk_size: int = 900,
                  chunk_overlap: int = 120, max_bytes: int = 50_000_000, ocr: bool = True,
-                 ocr_languages: str = "fra+eng"):
+                 ocr_languages: str = "fra+eng", limits: DocumentLimits | None = None, isolate: bool = False):
         self.store = store
         self.vectors = vectors
         self.embedder = embedder
@@ -151,11 +150,31 @@ class Ingestor:
         self.max_bytes = max_bytes
         self.ocr = ocr
         self.ocr_languages = ocr_languages
+        self.limits = limits or DocumentLimits()
+        # isolate: read each document in a worker process that is killed past the time or memory limit
+        # (ingest/worker.py); in-process, only the structural limits apply (tests, trusted batches).
+        self.worker = shared_worker(self.limits) if isolate else None
+
+    def close(self) -> None:
+        """Stop the document reader process (it would end with this process anyway)."""
+        if self.worker is not None:
+            self.worker.close()
+
+    def _understand(self, job: DocumentJob) -> UnderstoodDocument:
+        if self.worker is not None:
+            return self.worker.understand(job, self.store.home)
+        from ingest.scratch import scratch_dir
+
+        with scratch_dir(self.store.home, "ocr") as scratch:
+            return understand_document(job, self.limits, scratch)
 
     def ingest(self, files: Iterable[SourceFile], progress: Callable[[SourceFile], None] | None = None,
                patient_names: dict[str, str] | None = None) -> IngestReport:
+        from ingest.scratch import clean_stale
+
         report = IngestReport()
         self.vectors.check_manifest(create=True)
+        clean_stale(self.store.home)  # scratch files of a process that died (OCR page images, uploads)
         for patient_id, name in (patient_names or {}).items():
             self.store.ensure_patient(valid_patient_id(patient_id), name)
         touched: set[str] = set()
@@ -165,11 +184,11 @@ class Ingestor:
                 if outcome == "added":
                     touched.add(f.patient_id)
             except CarnetError as e:
-                report.failed.append((_printable(f.source), str(e)))
-                log.warning("skipped %s: %s", _printable(f.source), e)
+                report.failed.append((printable_source(f.source), str(e)))
+                log.warning("skipped %s: %s", printable_source(f.source), e)
             except Exception as e:  # a bug or a library failure on one file must not stop the batch
-                report.failed.append((_printable(f.source), f"unexpected error: {type(e).__name__}: {e}"))
-                log.exception("skipped %s after an unexpected error", _printable(f.source))
+                report.failed.append((printable_source(f.source), f"unexpected error: {type(e).__name__}: {e}"))
+                log.exception("skipped %s after an unexpected error", printable_source(f.source))
             finally:
                 if progress:
                     progress(f)
@@ -199,10 +218,6 @@ class Ingestor:
         return data, data, read_sidecar(f.path)
 
     def _ingest_one(self, f: SourceFile, report: IngestReport) -> str:
-        from ingest.dedupe import fingerprint
-        from ingest.extract import extract_pdf_bytes
-        from ingest.understand import understand
-
         t0 = time.perf_counter()
         data, pdf_bytes, overrides = self._read(f)
         sha = hashlib.sha256(data).hexdigest()
@@ -217,42 +232,36 @@ class Ingestor:
                 return "duplicate"
             report.unchanged.append(f.source)
             return "unchanged"
-        doc: ExtractedDocument = extract_pdf_bytes(
-            pdf_bytes, f.source, max_bytes=self.max_bytes, ocr=self.ocr, ocr_languages=self.ocr_languages
-        )
-        t1 = time.perf_counter()
-        meta: DocMeta = understand(doc, overrides or None)
-        t2 = time.perf_counter()
         document_id = document_id_for(f.patient_id, sha)
-        chunks = chunk_document(doc, meta, document_id, self.chunk_size, self.chunk_overlap)
-        if not chunks:
-            raise UnreadableDocument(f"{f.source} has no text to index.")
-        vectors = self.embedder.embed_passages([passage_text(c, meta) for c in chunks])
+        job = DocumentJob(f.source, pdf_bytes, overrides or None, document_id, self.chunk_size, self.chunk_overlap,
+                          self.ocr, self.ocr_languages, self.max_bytes)
+        done = self._understand(job)
+        meta, chunks = done.meta, list(done.chunks)
+        t2 = time.perf_counter()
+        vectors = self.embedder.embed_passages(list(done.passages))
         t3 = time.perf_counter()
-        fp = fingerprint(doc.text)
+        fp = done.fingerprint
         canonical_id, group = self._near_duplicate(f.patient_id, meta, fp, document_id)
-        ocr_pages = [p.number for p in doc.pages if p.ocr]
-        lab_values = _lab_values(doc, meta)
-        measured = {PARENT.get(v["analyte"], v["analyte"]) for v in lab_values} & set(ANALYTES)
-        if measured - set(meta.analyte_keys):
-            meta = replace(meta, analyte_keys=tuple(sorted(set(meta.analyte_keys) | measured)))
         self.store.add_document(
             patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=vectors,
-            page_count=len(doc.pages), ocr_pages=ocr_pages,
-            ocr_confidence=doc.ocr_confidence,
+            page_count=done.page_count, ocr_pages=list(done.ocr_pages),
+            ocr_confidence=done.ocr_confidence,
             fingerprint=fp, file_size=len(data), pdf_bytes=pdf_bytes,
-            lab_values=lab_values, facts=_facts(doc, meta),
+            lab_values=list(done.lab_values), facts=list(done.facts),
         )
         if canonical_id is not None:
             self.store.set_canonical(group, canonical_id, "near")
         t4 = time.perf_counter()
         report.added.append(f.source)
-        report.pages += len(doc.pages)
-        report.ocr_pages += len(ocr_pages)
+        report.pages += done.page_count
+        report.ocr_pages += len(done.ocr_pages)
         report.chunks += len(chunks)
-        for key, dt in (("extract", t1 - t0), ("understand", t2 - t1), ("embed", t3 - t2), ("write", t4 - t3)):
+        # extract and understand are the worker's own timings; "extract" also holds the hand-over to it
+        overhead = (t2 - t0) - done.seconds["extract"] - done.seconds["understand"]
+        for key, dt in (("extract", done.seconds["extract"] + overhead), ("understand", done.seconds["understand"]),
+                        ("embed", t3 - t2), ("write", t4 - t3)):
             report.seconds[key] += dt
-        log.info("added %s as %s (%d pages, %d chunks)", f.source, document_id, len(doc.pages), len(chunks))
+        log.info("added %s as %s (%d pages, %d chunks)", f.source, document_id, done.page_count, len(chunks))
         return "added"
 
     def _near_duplicate(self, patient_id: str, meta: DocMeta, fp: str, document_id: str) -> tuple[str | None, list[str]]:
@@ -273,7 +282,7 @@ class Ingestor:
         return canonical, [m[-1] for m in members]
 
 
-def _printable(source: str) -> str:
+def printable_source(source: str) -> str:
     """A source name that can be printed and written as JSON (non-UTF-8 bytes shown as escapes)."""
     return source.encode("utf-8", "backslashreplace").decode("utf-8")
 

@@ -27,7 +27,9 @@ def _no_network(request, monkeypatch):
 def settings(tmp_path):
     from carnet.config import Settings
 
-    return Settings(home=tmp_path / "home", embedder="hashing", ocr=False)
+    # Documents are read in-process in unit tests (no worker process to start per test); tests/*/test_limits*
+    # check the worker itself.
+    return Settings(home=tmp_path / "home", embedder="hashing", ocr=False, isolate_documents=False)
 
 
 @pytest.fixture

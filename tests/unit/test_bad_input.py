@@ -115,9 +115,10 @@ def test_cli_ingest_shows_each_skipped_entry(settings, tmp_path):
     root = tmp_path / "in"
     _report_pdf(root / "PAT-A" / "good.pdf", 0)
     os.symlink("/dev/zero", root / "PAT-A" / "zero.pdf")
-    result = runner.invoke(cli, ["ingest", str(root), "--home", str(settings.home), "--embedder", "hashing"])
+    env = {"CARNET_ISOLATE_DOCUMENTS": "false"}  # no reader process to start in a unit test
+    result = runner.invoke(cli, ["ingest", str(root), "--home", str(settings.home), "--embedder", "hashing"], env=env)
     assert result.exit_code == 1
     assert "PAT-A/zero.pdf" in result.output and "not a regular file" in result.output
     result = runner.invoke(cli, ["ingest", "/dev/zero", "--patient", "PAT-A", "--home", str(settings.home),
-                                 "--embedder", "hashing"])
+                                 "--embedder", "hashing"], env=env)
     assert result.exit_code == 1 and "not a regular file" in result.output

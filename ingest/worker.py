@@ -1,0 +1,278 @@
+"""Reading one document (PDF parsing, OCR, understanding, chunking, lab values, facts) in a worker process
+that can be killed, so that no file can take the service or the batch down.
+
+`understand_document(job, limits, scratch)` is the work itself, a pure function from bytes to an
+`UnderstoodDocument`. `DocumentWorker` runs it in one child process (started once, with `spawn`, and
+reused for the documents of a batch or the server's uploads) and enforces the backstops the structural
+limits of ingest/limits.py cannot: wall time (the child is killed after `limits.seconds`) and memory
+(the resident memory of the child and its OCR subprocesses, read every 50 ms, must stay under
+`limits.memory_bytes`). Resident memory rather than RLIMIT_AS: the clinical NLP libraries the facts
+need map 2.4 GB of address space for 0.5 GB resident, so an address-space cap that lets them load
+bounds nothing. A killed or crashed child is replaced for the next document;
+the scratch folder of the document (OCR page images) is removed at once. The refusal names the limit.
+One reader serves a whole process (`shared_worker`), so it starts once per batch or server.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing as mp
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
+from carnet.models import Chunk, DocMeta
+from ingest.limits import DocumentLimits
+
+log = logging.getLogger("carnet.ingest")
+
+START_SECONDS = 120  # the child's imports
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    source: str  # for messages: the file's path under the ingest root
+    pdf_bytes: bytes = field(repr=False)
+    overrides: dict | None
+    document_id: str
+    chunk_size: int = 900
+    chunk_overlap: int = 120
+    ocr: bool = True
+    ocr_languages: str = "fra+eng"
+    max_bytes: int = 50_000_000
+
+
+@dataclass(frozen=True)
+class UnderstoodDocument:
+    meta: DocMeta
+    chunks: tuple[Chunk, ...]
+    passages: tuple[str, ...]  # the text each chunk is embedded from
+    page_count: int
+    ocr_pages: tuple[int, ...]
+    ocr_confidence: float | None
+    fingerprint: str
+    lab_values: tuple[dict, ...]
+    facts: tuple
+    seconds: dict
+
+
+def understand_document(job: DocumentJob, limits: DocumentLimits, scratch: Path | None = None) -> UnderstoodDocument:
+    """Extract, understand and chunk one PDF. Raises UnreadableDocument (limits, corrupt, empty)."""
+    from carnet.lexicon import ANALYTES
+    from ingest.chunk import chunk_document, passage_text
+    from ingest.dedupe import fingerprint
+    from ingest.extract import extract_pdf_bytes
+    from ingest.lab_codes import PARENT
+    from ingest.pipeline import _facts, _lab_values
+    from ingest.understand import understand
+
+    t0 = time.perf_counter()
+    doc = extract_pdf_bytes(job.pdf_bytes, job.source, max_bytes=job.max_bytes, ocr=job.ocr,
+                            ocr_languages=job.ocr_languages, limits=limits, scratch=scratch)
+    t1 = time.perf_counter()
+    meta = understand(doc, job.overrides or None)
+    chunks = chunk_document(doc, meta, job.document_id, job.chunk_size, job.chunk_overlap)
+    if not chunks:
+        raise UnreadableDocument(f"{job.source} has no text to index.")
+    lab_values = _lab_values(doc, meta)
+    measured = {PARENT.get(v["analyte"], v["analyte"]) for v in lab_values} & set(ANALYTES)
+    if measured - set(meta.analyte_keys):
+        from dataclasses import replace
+
+        meta = replace(meta, analyte_keys=tuple(sorted(set(meta.analyte_keys) | measured)))
+    facts = _facts(doc, meta)
+    t2 = time.perf_counter()
+    return UnderstoodDocument(
+        meta=meta, chunks=tuple(chunks), passages=tuple(passage_text(c, meta) for c in chunks),
+        page_count=len(doc.pages), ocr_pages=tuple(p.number for p in doc.pages if p.ocr),
+        ocr_confidence=doc.ocr_confidence, fingerprint=fingerprint(doc.text), lab_values=tuple(lab_values),
+        facts=tuple(facts), seconds={"extract": t1 - t0, "understand": t2 - t1},
+    )
+
+
+# --- the child process --------------------------------------------------------------------------------
+
+
+def _child_main(conn, limits: DocumentLimits) -> None:
+    os.setpgrp()  # its OCR subprocesses share its process group: killing the group kills them too
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for var in ("OMP_NUM_THREADS", "OMP_THREAD_LIMIT", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")  # one core's worth of work: the parent embeds on the other
+    try:
+        import ingest.extract  # noqa: F401 - the PDF library, loaded before the first document's clock starts
+        import ingest.understand  # noqa: F401
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which refuses documents with the reason
+        conn.send(("broken", f"the document reader could not start ({type(e).__name__}: {e})"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if message is None:
+            return
+        job, scratch = message
+        try:
+            conn.send(("ok", understand_document(job, limits, Path(scratch))))
+        except MemoryError:
+            conn.send(("memory", None))
+            return  # a process that ran out of memory is not trusted with the next document
+        except InvalidInput as e:
+            conn.send(("invalid", str(e)))
+        except CarnetError as e:
+            conn.send(("refused", str(e)))
+        except Exception as e:  # noqa: BLE001 - a library's failure on one file
+            conn.send(("error", f"{type(e).__name__}: {e}"))
+
+
+# --- the parent's side --------------------------------------------------------------------------------
+
+
+class DocumentWorker:
+    """One child process reading documents under `limits`. Thread-safe (one document at a time);
+    started on first use, replaced after a crash, a timeout or a memory refusal."""
+
+    def __init__(self, limits: DocumentLimits):
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._proc = None
+        self._conn = None
+        self.last_peak_rss = 0  # bytes, the child and its subprocesses, during the last document
+
+    def _start(self) -> None:
+        ctx = mp.get_context("spawn")  # a fresh interpreter: no threads or OpenMP state copied from the parent
+        parent_end, child_end = ctx.Pipe()
+        proc = ctx.Process(target=_child_main, args=(child_end, self.limits), name="carnet-document-reader",
+                           daemon=True)
+        proc.start()
+        child_end.close()
+        if not parent_end.poll(START_SECONDS):
+            self._kill(proc, parent_end)
+            raise UnreadableDocument(f"the document reader did not start within {START_SECONDS} s.")
+        kind, payload = parent_end.recv()
+        if kind != "ready":
+            self._kill(proc, parent_end)
+            raise UnreadableDocument(payload)
+        self._proc, self._conn = proc, parent_end
+
+    @staticmethod
+    def _rss(pid: int) -> int:
+        import psutil
+
+        try:
+            p = psutil.Process(pid)
+            total = p.memory_info().rss
+            for child in p.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.Error:
+                    pass
+            return total
+        except psutil.Error:
+            return 0
+
+    def _kill(self, proc=None, conn=None) -> None:
+        proc = proc or self._proc
+        conn = conn or self._conn
+        if proc is not None and proc.pid is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            proc.join(5)
+        if conn is not None:
+            conn.close()
+        self._proc = self._conn = None
+
+    def understand(self, job: DocumentJob, home: Path) -> UnderstoodDocument:
+        """Read one document in the child, its scratch files in a folder of `home`'s scratch space
+        (removed afterwards, whatever happened to the child)."""
+        from ingest.scratch import scratch_dir
+
+        with scratch_dir(home, "reader") as scratch:
+            return self._understand(job, scratch)
+
+    def _understand(self, job: DocumentJob, scratch: Path) -> UnderstoodDocument:
+        with self._lock:
+            if self._proc is None or not self._proc.is_alive():
+                if self._proc is not None:
+                    self._kill()
+                self._start()
+            pid, conn = self._proc.pid, self._conn
+            conn.send((job, str(scratch)))
+            deadline = time.monotonic() + self.limits.seconds
+            ceiling = self.limits.memory_bytes
+            peak = 0
+            while not conn.poll(POLL_SECONDS):
+                rss = self._rss(pid)
+                peak = max(peak, rss)
+                self.last_peak_rss = peak
+                if rss > ceiling:
+                    self._kill()
+                    raise UnreadableDocument(
+                        f"{job.source}: reading it took more than {self.limits.memory_bytes / 1e6:,.0f} MB of memory, "
+                        "over the limit (CARNET_DOCUMENT_MEMORY_BYTES).")
+                if time.monotonic() > deadline:
+                    self._kill()
+                    raise UnreadableDocument(f"{job.source}: not read within {self.limits.seconds:.0f} s, over the "
+                                             "time limit (CARNET_DOCUMENT_SECONDS).")
+                if not self._proc.is_alive():
+                    break
+            try:
+                kind, payload = conn.recv()
+            except (EOFError, OSError):
+                code = self._proc.exitcode
+                self._kill()
+                raise UnreadableDocument(f"{job.source}: the document reader stopped while reading it (exit code "
+                                         f"{code}; out of memory?).") from None
+        if kind == "ok":
+            return payload
+        if kind == "memory":
+            with self._lock:
+                self._kill()
+            raise UnreadableDocument(f"{job.source}: reading it took more than {self.limits.memory_bytes / 1e6:,.0f} MB "
+                                     "of memory, over the limit (CARNET_DOCUMENT_MEMORY_BYTES).")
+        if kind == "invalid":
+            raise InvalidInput(payload)
+        if kind == "refused":
+            raise UnreadableDocument(payload)
+        raise RuntimeError(payload)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.send(None)
+                except OSError:
+                    pass
+                if self._proc is not None:
+                    self._proc.join(2)
+            self._kill()
+
+
+_SHARED: dict[DocumentLimits, DocumentWorker] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_worker(limits: DocumentLimits) -> DocumentWorker:
+    """The process's document reader for these limits: every Ingestor of a process (the CLI's, the
+    server's uploads, a test's) shares one child, started once; it ends with the process."""
+    with _SHARED_LOCK:
+        worker = _SHARED.get(limits)
+        if worker is None:
+            worker = _SHARED[limits] = DocumentWorker(limits)
+            if len(_SHARED) == 1:
+                atexit.register(_close_shared)
+        return worker
+
+
+def _close_shared() -> None:
+    for worker in list(_SHARED.values()):
+        worker.close()
