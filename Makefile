@@ -13,10 +13,10 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng chromium fonts
 STAMP := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.llm-installed
 
-.PHONY: help install install-llm system-deps run ingest serve test test-unit bench eval samples clean
+.PHONY: help install install-llm system-deps run ingest serve sign-in test test-unit bench eval samples clean
 
 help:
-	@echo "make run    install everything, ingest data/samples, serve http://$(HOST):$(PORT)/ (API docs at /docs)"
+	@echo "make run    install everything, ingest data/samples, print a sign-in link, serve http://$(HOST):$(PORT)/ (API docs at /docs)"
 	@echo "make test   install everything and run all tests (unit, integration, browser)"
 	@echo "make bench  ingest throughput and ask latency/memory benchmarks -> docs/benchmarks.md"
 	@echo "make eval   evaluate on eval/queries/samples.jsonl"
@@ -53,7 +53,14 @@ ingest: install
 serve: install
 	$(CARNET) serve --home $(HOME_DIR) --host $(HOST) --port $(PORT)
 
-run: ingest serve
+# A demo practitioner in the care team of every sample patient, and a sign-in link for the page (its token
+# is signed by the store's own key, valid 12 hours; the page keeps it in memory and removes it from the URL).
+DEMO_PRACTITIONER ?= demo-practitioner
+sign-in: ingest
+	@$(CARNET) access grant $(DEMO_PRACTITIONER) --all --home $(HOME_DIR)
+	@echo "Sign in to the page with: http://$(HOST):$(PORT)/#token=$$($(CARNET) access token $(DEMO_PRACTITIONER) --name 'Dr Démo' --home $(HOME_DIR) 2>/dev/null | tail -n 1)"
+
+run: ingest sign-in serve
 
 # The LLM runs with one thread in tests: with two, a busy neighbour core slows generation ~8x.
 test: install install-llm

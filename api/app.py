@@ -1,9 +1,12 @@
 """The HTTP API and the doctor's web page. `create_app(settings)` builds everything; nothing at import.
 
-Errors are JSON `{"error": {"code", "message"}}` with the right status (404 unknown patient or
-document, 413 upload too large, 422 bad request, 409 store built with another model), never a trace.
-Under /fhir (api/fhir.py, FHIR R4 DocumentReference search and read) errors are OperationOutcome.
-When serving, patient identifiers are redacted from the access log (api/redact.py).
+Every data route needs a bearer token (api/deps.py, carnet/auth.py) and checks the caller's access to
+the patient (carnet/access.py: care-team grants, masking, break-glass), and every access is audited.
+Errors are RFC 9457 problem details (api/problems.py: 401, 403, 404 unknown patient, document or route,
+405, 413 upload too large, 422 bad request, 409 store built with another model), never a trace.
+Under /fhir (api/fhir.py, FHIR R4 DocumentReference and AuditEvent) errors are OperationOutcome.
+Security headers, the Host check and CORS are api/hygiene.py; when serving, patient identifiers are
+redacted from the access log (api/redact.py).
 """
 
 from __future__ import annotations
@@ -17,18 +20,19 @@ from typing import Annotated
 
 from fastapi import FastAPI, File, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import admin as admin_routes
 from api import fhir as fhir_routes
-from api import redact, schemas
-from api.deps import CarnetDep
+from api import hygiene, problems, redact, schemas
+from api.deps import BreakGlassDep, CarnetDep, PrincipalDep
 from api.middleware import AnswerUnexpectedErrors
+from carnet.access import PatientAccess, VisibleRecord
 from carnet.config import Settings
 from carnet.errors import (
     CarnetError,
-    IndexMismatch,
     InvalidInput,
     NotFound,
     UnreadableDocument,
@@ -45,27 +49,15 @@ _ERRORS = {404: {"model": schemas.ErrorResponse}, 422: {"model": schemas.ErrorRe
 
 
 class UploadTooLarge(CarnetError):
-    pass
-
-
-def _status(e: CarnetError) -> int:
-    if isinstance(e, NotFound):
-        return 404
-    if isinstance(e, UploadTooLarge):
-        return 413
-    if isinstance(e, IndexMismatch):
-        return 409
-    return 422  # InvalidInput, UnreadableDocument
+    status = 413
 
 
 def _is_fhir(request: Request) -> bool:
     return request.url.path == "/fhir" or request.url.path.startswith("/fhir/")
 
 
-def _code(e: Exception) -> str:
-    return {"UnknownPatient": "unknown_patient", "UnknownDocument": "unknown_document", "InvalidInput": "invalid_input",
-            "UnreadableDocument": "unreadable_document", "UploadTooLarge": "upload_too_large",
-            "IndexMismatch": "index_mismatch"}.get(type(e).__name__, "error")
+def _returned(answer) -> list[str]:
+    return [h.document["id"] for h in (*answer.documents, *answer.alternatives)]
 
 
 def _interpretation_without(c: Carnet, body: schemas.AskRequest):
@@ -106,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Document types are LOINC codes (DMP typeCode), specialties G15_10/SMxx author specialty "
                     "codes, dates the date of the act (serviceStartTime). The patient is a hard filter on every call.",
         lifespan=lifespan,
+        docs_url=None,  # served from local assets (api/hygiene.py)
+        redoc_url=None,
     )
     app.state.carnet = carnet
 
@@ -117,14 +111,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             e = UploadTooLarge(f"The upload is {int(length):,} bytes, over the {settings.max_upload_bytes:,}-byte limit.")
             if _is_fhir(request):
                 return fhir_routes.outcome_response(413, str(e), "too-costly")
-            return JSONResponse(status_code=413, content={"error": {"code": _code(e), "message": str(e)}})
+            return problems.error_response(e)
         return await call_next(request)
+
+    hygiene.install(app, settings)  # the Host check and security headers wrap everything, errors included
+    problems.install_openapi(app)
 
     @app.exception_handler(CarnetError)
     async def carnet_error(request: Request, e: CarnetError):
         if _is_fhir(request):
             return fhir_routes.error_response(e)
-        return JSONResponse(status_code=_status(e), content={"error": {"code": _code(e), "message": str(e)}})
+        return problems.error_response(e)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, e: StarletteHTTPException):
+        """Errors Starlette raises itself (malformed multipart body, unknown route, method): problem details."""
+        if _is_fhir(request):
+            return fhir_routes.outcome_response(e.status_code, str(e.detail), "not-found" if e.status_code == 404
+                                                else "not-supported" if e.status_code == 405
+                                                else "invalid" if e.status_code < 500 else "exception")
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
+        detail = {404: "Nothing here.", 405: "This method is not allowed on this path."}.get(e.status_code,
+                                                                                             str(e.detail))
+        return problems.problem(e.status_code, code, detail, headers=getattr(e, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, e: RequestValidationError):
@@ -134,25 +143,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
         if _is_fhir(request):
             return fhir_routes.outcome_response(400, "; ".join(parts), "invalid")
-        return JSONResponse(status_code=422, content={"error": {"code": "invalid_request", "message": "; ".join(parts)}})
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, e: StarletteHTTPException):
-        """Errors Starlette raises itself (malformed multipart body, unknown route, method): the same shape."""
-        message = str(e.detail)
-        if _is_fhir(request):
-            return fhir_routes.outcome_response(e.status_code, message, "invalid" if e.status_code < 500 else "exception")
-        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "error")
-        return JSONResponse(status_code=e.status_code, content={"error": {"code": code, "message": message}},
-                            headers=e.headers)
+        return problems.problem(422, "invalid_request", "; ".join(parts))
 
     async def unexpected(request: Request, e: Exception):
         log.error("unexpected error on %s %s", request.method, redact.redact_url(request.url.path),
                   exc_info=(type(e), e, e.__traceback__))
         if _is_fhir(request):
             return fhir_routes.outcome_response(500, "Internal error; it has been logged.", "exception")
-        return JSONResponse(status_code=500, content={"error": {"code": "internal_error",
-                                                                "message": "Internal error; it has been logged."}})
+        return problems.problem(500, "internal_error", "Internal error; it has been logged.")
 
     app.add_middleware(AnswerUnexpectedErrors, respond=unexpected)  # a bug's 500 keeps the connection open
 
@@ -161,32 +159,50 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", **c.store.counts(), "embedder": c.embedder.name}
 
     @app.get("/v1/patients", response_model=list[schemas.PatientOut], tags=["patients"])
-    def patients(c: CarnetDep, search: str | None = None, limit: int = 50):
-        """Patients whose identifier or name contains `search`."""
+    def patients(c: CarnetDep, who: PrincipalDep, search: str | None = None, limit: int = 50):
+        """The patients the caller may open whose identifier or name contains `search`: a practitioner's
+        care-team grants (a patient opened by break-glass is not listed); every patient for an administrator."""
         if not 1 <= limit <= 500:
             raise InvalidInput(f"limit must be between 1 and 500. Currently, limit is {limit}")
-        return c.store.patients(search, limit)
+        found = c.access.patients(who, search, limit)
+        c.access.record_admin(who, "patients", None, detail=f"{len(found)} listed")
+        return found
+
+    @app.get("/v1/patients/{patient_id}", response_model=schemas.PatientOut, responses=_ERRORS, tags=["patients"])
+    def patient(patient_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
+        """One patient (to open a patient outside the care team with `X-Carnet-Break-Glass`)."""
+        access = c.access.open_patient(who, patient_id, "patient", reason)
+        name = c.store.patient(patient_id)["name"]  # UnknownPatient
+        visible = c.access.visible_rows(access, c.store.documents(patient_id))
+        c.access.record(access, "patient")
+        return {"id": patient_id, "name": name, "document_count": len(visible),
+                "latest_date": max((r["service_date"] for r in visible if r["service_date"]), default=None)}
 
     @app.post("/v1/patients/{patient_id}/ask", response_model=schemas.AnswerOut, responses=_ERRORS, tags=["ask"])
-    def ask(patient_id: str, body: schemas.AskRequest, c: CarnetDep):
+    def ask(patient_id: str, body: schemas.AskRequest, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
         """Ask one patient's record a question ("dernier compte rendu de cardiologie", "latest HbA1c").
 
         `documents` holds only documents that answer the question; when nothing matches, `message` is
         "no-match" and `alternatives` offers the closest documents, labelled as such."""
+        access = c.access.open_patient(who, patient_id, "ask", reason, question=body.question)
         interp = _interpretation_without(c, body)
         answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
-                                interpretation=interp, summarize=body.summary)
+                                interpretation=interp, summarize=body.summary, visible=access.visible)
+        c.access.record(access, "ask", question=body.question, document_ids=_returned(answer))
         return answer_dict(answer, body.language)
 
     @app.post("/v1/patients/{patient_id}/ask/stream", responses=_ERRORS, tags=["ask"],
               response_class=StreamingResponse)
-    def ask_stream(patient_id: str, body: schemas.AskRequest, c: CarnetDep):
+    def ask_stream(patient_id: str, body: schemas.AskRequest, c: CarnetDep, who: PrincipalDep,
+                   reason: BreakGlassDep):
         """The same answer as `/ask`, as server-sent events, for a summary that takes time to generate:
         `answer` (documents, no summary) at once, then `summary-estimate` ({"seconds"}), then `summary`
-        when it is written, then `done`. Errors before the first event are plain JSON errors."""
+        when it is written, then `done`. Errors before the first event are problem details."""
+        access = c.access.open_patient(who, patient_id, "ask", reason, question=body.question)
         interp = _interpretation_without(c, body)
         answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
-                                interpretation=interp, summarize=False)
+                                interpretation=interp, summarize=False, visible=access.visible)
+        c.access.record(access, "ask", question=body.question, document_ids=_returned(answer))
 
         def events():
             def event(name: str, data) -> str:
@@ -203,19 +219,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/v1/patients/{patient_id}/documents", response_model=list[schemas.DocumentOut], responses=_ERRORS,
              tags=["documents"])
-    def patient_documents(patient_id: str, c: CarnetDep, include_noise: bool = True):
+    def patient_documents(patient_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep,
+                          include_noise: bool = True):
         """A patient's documents, most recent act first."""
-        rows = c.store.documents(patient_id)
-        return [document_summary(r) for r in rows if include_noise or not r["is_noise"]]
+        access = c.access.open_patient(who, patient_id, "documents", reason)
+        rows = [r for r in c.access.visible_rows(access, c.store.documents(patient_id))
+                if include_noise or not r["is_noise"]]
+        c.access.record(access, "documents", document_ids=[r["id"] for r in rows])
+        return [document_summary(r) for r in rows]
 
     @app.post("/v1/patients/{patient_id}/documents", response_model=schemas.IngestOut, status_code=201,
               responses={**_ERRORS, 413: {"model": schemas.ErrorResponse}}, tags=["documents"])
-    def upload(patient_id: str, c: CarnetDep, file: Annotated[UploadFile, File(description="A PDF")]):
-        """Add one PDF to a patient's record (it is extracted, understood and indexed at once)."""
+    def upload(patient_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep,
+               file: Annotated[UploadFile, File(description="A PDF")]):
+        """Add one PDF to a patient's record (it is extracted, understood and indexed at once): an
+        administrator, or a practitioner of the patient's care team."""
         from ingest.pipeline import SourceFile, valid_patient_id, valid_source_name
         from ingest.scratch import scratch_dir
 
         pid = valid_patient_id(patient_id)
+        access = (PatientAccess(who, pid) if who.role == "administrator"
+                  else c.access.open_patient(who, pid, "upload", reason))
         # The client's name is a label (the document's source), never a path on disk: the file is received
         # as "upload.pdf" in a scratch folder inside the store.
         name = valid_source_name((file.filename or "upload.pdf").replace("\\", "/").rsplit("/", 1)[-1].strip())
@@ -235,42 +259,57 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if report.failed:
             raise UnreadableDocument(report.failed[0][1])
         out = report.as_dict()
-        out["documents"] = [document_summary(r) for r in c.store.documents(pid)
-                            if r["source"] in set(report.added)]
+        added = [r for r in c.store.documents(pid) if r["source"] in set(report.added)]
+        c.access.record(access, "upload", document_ids=[r["id"] for r in added])
+        out["documents"] = [document_summary(r) for r in added]
         return out
 
     @app.get("/v1/patients/{patient_id}/summary", responses=_ERRORS, tags=["patients"])
-    def patient_summary(patient_id: str, c: CarnetDep, language: str = "fr"):
+    def patient_summary(patient_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep,
+                        language: str = "fr"):
         """The patient synthesis: latest document of each type, current medications, allergies, known
         problems, latest and out-of-range lab values with their trend; every item cites document and page."""
         from query.synthesis import patient_synthesis
 
-        return patient_synthesis(c.store, patient_id, language)
+        access = c.access.open_patient(who, patient_id, "summary", reason)
+        record = VisibleRecord(c.store, access)
+        out = patient_synthesis(record, patient_id, language)
+        c.access.record(access, "summary", document_ids=[r["id"] for r in record.documents(patient_id)])
+        return out
 
     @app.get("/v1/patients/{patient_id}/labs/{analyte}.png", response_class=Response, responses=_ERRORS,
              tags=["patients"])
-    def lab_trend(patient_id: str, analyte: str, c: CarnetDep):
+    def lab_trend(patient_id: str, analyte: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
         """A small plot of one analyte over time, its reference range shaded."""
         from query.synthesis import lab_trend_png
 
-        return Response(lab_trend_png(c.store, patient_id, analyte), media_type="image/png")
+        access = c.access.open_patient(who, patient_id, "lab-plot", reason)
+        png = lab_trend_png(VisibleRecord(c.store, access), patient_id, analyte)
+        c.access.record(access, "lab-plot", detail=analyte[:64])
+        return Response(png, media_type="image/png")
 
     @app.get("/v1/documents/{document_id}", response_model=schemas.DocumentDetailOut, responses=_ERRORS,
              tags=["documents"])
-    def document(document_id: str, c: CarnetDep):
-        return document_detail(c.store.document(document_id))
+    def document(document_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
+        """Everything known about one document (its patient must be open to the caller)."""
+        access, row = c.access.open_document(who, document_id, "document", reason)
+        c.access.record(access, "document", document_ids=[row["id"]])
+        return document_detail(row)
 
     @app.get("/v1/documents/{document_id}/pdf", response_class=FileResponse, responses=_ERRORS, tags=["documents"])
-    def document_pdf(document_id: str, c: CarnetDep):
-        """The PDF itself; open it at a page with the #page=N fragment."""
-        doc = c.store.document(document_id)
+    def document_pdf(document_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
+        """The PDF itself, as an attachment (the page fetches it with its token and opens it at a page)."""
+        access, doc = c.access.open_document(who, document_id, "pdf", reason)
         path = c.store.pdf_path(doc["id"])
         if not path.exists():
             raise NotFound(f"The PDF of document {document_id!r} is missing from the store.")
+        c.access.record(access, "pdf", document_ids=[doc["id"]])
         return FileResponse(path, media_type="application/pdf",
-                            headers={"Content-Disposition": f'inline; filename="{doc["id"]}.pdf"'})
+                            headers={"Content-Disposition": f'attachment; filename="{doc["id"]}.pdf"'})
 
+    app.include_router(admin_routes.router)
     app.include_router(fhir_routes.router)
+    hygiene.install_docs(app)
 
     if STATIC.is_dir() and (STATIC / "index.html").exists():
         app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")

@@ -1,11 +1,15 @@
-"""FastAPI dependencies: the Carnet instance built by create_app, reached through the request."""
+"""FastAPI dependencies: the Carnet instance built by create_app, the caller, a break-glass reason."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from carnet.access import BREAK_GLASS_HEADER, break_glass_reason
+from carnet.auth import Principal
+from carnet.errors import Unauthenticated
 from carnet.service import Carnet
 
 
@@ -14,3 +18,31 @@ def get_carnet(request: Request) -> Carnet:
 
 
 CarnetDep = Annotated[Carnet, Depends(get_carnet)]
+
+# auto_error=False: a missing token is our own 401 problem (with WWW-Authenticate), not FastAPI's 403.
+bearer = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="JWT",
+                    description="An OpenID Connect access token (JWT) from the configured issuer, or one signed by "
+                                "the store's own key (`carnet access token PRACTITIONER`).")
+
+
+def get_principal(c: CarnetDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+                  ) -> Principal:
+    """The caller, from the `Authorization: Bearer` header only (never a cookie: no CSRF)."""
+    if credentials is None or not credentials.credentials:
+        raise Unauthenticated("This route needs a bearer token (Authorization: Bearer <token>).")
+    return c.tokens.verify(credentials.credentials)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_break_glass(
+    reason: Annotated[str | None, Header(
+        alias=BREAK_GLASS_HEADER, max_length=2000,
+        description="Break-glass: the reason (non-empty) for opening a patient outside the care team, for a "
+                    "limited time; traced and flagged. UTF-8, raw or percent-encoded.")] = None,
+) -> str | None:
+    return break_glass_reason(reason)
+
+
+BreakGlassDep = Annotated[str | None, Depends(get_break_glass)]

@@ -166,3 +166,10 @@ class Health(BaseModel):
     documents: int
     chunks: int
     embedder: str
+
+
+class GrantOut(BaseModel):
+    practitioner: str = Field(examples=["10003456789"])
+    patient: str = Field(examples=["P0001"])
+    granted_by: str
+    granted_at: str

@@ -259,6 +259,9 @@ def serve(
     from api.app import create_app
 
     settings = _settings(home, embedder)
+    if host not in ("0.0.0.0", "::") and host.strip("[]").lower() not in settings.allowed_hosts:
+        # the interface it listens on is a name it answers to (others: CARNET_SERVER_NAMES)
+        settings = settings.model_copy(update={"server_names": f"{settings.server_names},{host}"})
     n = settings.workers if workers is None else workers
     if not 1 <= n <= 32:
         _fail(InvalidInput(f"--workers must be between 1 and 32. Currently, --workers is {n}"))
@@ -267,7 +270,8 @@ def serve(
         return
     # Each worker process builds its own app from the environment (uvicorn imports it by name).
     os.environ.update({"CARNET_HOME": str(settings.home.resolve()), "CARNET_EMBEDDER": settings.embedder,
-                       "CARNET_VECTOR_CACHE_BYTES": str(max(1, settings.vector_cache_bytes // n))})
+                       "CARNET_VECTOR_CACHE_BYTES": str(max(1, settings.vector_cache_bytes // n)),
+                       "CARNET_SERVER_NAMES": settings.server_names})
     uvicorn.run("api.app:create_app_from_environment", factory=True, workers=n, host=host, port=port,
                 log_level="info")
 
@@ -317,6 +321,9 @@ def _register_subcommands() -> None:
     from eval.synthetic.cli import app as samples_app
 
     app.add_typer(samples_app, name="samples", help="Generate the synthetic shared-record corpus.")
+    from carnet.cli_access import register
+
+    register(app)  # carnet access ..., carnet audit
 
 
 _register_subcommands()

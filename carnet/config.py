@@ -53,6 +53,39 @@ class Settings(BaseSettings):
                               max_image_pixels=self.max_image_pixels, seconds=self.document_seconds,
                               memory_bytes=self.document_memory_bytes)
 
+    # Access control (carnet/auth.py, carnet/access.py; README "Access control").
+    auth_issuer: str | None = Field(None, description="OIDC issuer (`iss`) of the identity provider whose tokens "
+                                    "are accepted; unset: only tokens signed by the store's own key.")
+    auth_jwks: str | None = Field(None, description="The issuer's keys: a JWKS file, or an https URL fetched on "
+                                  "first use and cached.")
+    auth_audience: str = Field("carnet", description="The `aud` every token must carry.")
+    auth_leeway_seconds: int = Field(60, description="Clock skew allowed on exp / nbf / iat.")
+    auth_algorithms: list[str] = Field(["RS256", "PS256", "ES256", "EdDSA"],
+                                       description="Signature algorithms accepted (asymmetric only).")
+    auth_subject_claim: str = Field("sub", description="Claim naming the practitioner (dotted path allowed).")
+    auth_role_claim: str = Field("roles", description="Claim holding the role: administrator, patient, else "
+                                 "practitioner (dotted path allowed, e.g. realm_access.roles).")
+    auth_local: bool | None = Field(None, description="Trust tokens signed by the store's own key (default: only "
+                                    "when no issuer is configured).")
+    token_hours: float = Field(12, description="Lifetime of the tokens `carnet access token` signs.")
+    break_glass_hours: float = Field(4, description="How long a break-glass opens a patient outside the care team.")
+    cors_origins: str = Field("", description="Origins allowed to call the API from a browser, comma-separated "
+                              "(none by default: the page is served by Carnet itself).")
+    server_names: str = Field("localhost,127.0.0.1,::1", description="Host names this server answers to, "
+                              "comma-separated; other Host headers are refused (they would go into FHIR links).")
+
+    @property
+    def trusts_local_tokens(self) -> bool:
+        return self.auth_local if self.auth_local is not None else not self.auth_issuer
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        return frozenset(h.strip().lower().strip("[]") for h in self.server_names.split(",") if h.strip())
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -33,3 +33,11 @@ class UnreadableDocument(CarnetError):
 
 class IndexMismatch(CarnetError):
     """A store built with another embedding model than the one asked for."""
+
+
+class Unauthenticated(CarnetError):
+    """A request without a valid bearer token (missing, malformed, expired, wrong issuer or audience)."""
+
+
+class Forbidden(CarnetError):
+    """An authenticated caller asking for what their role or care-team grants do not open."""

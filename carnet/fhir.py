@@ -30,7 +30,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -157,7 +157,7 @@ _PATIENT_PARAMETERS = ("patient", "subject", "patient.identifier")
 _NOT_STORED = {
     "setting": "the practice setting (cadre d'exercice) is not stored; filter the author's specialty with `specialty`",
     "facility": "the healthcare facility type (secteur d'activité) is not stored",
-    "security-label": "confidentiality codes are not stored",
+    "security-label": "confidentiality codes are kept for masking, not searched",
     "format": "documents are served as plain PDF; the DMP's formatCode is not stored",
     "creation": "the document's creation time is not stored; `date` and `period` search the date of the act",
     "identifier": "the DMP's uniqueId is not stored; use `_id` with Carnet's document ids",
@@ -509,9 +509,12 @@ def find(rows: Sequence[dict], query: DocumentQuery) -> list[dict]:
     return dated + undated
 
 
-def search(store, query: DocumentQuery, base_url: str) -> dict:
-    """A `searchset` Bundle of one patient's matching documents. Raises UnknownPatient."""
+def search(store, query: DocumentQuery, base_url: str, visible: Callable[[dict], bool] | None = None) -> dict:
+    """A `searchset` Bundle of one patient's matching documents (those `visible` lets the caller see).
+    Raises UnknownPatient."""
     rows = store.documents(query.patient)  # the patient's rows only; raises UnknownPatient
+    if visible is not None:
+        rows = [r for r in rows if visible(r)]
     hits = find(rows, query)
     page = hits[query.offset:query.offset + query.count]
     replaced = _replaced_by(rows)

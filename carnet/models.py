@@ -87,6 +87,8 @@ class DocMeta:
     is_noise: bool = False  # administrative / no clinical interest: ranked down, never deleted
     noise_reason: str | None = None
     metadata_source: Literal["inferred", "sidecar", "cda"] = "inferred"
+    confidentiality: tuple[str, ...] = ()  # the source's codes (CDA confidentialityCode, sidecar securityLabel)
+    author_id: str | None = None  # the author's identifier (RPPS...) when the source gives one: masking's exception
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,20 @@ class Carnet:
         return Store(self.settings.home)
 
     @cached_property
+    def access(self):
+        """Care-team grants, masking, break-glass and the audit log (carnet/access.py)."""
+        from carnet.access import AccessControl
+
+        return AccessControl(self.store, self.settings)
+
+    @cached_property
+    def tokens(self):
+        """Bearer-token checks against the configured issuer and/or the store's own key (carnet/auth.py)."""
+        from carnet.auth import TokenVerifier
+
+        return TokenVerifier(self.settings)
+
+    @cached_property
     def embedder(self) -> Embedder:
         return make_embedder(self.settings.embedder, threads=self.embedder_threads)
 

@@ -34,9 +34,12 @@ from carnet.models import Chunk, DocMeta
 from carnet.text import fold
 
 PATIENT_SHIFT = 36  # chunk id = patient_num << 36 | sequence: 2^36 chunks per patient, 2^27 patients
-SCHEMA_VERSION = 4  # 4: chunks_stem (stemmed FTS of chunks, filled when an older store is opened)
+SCHEMA_VERSION = 5  # 4: chunks_stem (stemmed FTS of chunks, filled when an older store is opened); 5: confidentiality, author_id; grants, break_glass, audit_events
 # The stored PDF's SHA-1 (hex) and size in bytes: FHIR's Attachment.hash and .size without reading the file.
-_ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"))
+_ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"),
+                  # Version 5: the source's confidentiality codes, comma-separated (CDA confidentialityCode,
+                  # sidecar securityLabel), and the author's identifier: masking (carnet/access.py) reads both.
+                  ("confidentiality", "TEXT"), ("author_id", "TEXT"))
 # Version 3: a lab value's LOINC code, its unit in UCUM, where it was read ("text" | "ocr" | "cda") and, when
 # read by OCR, the page's confidence (older rows keep them empty and read as "text").
 _ADDED_LAB_COLUMNS = (("loinc", "TEXT"), ("ucum", "TEXT"), ("origin", "TEXT"), ("confidence", "REAL"))
@@ -85,7 +88,9 @@ CREATE TABLE IF NOT EXISTS documents (
     ingested_at TEXT NOT NULL,
     extra TEXT,
     pdf_sha1 TEXT,
-    pdf_size INTEGER
+    pdf_size INTEGER,
+    confidentiality TEXT,
+    author_id TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS documents_patient_content ON documents(patient_num, content_sha256);
 CREATE INDEX IF NOT EXISTS documents_patient_date ON documents(patient_num, service_date);
@@ -145,6 +150,46 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 CREATE INDEX IF NOT EXISTS facts_patient ON facts(patient_num, kind);
 CREATE INDEX IF NOT EXISTS facts_document ON facts(document_id);
+""" + """
+-- Access control (carnet/access.py, index/access_store.py): care-team grants, break-glass windows and the
+-- append-only audit log of every access. Patients are named by their identifier: a grant may precede ingest.
+CREATE TABLE IF NOT EXISTS grants (
+    practitioner TEXT NOT NULL,
+    patient_id TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (practitioner, patient_id)
+);
+CREATE INDEX IF NOT EXISTS grants_patient ON grants(patient_id);
+CREATE TABLE IF NOT EXISTS break_glass (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    practitioner TEXT NOT NULL,
+    patient_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS break_glass_open ON break_glass(practitioner, patient_id, expires_at);
+CREATE TABLE IF NOT EXISTS audit_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recorded_at TEXT NOT NULL,
+    actor TEXT,
+    actor_role TEXT,
+    actor_name TEXT,
+    patient_id TEXT,
+    action TEXT NOT NULL,
+    question TEXT,
+    document_ids TEXT,
+    break_glass INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    outcome TEXT NOT NULL,
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_events_patient ON audit_events(patient_id, id);
+CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
 # Stemmed words of each chunk (query.terms.stem, computed in Python: SQLite's tokenizers have no French
@@ -394,6 +439,8 @@ class Store:
                 "ingested_at": _now(),
                 "pdf_sha1": hashlib.sha1(pdf_bytes).hexdigest() if pdf_bytes else None,
                 "pdf_size": len(pdf_bytes) or None,
+                "confidentiality": ",".join(meta.confidentiality) or None,
+                "author_id": meta.author_id,
             }
             _insert(conn, "documents", row)
             seq = patient["next_chunk_seq"]

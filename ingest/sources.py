@@ -96,6 +96,12 @@ def overrides_from_mapping(data: dict[str, Any], source: str = "sidecar") -> dic
     language = _language(_first(data, "languageCode", "language"))
     if language:
         out["language"] = language
+    labels = _codes(_first(data, "securityLabel", "confidentialityCode", "confidentiality"))
+    if labels:
+        out["confidentiality"] = labels
+    author_id = _person_id(data.get("author") if "author" in data else data.get("authorPerson"))
+    if author_id:
+        out["author_id"] = author_id
     if out:
         out["metadata_source"] = source
     return out
@@ -121,6 +127,39 @@ def _code(value: Any) -> str | None:
             return _code(value["code"])
         if "coding" in value:
             return _code(value["coding"])
+    return None
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    """Every code of a list of codes or CodeableConcepts (FHIR securityLabel, XDS confidentialityCode)."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            out.extend(c.strip() for c in item.split(","))
+        elif isinstance(item, dict) and isinstance(item.get("coding"), list):
+            out.extend(_codes(item["coding"]))
+        else:
+            out.append(_code(item) or "")
+    return tuple(dict.fromkeys(c for c in out if c))
+
+
+def _person_id(value: Any) -> str | None:
+    """The author's identifier: FHIR `identifier` (value) or `reference`, XDS authorPerson's first XCN field."""
+    if isinstance(value, list):
+        return _person_id(value[0]) if value else None
+    if isinstance(value, str):
+        return value.split("^", 1)[0].strip() or None if "^" in value else None
+    if isinstance(value, dict):
+        ident = value.get("identifier")
+        if isinstance(ident, list):
+            ident = ident[0] if ident else None
+        if isinstance(ident, dict) and isinstance(ident.get("value"), str):
+            return ident["value"].strip() or None
+        if isinstance(ident, str):
+            return ident.strip() or None
+        if isinstance(value.get("id"), str):
+            return value["id"].strip() or None
     return None
 
 

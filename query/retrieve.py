@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 from carnet.errors import InvalidInput
 from carnet.models import Answer, ChunkHit, Citation, DocumentHit, Interpretation, Summary, SummarySentence
@@ -181,7 +181,9 @@ class Searcher:
         return proposed if proposed is not None and proposed.has_filters else interp
 
     def ask(self, patient_id: str, question: str, *, top_k: int = 5, today: date | None = None,
-            interpretation: Interpretation | None = None, summarize: bool = True) -> Answer:
+            interpretation: Interpretation | None = None, summarize: bool = True,
+            visible: Callable[[dict], bool] | None = None) -> Answer:
+        """`visible` (carnet/access.py): the documents the caller may see; the others are never ranked."""
         if top_k < 1 or top_k > 100:
             raise InvalidInput(f"top_k must be between 1 and 100. Currently, top_k is {top_k}")
         if not isinstance(question, str) or not question.strip():
@@ -202,6 +204,8 @@ class Searcher:
         timings["interpret"] = (t1 - t0) * 1000
 
         rows = self.store.documents(patient_id)
+        if visible is not None:
+            rows = [r for r in rows if visible(r)]
         by_id = {r["id"]: r for r in rows}
         canonical = [r for r in rows if not r["canonical_id"]]
         wants_admin = "ADMIN" in interp.type_codes

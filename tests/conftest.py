@@ -26,10 +26,12 @@ def _no_network(request, monkeypatch):
 @pytest.fixture
 def settings(tmp_path):
     from carnet.config import Settings
+    from tests.auth import TEST_SERVER_NAMES
 
     # Documents are read in-process in unit tests (no worker process to start per test); tests/*/test_limits*
     # check the worker itself.
-    return Settings(home=tmp_path / "home", embedder="hashing", ocr=False, isolate_documents=False)
+    return Settings(home=tmp_path / "home", embedder="hashing", ocr=False, isolate_documents=False,
+                    server_names=TEST_SERVER_NAMES)
 
 
 @pytest.fixture
@@ -37,3 +39,33 @@ def carnet(settings):
     from carnet.service import Carnet
 
     return Carnet(settings)
+
+
+@pytest.fixture
+def auth_headers(settings):
+    """`auth_headers("dr-a", ["P0001"])`: the headers of practitioner dr-a, granted P0001 in the `settings`
+    store (`role="administrator"`, `break_glass="reason"` as needed). Every data route needs them."""
+    from tests.auth import headers_for
+
+    def make(practitioner: str = "dr-test", patients=(), **kw) -> dict[str, str]:
+        return headers_for(settings, practitioner, patients, **kw)
+
+    return make
+
+
+@pytest.fixture
+def granted_client(settings, auth_headers):
+    """`granted_client(["P0001"])`: a TestClient of `create_app(settings)` that signs every request as a
+    practitioner granted those patients (`practitioner=`, `role=` as in auth_headers)."""
+    from contextlib import ExitStack
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with ExitStack() as stack:
+        def make(patients=(), practitioner: str = "dr-test", **kw) -> TestClient:
+            headers = auth_headers(practitioner, patients, **kw)
+            return stack.enter_context(TestClient(create_app(settings), headers=headers))
+
+        yield make

@@ -1,6 +1,6 @@
 // The doctor's page: pick a patient, ask a question, read the right document. Keyboard first.
 
-import { api } from "./api.js";
+import { api, session } from "./api.js";
 import { clear, h } from "./dom.js";
 import { LANGUAGES, translator } from "./i18n.js";
 import { formatDate, highlightTerms, readHash, writeHash } from "./format.js";
@@ -14,11 +14,15 @@ const el = {
   chips: $("chips"), elapsed: $("elapsed"), widened: $("widened"), error: $("error"), results: $("results"),
   empty: $("empty-state"), timeline: $("timeline"), synthesis: $("synthesis"), shortcuts: $("shortcut-hint"),
   side: $("side"), tabSynthesis: $("tab-synthesis"), tabTimeline: $("tab-timeline"), timelineCount: $("timeline-count"),
+  signIn: $("sign-in"), signInForm: $("sign-in-form"), signInToken: $("sign-in-token"), signInError: $("sign-in-error"),
+  signOut: $("sign-out"), layout: document.querySelector("main.layout"), picker: document.querySelector(".picker"),
+  breakGlass: $("break-glass-banner"),
 };
 
 const state = {
   lang: LANGUAGES.includes(localStorage.getItem("carnet.lang")) ? localStorage.getItem("carnet.lang") : "fr",
   patient: null, // {id, name, document_count, latest_date}
+  breakGlass: null, // the reason, while the patient on screen was opened outside the care team
   question: "", // the question the answer on screen answers
   removed: [], // chips dropped to widen the search
   answer: null,
@@ -89,6 +93,12 @@ function renderOptions() {
   clear(list);
   if (!state.options.length) {
     list.append(h("li", { class: "picker-empty", role: "option", "aria-disabled": "true" }, t("patientNone")));
+    const typed = el.patientSearch.value.trim();
+    if (/^[\w.-]{1,64}$/.test(typed)) {
+      list.append(h("li", { class: "picker-option break-glass-offer", role: "option", dataset: { breakGlass: typed },
+                            onmousedown: (e) => { e.preventDefault(); breakTheGlass(typed); } },
+        t("breakGlassOffer", typed)));
+    }
   }
   state.options.forEach((p, i) => {
     list.append(h("li", {
@@ -149,12 +159,26 @@ el.patientSearch.addEventListener("keydown", (e) => {
   }
 });
 
-async function choosePatient(patient, { focus = true } = {}) {
+/** Open a patient outside the care team: the doctor gives a reason, which the server records. */
+async function breakTheGlass(patientId) {
+  const reason = (window.prompt(t("breakGlassPrompt")) || "").trim();
+  if (!reason) return;
+  session.breakGlass(patientId, reason);
+  try {
+    const patient = await api.patient(patientId);
+    await choosePatient(patient, { breakGlass: reason });
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function choosePatient(patient, { focus = true, breakGlass = null } = {}) {
   clearTimeout(searchTimer);
   searchSeq += 1; // a suggestion list still on its way must not reopen
   closeOptions();
   const changed = !state.patient || state.patient.id !== patient.id;
   state.patient = patient;
+  if (changed || breakGlass) state.breakGlass = breakGlass;
   el.patientSearch.value = patientText(patient);
   const hash = writeHash({ patient: patient.id });
   if (location.hash !== hash) history.replaceState(null, "", hash || location.pathname);
@@ -174,6 +198,8 @@ async function choosePatient(patient, { focus = true } = {}) {
 
 function renderPatientBanner() {
   const p = state.patient;
+  el.breakGlass.hidden = !(p && state.breakGlass);
+  if (p && state.breakGlass) el.breakGlass.textContent = `${t("breakGlassOn")} — « ${state.breakGlass} »`;
   el.banner.hidden = !p;
   if (!p) return;
   clear(el.banner).append(...[
@@ -375,7 +401,8 @@ function renderEmptyState() {
 
 function showError(e) {
   el.error.hidden = false;
-  el.error.textContent = `${t("error")} : ${e.message || e}`;
+  const message = e && e.status === 403 ? t("forbidden") : e.message || e;
+  el.error.textContent = `${t("error")} : ${message}`;
 }
 
 function hideError() {
@@ -389,8 +416,17 @@ const cards = () => [...el.results.querySelectorAll(".card")];
 const typing = (node) => node && (node.tagName === "INPUT" || node.tagName === "TEXTAREA" || node.isContentEditable);
 
 function openCard(card) {
-  window.open(card.dataset.href, "_blank", "noopener");
+  api.openPdf(card.dataset.href);
 }
+
+// PDF links carry their route for the reader's eye; a click fetches the PDF with the token instead.
+document.addEventListener("click", (e) => {
+  const link = e.target.closest && e.target.closest("a[href^='/v1/documents/']");
+  if (!link || e.button !== 0) return;
+  e.preventDefault();
+  api.openPdf(link.getAttribute("href"));
+});
+window.addEventListener("carnet:error", (e) => showError(e.detail));
 
 document.addEventListener("keydown", (e) => {
   if (e.altKey || e.ctrlKey || e.metaKey) return;
@@ -424,7 +460,7 @@ document.addEventListener("keydown", (e) => {
 
 async function restoreFromHash() {
   const { patient } = readHash(location.hash);
-  if (!patient || (state.patient && state.patient.id === patient)) return false;
+  if (!patient || !session.signedIn || (state.patient && state.patient.id === patient)) return false;
   try {
     const found = await api.patients(patient, 50);
     const match = found.find((p) => p.id === patient);
@@ -438,12 +474,80 @@ async function restoreFromHash() {
   return false;
 }
 
-window.addEventListener("hashchange", restoreFromHash);
+window.addEventListener("hashchange", () => {
+  if (takeTokenFromUrl()) start();
+  else restoreFromHash();
+});
 
-applyLanguage();
-el.question.focus();
-restoreFromHash();
-api.patients("", 12).then((found) => {
+// --- signing in: the token lives in this page's memory only ---------------------------------------------
+
+/** A sign-in link's token ("#token=..."), taken into memory and removed from the URL and its history. */
+function takeTokenFromUrl() {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+  const token = params.get("token");
+  if (!token) return false;
+  session.signIn(token);
+  history.replaceState(null, "", writeHash({ patient: params.get("patient") }) || location.pathname);
+  return true;
+}
+
+function showSignIn(message) {
+  el.signIn.hidden = false;
+  el.layout.hidden = true;
+  el.picker.hidden = true;
+  el.banner.hidden = true;
+  el.breakGlass.hidden = true;
+  el.signOut.hidden = true;
+  el.signInError.hidden = !message;
+  el.signInError.textContent = message || "";
+  el.signInToken.value = "";
+  el.signInToken.focus();
+}
+
+function signOut(message) {
+  session.signOut();
+  clearAnswer();
+  state.patient = null;
+  state.breakGlass = null;
+  state.directory = [];
+  history.replaceState(null, "", location.pathname);
+  showSignIn(message);
+}
+
+el.signOut.addEventListener("click", () => signOut());
+window.addEventListener("carnet:unauthenticated", () => {
+  if (session.signedIn) signOut(t("signedOut"));
+});
+
+el.signInForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = el.signInToken.value.trim();
+  const fromLink = /[#&]token=([^&\s]+)/.exec(text);
+  const token = fromLink ? decodeURIComponent(fromLink[1]) : text;
+  if (!token) return;
+  session.signIn(token);
+  start();
+});
+
+async function start() {
+  let found;
+  try {
+    found = await api.patients("", 12);
+  } catch (e) {
+    session.signOut();
+    showSignIn(e.status === 401 ? t("signInInvalid") : `${t("error")} : ${e.message}`);
+    return;
+  }
+  el.signIn.hidden = true;
+  el.layout.hidden = false;
+  el.picker.hidden = false;
+  el.signOut.hidden = false;
   state.directory = found;
   renderEmptyState();
-}).catch(() => {});
+  el.question.focus();
+  restoreFromHash();
+}
+
+applyLanguage();
+if (takeTokenFromUrl()) start();
+else showSignIn();

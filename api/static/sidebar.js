@@ -128,8 +128,10 @@ function labTable(labs, patientId, plotUrl, t) {
       toggle.setAttribute("aria-expanded", String(open));
       const cell = plotRow.firstChild;
       if (open && !cell.firstChild && key) {
-        cell.append(h("img", { class: "lab-plot", src: plotUrl(patientId, key), alt: t("plotAlt", name),
-                               onerror: (e) => e.target.replaceWith(h("span", { class: "muted" }, "—")) }));
+        const fail = () => img.replaceWith(h("span", { class: "muted" }, "—"));
+        const img = h("img", { class: "lab-plot", alt: t("plotAlt", name), onerror: fail });
+        cell.append(img);
+        Promise.resolve(plotUrl(patientId, key)).then((src) => { img.src = src; }, fail); // a blob: URL
       }
     });
     body.append(

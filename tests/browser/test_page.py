@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.auth import headers_for
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
 TRUTH = SAMPLES / "truth.jsonl"
@@ -129,7 +131,10 @@ def server(tmp_path_factory, patient):
             pass
         assert time.monotonic() < deadline, "the app did not answer /healthz within 60 s"
         time.sleep(0.1)
-    yield base
+    # The doctor signs in with a link, as `make run` prints one: a practitioner granted this patient.
+    token = headers_for(settings, "dr-page", [patient["id"]])["Authorization"].removeprefix("Bearer ")
+    outsider = headers_for(settings, "dr-outside")["Authorization"].removeprefix("Bearer ")  # in no care team
+    yield {"base": base, "token": token, "headers": {"Authorization": f"Bearer {token}"}, "outsider": outsider}
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -151,7 +156,8 @@ def page(browser, server):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server + "/")
+    page.goto(f"{server['base']}/#token={server['token']}")
+    page.wait_for_selector("#sign-out:not([hidden])")
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
@@ -169,7 +175,7 @@ def ask(page, question: str) -> float:
     before = page.evaluate("window.carnetAskCount")
     page.fill("#question", question)
     page.press("#question", "Enter")
-    page.wait_for_function(f"window.carnetAskCount > {before}")
+    page.wait_for_function(f"() => window.carnetAskCount > {before}")  # a function: the CSP forbids eval
     return page.evaluate("window.carnetLastAskMs")
 
 
@@ -201,9 +207,14 @@ def test_latest_cardiology_report_comes_first_and_opens(page, patient, server, c
     href = link.get_attribute("href")
     assert re.fullmatch(r"/v1/documents/[0-9a-f]+/pdf#page=\d+", href), href
     assert link.get_attribute("target") == "_blank"
-    response = page.request.get(server + href.split("#")[0])
+    assert page.request.get(server["base"] + href.split("#")[0]).status == 401  # not without the token
+    response = page.request.get(server["base"] + href.split("#")[0], headers=server["headers"])
     assert response.ok and response.headers["content-type"].startswith("application/pdf")
     assert response.body()[:5] == b"%PDF-"
+    with page.context.expect_page() as opened:  # a click fetches it with the token and shows it from a blob
+        link.click()
+    assert re.search(r"^blob:http://127\.0\.0\.1:\d+/[0-9a-f-]+#page=\d+$", opened.value.url), opened.value.url
+    opened.value.close()
 
     # Summary citations open PDFs at a page too.
     for citation in page.locator(".summary a.citation").all():
@@ -227,7 +238,7 @@ def test_keyboard_moves_between_cards_and_opens_the_pdf(page, patient):
     # "o" on a focused card opens its PDF at the cited page in a new tab.
     with page.context.expect_page() as opened:
         page.keyboard.press("o")
-    assert re.search(r"/v1/documents/[0-9a-f]+/pdf#page=\d+$", opened.value.url), opened.value.url
+    opened.value.wait_for_url(re.compile(r"^blob:.*#page=\d+$"))
     opened.value.close()
 
     # "/" goes back to the question; Escape clears the question and the results.
@@ -247,7 +258,7 @@ def test_removing_a_chip_widens_the_search(page, patient):
     removed_value = removed.get_attribute("data-value")
     count = page.evaluate("window.carnetAskCount")
     removed.locator(".chip-remove").click()
-    page.wait_for_function(f"window.carnetAskCount > {count}")
+    page.wait_for_function(f"() => window.carnetAskCount > {count}")
     after_chips = [c.get_attribute("data-value") for c in page.locator("#chips .chip").all()]
     after_cards = [c.get_attribute("data-id") for c in page.locator("#results .card").all()]
     assert removed_value not in after_chips or after_cards != before_cards, (before_chips, after_chips)
@@ -269,8 +280,15 @@ def test_no_answer_is_said_plainly_with_the_closest_documents_apart(page, patien
 
 
 def test_reload_keeps_the_patient_and_shows_the_record_history(page, patient, server):
-    page.goto(f"{server}/#patient={patient['id']}")
+    page.goto(f"{server['base']}/#token={server['token']}&patient={patient['id']}")
+    page.wait_for_selector("#side[data-ready]")
+    assert "token" not in page.url  # the sign-in link's token left the address bar at once
     page.reload()
+    # The token lived in the page's memory only: after a reload the doctor signs in again (pasting the link)
+    # and the patient comes back from the URL.
+    page.wait_for_selector("#sign-in:not([hidden])")
+    page.fill("#sign-in-token", f"{server['base']}/#token={server['token']}")
+    page.press("#sign-in-token", "Enter")
     page.wait_for_selector("#side[data-ready]")
     assert patient["id"] in page.locator("#patient-banner").inner_text()
     assert page.evaluate("document.activeElement.id") == "question"
@@ -287,15 +305,16 @@ def test_reload_keeps_the_patient_and_shows_the_record_history(page, patient, se
 
 
 def test_patient_synthesis_with_lab_trend_plots(page, patient, server):
-    with urllib.request.urlopen(f"{server}/v1/patients/{patient['id']}/summary", timeout=10) as r:
+    request = urllib.request.Request(f"{server['base']}/v1/patients/{patient['id']}/summary", headers=server["headers"])
+    with urllib.request.urlopen(request, timeout=10) as r:
         synthesis = json.load(r)
     pick_patient(page, patient["id"])
     assert page.locator("#tab-synthesis").is_visible()
     assert page.locator("#synthesis").is_visible()  # the synthesis is the side panel's first tab
     if synthesis.get("labs"):
         page.locator("#synthesis .lab-name").first.click()
-        page.wait_for_function("(() => { const img = document.querySelector('#synthesis .lab-plot');"
-                               " return img && img.complete && img.naturalWidth > 0; })()")
+        page.wait_for_function("() => { const img = document.querySelector('#synthesis .lab-plot');"
+                               " return img && img.complete && img.naturalWidth > 0; }")
     page.screenshot(path=str(SHOTS / "synthesis.png"))
 
 
@@ -309,3 +328,25 @@ def test_english_switch(page, patient):
     page.screenshot(path=str(SHOTS / "english.png"))
     page.click("#lang-switch")
     assert page.locator("#ask-button").inner_text().strip() == "Rechercher"
+
+
+def test_break_glass_opens_a_patient_outside_the_care_team_then_sign_out(browser, server, patient):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{server['base']}/#token={server['outsider']}")
+    page.wait_for_selector("#sign-out:not([hidden])")
+    assert page.locator(".directory-item").count() == 0  # no patient in this practitioner's care team
+    page.click("#patient-search")
+    page.fill("#patient-search", patient["id"])
+    offer = page.locator(f".break-glass-offer[data-break-glass='{patient['id']}']")
+    page.once("dialog", lambda d: d.accept("Patient inconscient aux urgences"))
+    offer.click()
+    page.wait_for_selector("#side[data-ready]")
+    banner = page.locator("#break-glass-banner")
+    assert banner.is_visible() and "Patient inconscient aux urgences" in banner.inner_text()
+    ask(page, QUESTION)  # the window stays open for the next requests, without the header
+    assert page.locator("#results .card").count() >= 1
+    page.screenshot(path=str(SHOTS / "break-glass.png"))
+    page.click("#sign-out")
+    assert page.locator("#sign-in").is_visible() and not page.locator("main.layout").is_visible()
+    context.close()

@@ -11,6 +11,7 @@ from api.app import create_app
 from carnet.config import Settings
 from carnet.service import Carnet
 from ingest.pipeline import discover
+from tests.auth import TEST_SERVER_NAMES, headers_for
 from tests.pdfs import write_pdf, write_reports
 
 pytestmark = pytest.mark.integration
@@ -20,9 +21,11 @@ pytestmark = pytest.mark.integration
 def client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("api")
     corpus = write_reports(tmp / "corpus")
-    settings = Settings(home=tmp / "home", embedder="hashing", ocr=False, max_upload_bytes=200_000)
+    settings = Settings(home=tmp / "home", embedder="hashing", ocr=False, max_upload_bytes=200_000,
+                        server_names=TEST_SERVER_NAMES)
     Carnet(settings).ingestor.ingest(discover(corpus))
-    with TestClient(create_app(settings)) as c:
+    headers = headers_for(settings, "dr-api", ["PAT-A", "PAT-B", "PAT-C", "NOBODY"])
+    with TestClient(create_app(settings), headers=headers) as c:
         yield c
 
 
@@ -62,8 +65,8 @@ def test_ask_stream_sends_documents_then_the_summary(client):
 
 def test_unknown_patient_is_404_json(client):
     r = client.post("/v1/patients/NOBODY/ask", json={"question": "bilan"})
-    assert r.status_code == 404
-    assert r.json()["error"]["code"] == "unknown_patient"
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "unknown_patient" and r.json()["detail"]
     assert client.get("/v1/patients/NOBODY/documents").status_code == 404
     assert client.get("/v1/documents/deadbeef").status_code == 404
 
@@ -72,13 +75,13 @@ def test_unknown_patient_is_404_json(client):
 def test_bad_requests_are_422_json(client, body):
     r = client.post("/v1/patients/PAT-A/ask", json=body)
     assert r.status_code == 422
-    assert r.json()["error"]["message"]
+    assert r.json()["detail"] and r.json()["status"] == 422
     assert "Traceback" not in r.text
 
 
 def test_whitespace_question_is_422(client):
     r = client.post("/v1/patients/PAT-A/ask", json={"question": "   "})
-    assert r.status_code == 422 and "empty" in r.json()["error"]["message"].lower()
+    assert r.status_code == 422 and "empty" in r.json()["detail"].lower()
 
 
 def test_documents_and_pdf(client):
@@ -97,13 +100,13 @@ def test_upload(client, tmp_path):
     assert r.status_code == 201, r.text
     assert r.json()["added"] == 1
     bad = client.post("/v1/patients/PAT-C/documents", files={"file": ("x.pdf", b"not a pdf", "application/pdf")})
-    assert bad.status_code == 422 and bad.json()["error"]["code"] == "unreadable_document"
+    assert bad.status_code == 422 and bad.json()["code"] == "unreadable_document"
     big = client.post("/v1/patients/PAT-C/documents", files={"file": ("big.pdf", b"%PDF" + b"0" * 300_000, "application/pdf")})
-    assert big.status_code == 413 and big.json()["error"]["code"] == "upload_too_large"
+    assert big.status_code == 413 and big.json()["code"] == "upload_too_large"
     huge = client.post("/v1/patients/PAT-C/documents", files={"file": ("huge.pdf", b"%PDF" + b"0" * 2_000_000, "application/pdf")})
     assert huge.status_code == 413  # refused by its declared length, before the body is read
     evil = client.post("/v1/patients/bad%24id/documents", files={"file": ("crh.pdf", good.read_bytes(), "application/pdf")})
-    assert evil.status_code == 422 and "patient identifier" in evil.json()["error"]["message"]
+    assert evil.status_code == 422 and "patient identifier" in evil.json()["detail"]
 
 
 def test_ask_shows_readings_and_takes_them_back(client):

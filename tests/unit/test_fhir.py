@@ -60,9 +60,8 @@ def record(settings, monkeypatch):
 
 
 @pytest.fixture
-def client(settings, record):
-    with TestClient(create_app(settings)) as c:
-        yield c
+def client(settings, record, granted_client):
+    return granted_client(["P1", "P2", "NOBODY"])  # a grant may name a patient not ingested yet
 
 
 def search(client, query: str, status: int = 200) -> dict:
@@ -362,7 +361,8 @@ def test_routes_show_in_openapi_with_a_tag_and_examples(client):
 
 def test_the_v1_api_keeps_its_error_shape(client):
     r = client.get("/v1/patients/NOBODY/documents")
-    assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_patient"
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "unknown_patient" and r.json()["status"] == 404
 
 
 # --- the library, without HTTP ----------------------------------------------------------------------------------

@@ -77,8 +77,9 @@ def test_access_log_record_is_redacted(monkeypatch):
     assert lines[1] == f'127.0.0.1:50000 - "GET /fhir/DocumentReference?patient={tag}&_count=5 HTTP/1.1" 200 OK'
 
 
-def test_a_served_app_writes_no_patient_id_in_its_access_log(settings, monkeypatch):
+def test_a_served_app_writes_no_patient_id_in_its_access_log(settings, monkeypatch, auth_headers):
     add(Store(settings.home), "P0001", "a", ["Consultation"], DocMeta(type_code="11488-4", service_date=date(2025, 1, 2)))
+    headers = auth_headers("dr-test", ["P0001"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -98,9 +99,9 @@ def test_a_served_app_writes_no_patient_id_in_its_access_log(settings, monkeypat
             time.sleep(0.05)
         assert server.started
         base = f"http://127.0.0.1:{port}"
-        assert httpx.get(f"{base}/v1/patients/P0001/documents").status_code == 200
-        assert httpx.get(f"{base}/fhir/DocumentReference", params={"patient": "P0001"}).status_code == 200
-        assert httpx.get(f"{base}/v1/patients", params={"search": "P0001"}).status_code == 200
+        assert httpx.get(f"{base}/v1/patients/P0001/documents", headers=headers).status_code == 200
+        assert httpx.get(f"{base}/fhir/DocumentReference", params={"patient": "P0001"}, headers=headers).status_code == 200
+        assert httpx.get(f"{base}/v1/patients", params={"search": "P0001"}, headers=headers).status_code == 200
     finally:
         server.should_exit = True
         thread.join(10)

@@ -144,13 +144,14 @@ def test_unknown_patient(tmp_path):
 def test_a_store_written_before_the_pdf_hash_columns_opens_and_gains_them(tmp_path):
     # the documents table as version 1 wrote it: no pdf_sha1 / pdf_size
     from index import store as store_module
-    old_schema = store_module._SCHEMA.replace(",\n    pdf_sha1 TEXT,\n    pdf_size INTEGER\n", "\n")
-    assert "pdf_sha1" not in old_schema
+    old_schema = store_module._SCHEMA.replace(
+        ",\n    pdf_sha1 TEXT,\n    pdf_size INTEGER,\n    confidentiality TEXT,\n    author_id TEXT\n", "\n")
+    assert "pdf_sha1" not in old_schema and "confidentiality" not in old_schema
     (tmp_path / "pdfs").mkdir()
     with sqlite3.connect(tmp_path / "carnet.db") as conn:
         conn.executescript(old_schema)
         conn.execute("PRAGMA user_version=1")
     store = Store(tmp_path)
     columns = {row[1] for row in store.db.execute("PRAGMA table_info(documents)").fetchall()}
-    assert {"pdf_sha1", "pdf_size"} <= columns
+    assert {"pdf_sha1", "pdf_size", "confidentiality", "author_id"} <= columns
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION

@@ -1,0 +1,36 @@
+"""Administration routes: care-team grants. Administrators only (an administrator reads no document)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api import schemas
+from api.deps import CarnetDep, PrincipalDep
+from carnet.errors import InvalidInput, NotFound
+
+router = APIRouter(prefix="/v1/admin", tags=["administration"])
+
+
+@router.get("/grants", response_model=list[schemas.GrantOut])
+def grants(c: CarnetDep, who: PrincipalDep, practitioner: str | None = None, patient: str | None = None,
+           limit: int = 1000):
+    """Care-team grants, filtered by practitioner and/or patient."""
+    c.access.require_administrator(who, "grants", patient)
+    if not 1 <= limit <= 10_000:
+        raise InvalidInput(f"limit must be between 1 and 10000. Currently, limit is {limit}")
+    return c.access.records.grants(practitioner, patient, limit)
+
+
+@router.put("/grants/{practitioner}/{patient_id}", response_model=schemas.GrantOut, status_code=200)
+def grant(practitioner: str, patient_id: str, c: CarnetDep, who: PrincipalDep):
+    """Put the practitioner in the patient's care team (idempotent; audited)."""
+    c.access.grant(practitioner, patient_id, by=who)
+    return c.access.records.grants(practitioner.strip(), patient_id.strip(), 1)[0]
+
+
+@router.delete("/grants/{practitioner}/{patient_id}", status_code=204, response_class=Response)
+def revoke(practitioner: str, patient_id: str, c: CarnetDep, who: PrincipalDep):
+    """Take the practitioner out of the patient's care team (audited; 404 when there was no grant)."""
+    if not c.access.revoke(practitioner, patient_id, by=who):
+        raise NotFound(f"{practitioner!r} has no grant for patient {patient_id!r}.")
+    return Response(status_code=204)

@@ -1,0 +1,221 @@
+"""Who may see what: care-team grants, roles, masked documents, break-glass, and the audit of every access.
+
+The rules (the DMP's, README "Access control"):
+- a practitioner opens a patient only through a care-team grant, or by breaking the glass: a request
+  that gives a reason (`X-Carnet-Break-Glass: <reason>`) opens the patient for `break_glass_hours`;
+  the reason is kept and every access in the window is flagged;
+- documents the source marks as masked to professionals (`MASQUE_PS`) are invisible, except to their
+  author and under break-glass;
+- an administrator manages grants and ingests, and reads no document; a patient reads its own trace;
+- every access, allowed or refused, is appended to the audit log (who, role, patient, what was asked,
+  which documents were returned or opened, break-glass and its reason).
+
+The API and the service call these checks; the CLI is a local administrator tool and does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Iterable, Sequence
+from urllib.parse import unquote
+
+from carnet.auth import LOCAL_ADMINISTRATOR, Principal
+from carnet.config import Settings
+from carnet.errors import Forbidden, InvalidInput, UnknownDocument
+from index.access_store import AccessStore, AuditRecord, now_utc
+from index.store import Store
+
+BREAK_GLASS_HEADER = "X-Carnet-Break-Glass"
+MAX_REASON_CHARS = 500
+# DMP confidentiality codes (1.2.250.1.213.1.1.4.13) that hide a document from professionals.
+MASKED_CODES = frozenset({"MASQUE_PS"})
+
+
+def confidentiality_codes(row: dict) -> tuple[str, ...]:
+    return tuple(c.strip() for c in (row.get("confidentiality") or "").split(",") if c.strip())
+
+
+def is_masked(row: dict) -> bool:
+    return any(c.upper() in MASKED_CODES for c in confidentiality_codes(row))
+
+
+def break_glass_reason(raw: str | None) -> str | None:
+    """The header's reason (UTF-8 sent raw or percent-encoded), or None when there is none. Raises on an
+    over-long reason; an empty one is no break-glass."""
+    if raw is None:
+        return None
+    try:
+        text = raw.encode("latin-1").decode("utf-8")  # HTTP headers arrive as latin-1 text
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        text = raw
+    text = " ".join(unquote(text).split())
+    if len(text) > MAX_REASON_CHARS:
+        raise InvalidInput(f"The break-glass reason is {len(text)} characters long; the limit is {MAX_REASON_CHARS}.")
+    return text or None
+
+
+@dataclass(frozen=True)
+class PatientAccess:
+    """An opened patient: who opened it and how. `visible` says which of its documents they may see."""
+
+    principal: Principal
+    patient_id: str
+    break_glass: bool = False
+    reason: str | None = None
+
+    def visible(self, row: dict) -> bool:
+        if row.get("patient_id") not in (None, self.patient_id):
+            return False
+        if not is_masked(row) or self.break_glass:
+            return True
+        return bool(row.get("author_id")) and row.get("author_id") == self.principal.id
+
+    def hidden_ids(self, rows: Iterable[dict]) -> frozenset[str]:
+        return frozenset(r["id"] for r in rows if not self.visible(r))
+
+
+class AccessControl:
+    """The checks and the audit, over one store. Cheap to construct."""
+
+    def __init__(self, store: Store, settings: Settings):
+        self.store = store
+        self.settings = settings
+        self.records = AccessStore(store)
+
+    # --- patients and documents ----------------------------------------------------------------------
+
+    def open_patient(self, principal: Principal, patient_id: str, action: str, reason: str | None = None,
+                     question: str | None = None) -> PatientAccess:
+        """The practitioner's access to a patient, or Forbidden (audited). A reason breaks the glass, even
+        for a granted patient (it then also shows masked documents)."""
+        if principal.role != "practitioner":
+            self._refuse(principal, action, patient_id, f"the {principal.role} role reads no patient record",
+                         question=question, reason=reason)
+        if reason:
+            expires = now_utc() + timedelta(hours=self.settings.break_glass_hours)
+            self.records.open_break_glass(principal.id, patient_id, reason, expires)
+            return PatientAccess(principal, patient_id, break_glass=True, reason=reason)
+        if self.records.is_granted(principal.id, patient_id):
+            return PatientAccess(principal, patient_id)
+        window = self.records.open_window(principal.id, patient_id, now_utc())
+        if window is not None:
+            return PatientAccess(principal, patient_id, break_glass=True, reason=window["reason"])
+        self._refuse(principal, action, patient_id, "not in the patient's care team", question=question)
+        raise AssertionError("unreachable")
+
+    def open_document(self, principal: Principal, document_id: str, action: str,
+                      reason: str | None = None) -> tuple[PatientAccess, dict]:
+        """(the access, the document's row); Forbidden when its patient is not open to the caller, and
+        UnknownDocument (audited) when the document is masked from them: invisible, as a missing one."""
+        row = self.store.document(document_id)  # UnknownDocument
+        access = self.open_patient(principal, row["patient_id"], action, reason)
+        if not access.visible(row):
+            self.record(access, action, outcome="refused", detail="masked document", document_ids=(row["id"],))
+            raise UnknownDocument(document_id)
+        return access, row
+
+    def visible_rows(self, access: PatientAccess, rows: Sequence[dict]) -> list[dict]:
+        return [r for r in rows if access.visible(r)]
+
+    def patients(self, principal: Principal, search: str | None, limit: int) -> list[dict]:
+        """Patients the caller may pick: a practitioner's granted ones; every patient for an administrator
+        (to manage grants); none for a patient token."""
+        if principal.role == "administrator":
+            return self.store.patients(search, limit)
+        if principal.role == "practitioner":
+            return self.records.granted_patients(principal.id, search, limit)
+        return []
+
+    # --- administration ------------------------------------------------------------------------------
+
+    def require_administrator(self, principal: Principal, action: str, patient_id: str | None = None) -> None:
+        if principal.role != "administrator":
+            self._refuse(principal, action, patient_id, "administrators only")
+
+    def grant(self, practitioner: str, patient_id: str, by: Principal = LOCAL_ADMINISTRATOR) -> bool:
+        self.require_administrator(by, "grant", patient_id)
+        from ingest.pipeline import valid_patient_id
+
+        patient_id = valid_patient_id(patient_id)  # a grant may precede the patient's first document
+        practitioner = _identifier("practitioner", practitioner)
+        new = self.records.grant(practitioner, patient_id, by.id)
+        self.record_admin(by, "grant", patient_id, f"granted {practitioner}" if new else f"{practitioner} already granted")
+        return new
+
+    def revoke(self, practitioner: str, patient_id: str, by: Principal = LOCAL_ADMINISTRATOR) -> bool:
+        self.require_administrator(by, "revoke", patient_id)
+        practitioner = _identifier("practitioner", practitioner)
+        gone = self.records.revoke(practitioner, patient_id)
+        self.record_admin(by, "revoke", patient_id, f"revoked {practitioner}" if gone else f"{practitioner} had no grant")
+        return gone
+
+    def audit_trail(self, principal: Principal, patient_id: str | None, limit: int = 100,
+                    offset: int = 0) -> tuple[int, list[AuditRecord]]:
+        """A patient's access trace (every patient's for an administrator with patient None): for an
+        administrator, or for the patient themself. Reading it is itself audited."""
+        own = principal.role == "patient" and patient_id is not None and principal.patient_id == patient_id
+        if principal.role != "administrator" and not own:
+            self._refuse(principal, "audit-read", patient_id, "the trace is for the patient and administrators")
+        result = self.records.events(patient_id, limit=limit, offset=offset)
+        self.records.append(AuditRecord(actor=principal.id, actor_role=principal.role, actor_name=principal.name,
+                                        action="audit-read", outcome="allowed", patient_id=patient_id))
+        return result
+
+    # --- the audit -----------------------------------------------------------------------------------
+
+    def record(self, access: PatientAccess, action: str, *, question: str | None = None,
+               document_ids: Sequence[str] = (), outcome: str = "allowed", detail: str | None = None) -> None:
+        p = access.principal
+        self.records.append(AuditRecord(actor=p.id, actor_role=p.role, actor_name=p.name, action=action,
+                                        outcome=outcome, patient_id=access.patient_id, question=question,
+                                        document_ids=tuple(document_ids), break_glass=access.break_glass,
+                                        reason=access.reason, detail=detail))
+
+    def record_admin(self, principal: Principal, action: str, patient_id: str | None, detail: str | None = None,
+                     document_ids: Sequence[str] = ()) -> None:
+        self.records.append(AuditRecord(actor=principal.id, actor_role=principal.role, actor_name=principal.name,
+                                        action=action, outcome="allowed", patient_id=patient_id, detail=detail,
+                                        document_ids=tuple(document_ids)))
+
+    def _refuse(self, principal: Principal, action: str, patient_id: str | None, why: str,
+                question: str | None = None, reason: str | None = None) -> None:
+        self.records.append(AuditRecord(actor=principal.id, actor_role=principal.role, actor_name=principal.name,
+                                        action=action, outcome="refused", patient_id=patient_id, question=question,
+                                        break_glass=bool(reason), reason=reason, detail=why))
+        raise Forbidden(f"Access refused: {why}.")
+
+
+def _identifier(what: str, value: str) -> str:
+    value = (value or "").strip()
+    if not value or len(value) > 200 or any(ch.isspace() for ch in value):
+        raise InvalidInput(f"The {what} identifier must be one word of 1 to 200 characters. Currently, it is {value!r}")
+    return value
+
+
+class VisibleRecord:
+    """A read-only view of the store holding only what one access may see of its patient: the patient
+    synthesis and the lab plots read through it, so a masked document's medications or lab values never
+    reach a professional who may not see the document."""
+
+    def __init__(self, store: Store, access: PatientAccess):
+        self._store = store
+        self._access = access
+        self._hidden = access.hidden_ids(store.documents(access.patient_id))
+
+    def documents(self, patient_id: str) -> list[dict]:
+        return [r for r in self._store.documents(patient_id) if r["id"] not in self._hidden]
+
+    def lab_values(self, patient_id: str) -> list[dict]:
+        return [v for v in self._store.lab_values(patient_id) if v["document_id"] not in self._hidden]
+
+    def document_chunks(self, document_id: str) -> list[dict]:
+        return [] if document_id in self._hidden else self._store.document_chunks(document_id)
+
+    def document(self, document_id: str) -> dict:
+        if document_id in self._hidden:
+            raise UnknownDocument(document_id)
+        return self._store.document(document_id)
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)

@@ -1,0 +1,142 @@
+"""The access-control tables of the store: care-team grants, break-glass windows, the audit log.
+
+The tables are created with the rest of the schema (index/store.py); this module holds their SQL, all
+parameterised. The audit log is append-only: SQLite triggers refuse UPDATE and DELETE on it, so a bug
+or a hand-typed statement cannot rewrite the trace. Rows never hold document text; they hold the
+question asked (patient data, kept in the store, never in logs) and the ids of the documents seen.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+from index.store import Store
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One access, allowed or refused, as the audit log keeps it."""
+
+    actor: str | None
+    actor_role: str | None
+    action: str  # ask, documents, document, pdf, summary, lab-plot, upload, fhir-search, fhir-read, grant...
+    outcome: str  # "allowed" | "refused"
+    patient_id: str | None = None
+    actor_name: str | None = None
+    question: str | None = None
+    document_ids: tuple[str, ...] = ()
+    break_glass: bool = False
+    reason: str | None = None  # the break-glass justification
+    detail: str | None = None  # why it was refused, what was changed
+    recorded_at: str | None = None  # set when written
+    id: int | None = None
+
+
+class AccessStore:
+    """Grants, break-glass windows and audit rows, over one Store's connection (one per thread)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    # --- grants --------------------------------------------------------------------------------------
+
+    def grant(self, practitioner: str, patient_id: str, granted_by: str) -> bool:
+        """True when the grant is new (granting twice keeps the first grant's author and time)."""
+        cur = self.store.db.execute(
+            "INSERT OR IGNORE INTO grants(practitioner, patient_id, granted_by, granted_at) VALUES (?, ?, ?, ?)",
+            [practitioner, patient_id, granted_by, now_utc().isoformat()],
+        )
+        return cur.rowcount > 0
+
+    def revoke(self, practitioner: str, patient_id: str) -> bool:
+        cur = self.store.db.execute("DELETE FROM grants WHERE practitioner = ? AND patient_id = ?",
+                                    [practitioner, patient_id])
+        return cur.rowcount > 0
+
+    def is_granted(self, practitioner: str, patient_id: str) -> bool:
+        return self.store.db.execute("SELECT 1 FROM grants WHERE practitioner = ? AND patient_id = ?",
+                                     [practitioner, patient_id]).fetchone() is not None
+
+    def grants(self, practitioner: str | None = None, patient_id: str | None = None, limit: int = 1000) -> list[dict]:
+        where, params = [], []
+        if practitioner is not None:
+            where.append("practitioner = ?")
+            params.append(practitioner)
+        if patient_id is not None:
+            where.append("patient_id = ?")
+            params.append(patient_id)
+        sql = "SELECT practitioner, patient_id, granted_by, granted_at FROM grants"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY practitioner, patient_id LIMIT ?"
+        rows = self.store.db.execute(sql, [*params, limit]).fetchall()
+        return [dict(zip(("practitioner", "patient", "granted_by", "granted_at"), r)) for r in rows]
+
+    def granted_patients(self, practitioner: str, search: str | None, limit: int) -> list[dict]:
+        """The practitioner's granted patients that the store holds, like Store.patients (grants index first)."""
+        sql = ("SELECT p.id, p.name, COUNT(d.id), MAX(d.service_date) FROM grants g "
+               "JOIN patients p ON p.id = g.patient_id LEFT JOIN documents d ON d.patient_num = p.num "
+               "WHERE g.practitioner = ?")
+        params: list = [practitioner]
+        if search:
+            sql += " AND (p.id LIKE ? OR p.name LIKE ?)"
+            params += [f"%{search}%", f"%{search}%"]
+        sql += " GROUP BY p.num ORDER BY p.id LIMIT ?"
+        params.append(limit)
+        return [{"id": r[0], "name": r[1], "document_count": r[2], "latest_date": r[3]}
+                for r in self.store.db.execute(sql, params).fetchall()]
+
+    # --- break-glass -------------------------------------------------------------------------------------
+
+    def open_break_glass(self, practitioner: str, patient_id: str, reason: str, expires_at: datetime) -> None:
+        self.store.db.execute(
+            "INSERT INTO break_glass(practitioner, patient_id, reason, opened_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            [practitioner, patient_id, reason, now_utc().isoformat(), expires_at.isoformat()],
+        )
+
+    def open_window(self, practitioner: str, patient_id: str, at: datetime) -> dict | None:
+        """The latest break-glass window still open at `at`, or None."""
+        row = self.store.db.execute(
+            "SELECT reason, opened_at, expires_at FROM break_glass WHERE practitioner = ? AND patient_id = ? "
+            "AND expires_at > ? ORDER BY id DESC LIMIT 1",
+            [practitioner, patient_id, at.isoformat()],
+        ).fetchone()
+        return dict(zip(("reason", "opened_at", "expires_at"), row)) if row else None
+
+    # --- audit ---------------------------------------------------------------------------------------
+
+    def append(self, record: AuditRecord) -> int:
+        cur = self.store.db.execute(
+            "INSERT INTO audit_events(recorded_at, actor, actor_role, actor_name, patient_id, action, question, "
+            "document_ids, break_glass, reason, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [record.recorded_at or now_utc().isoformat(), record.actor, record.actor_role, record.actor_name,
+             record.patient_id, record.action, record.question, json.dumps(list(record.document_ids)),
+             int(record.break_glass), record.reason, record.outcome, record.detail],
+        )
+        return int(cur.lastrowid)
+
+    def events(self, patient_id: str | None = None, limit: int = 100, offset: int = 0,
+               newest_first: bool = True) -> tuple[int, list[AuditRecord]]:
+        """(total, one page of records) for a patient (None: every record), newest first by default."""
+        where, params = ("WHERE patient_id = ?", [patient_id]) if patient_id is not None else ("", [])
+        total = self.store.db.execute(f"SELECT COUNT(*) FROM audit_events {where}", params).fetchone()[0]
+        order = "DESC" if newest_first else "ASC"
+        cur = self.store.db.execute(
+            "SELECT id, recorded_at, actor, actor_role, actor_name, patient_id, action, question, document_ids, "
+            f"break_glass, reason, outcome, detail FROM audit_events {where} ORDER BY id {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return total, [_record(r) for r in cur.fetchall()]
+
+
+def _record(r: Sequence) -> AuditRecord:
+    return AuditRecord(id=r[0], recorded_at=r[1], actor=r[2], actor_role=r[3], actor_name=r[4], patient_id=r[5],
+                       action=r[6], question=r[7], document_ids=tuple(json.loads(r[8] or "[]")),
+                       break_glass=bool(r[9]), reason=r[10], outcome=r[11], detail=r[12])
