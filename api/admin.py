@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
 
 from api import schemas
 from api.deps import CarnetDep, PrincipalDep
-from carnet.errors import InvalidInput, NotFound
+from carnet.errors import NotFound
 
 router = APIRouter(prefix="/v1/admin", tags=["administration"])
 
 
 @router.get("/grants", response_model=list[schemas.GrantOut])
 def grants(c: CarnetDep, who: PrincipalDep, practitioner: str | None = None, patient: str | None = None,
-           limit: int = 1000):
+           limit: Annotated[int, Query(ge=1, le=10_000)] = 1000):
     """Care-team grants, filtered by practitioner and/or patient."""
     c.access.require_administrator(who, "grants", patient)
-    if not 1 <= limit <= 10_000:
-        raise InvalidInput(f"limit must be between 1 and 10000. Currently, limit is {limit}")
     return c.access.records.grants(practitioner, patient, limit)
 
 

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, File, Request, UploadFile
+from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -130,10 +130,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return fhir_routes.outcome_response(e.status_code, str(e.detail), "not-found" if e.status_code == 404
                                                 else "not-supported" if e.status_code == 405
                                                 else "invalid" if e.status_code < 500 else "exception")
-        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
-        detail = {404: "Nothing here.", 405: "This method is not allowed on this path."}.get(e.status_code,
-                                                                                             str(e.detail))
-        return problems.problem(e.status_code, code, detail, headers=getattr(e, "headers", None))
+        status, headers = e.status_code, getattr(e, "headers", None)
+        if status == 405 and request.url.path.startswith("/v1/"):
+            methods = problems.documented_methods(request.app, request.url.path)
+            status, headers = (405, {"Allow": ", ".join(methods)}) if methods else (404, None)
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(status, "http_error")
+        detail = {404: "Nothing here.", 405: "This method is not allowed on this path."}.get(status, str(e.detail))
+        return problems.problem(status, code, detail, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, e: RequestValidationError):
@@ -159,11 +162,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", **c.store.counts(), "embedder": c.embedder.name}
 
     @app.get("/v1/patients", response_model=list[schemas.PatientOut], tags=["patients"])
-    def patients(c: CarnetDep, who: PrincipalDep, search: str | None = None, limit: int = 50):
+    def patients(c: CarnetDep, who: PrincipalDep, search: Annotated[str | None, Query(max_length=200)] = None,
+                 limit: Annotated[int, Query(ge=1, le=500)] = 50):
         """The patients the caller may open whose identifier or name contains `search`: a practitioner's
         care-team grants (a patient opened by break-glass is not listed); every patient for an administrator."""
-        if not 1 <= limit <= 500:
-            raise InvalidInput(f"limit must be between 1 and 500. Currently, limit is {limit}")
         found = c.access.patients(who, search, limit)
         c.access.record_admin(who, "patients", None, detail=f"{len(found)} listed")
         return found

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from carnet.access import BREAK_GLASS_HEADER, break_glass_reason
+from carnet.access import BREAK_GLASS_HEADER, MAX_REASON_CHARS, break_glass_reason
 from carnet.auth import Principal
 from carnet.errors import Unauthenticated
 from carnet.service import Carnet
@@ -38,7 +38,7 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 def get_break_glass(
     reason: Annotated[str | None, Header(
-        alias=BREAK_GLASS_HEADER, max_length=2000,
+        alias=BREAK_GLASS_HEADER, max_length=MAX_REASON_CHARS,
         description="Break-glass: the reason (non-empty) for opening a patient outside the care team, for a "
                     "limited time; traced and flagged. UTF-8, raw or percent-encoded.")] = None,
 ) -> str | None:

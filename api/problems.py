@@ -8,6 +8,7 @@ request's path names the patient. FHIR routes keep answering OperationOutcome (a
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 from fastapi import FastAPI
@@ -129,3 +130,23 @@ def install_openapi(app: FastAPI) -> None:
         return spec
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def documented_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the OpenAPI documents for a concrete path ("/v1/documents/abc"), for a 405's Allow header
+    (the page's static mount would otherwise answer `GET, HEAD` for any path)."""
+    for pattern, methods in _path_patterns(app):
+        if pattern.fullmatch(path):
+            return methods
+    return []
+
+
+def _path_patterns(app: FastAPI) -> list[tuple[re.Pattern, list[str]]]:
+    cached = getattr(app.state, "path_patterns", None)
+    if cached is None:
+        cached = []
+        for template, item in app.openapi().get("paths", {}).items():
+            regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+            cached.append((re.compile(regex), sorted(m.upper() for m in item)))
+        app.state.path_patterns = cached
+    return cached

@@ -27,7 +27,7 @@ from index.access_store import AccessStore, AuditRecord, now_utc
 from index.store import Store
 
 BREAK_GLASS_HEADER = "X-Carnet-Break-Glass"
-MAX_REASON_CHARS = 500
+MAX_REASON_CHARS = 1000  # as sent (percent-encoding included)
 # DMP confidentiality codes (1.2.250.1.213.1.1.4.13) that hide a document from professionals.
 MASKED_CODES = frozenset({"MASQUE_PS"})
 
@@ -49,10 +49,10 @@ def break_glass_reason(raw: str | None) -> str | None:
         text = raw.encode("latin-1").decode("utf-8")  # HTTP headers arrive as latin-1 text
     except (UnicodeEncodeError, UnicodeDecodeError):
         text = raw
-    text = " ".join(unquote(text).split())
-    if len(text) > MAX_REASON_CHARS:
-        raise InvalidInput(f"The break-glass reason is {len(text)} characters long; the limit is {MAX_REASON_CHARS}.")
-    return text or None
+    if len(raw) > MAX_REASON_CHARS:
+        raise InvalidInput(f"The break-glass reason is {len(raw)} characters long as sent; the limit is "
+                           f"{MAX_REASON_CHARS}.")
+    return " ".join(unquote(text).split()) or None
 
 
 @dataclass(frozen=True)

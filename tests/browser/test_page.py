@@ -213,7 +213,7 @@ def test_latest_cardiology_report_comes_first_and_opens(page, patient, server, c
     assert response.body()[:5] == b"%PDF-"
     with page.context.expect_page() as opened:  # a click fetches it with the token and shows it from a blob
         link.click()
-    assert re.search(r"^blob:http://127\.0\.0\.1:\d+/[0-9a-f-]+#page=\d+$", opened.value.url), opened.value.url
+    opened.value.wait_for_url(re.compile(r"^blob:http://127\.0\.0\.1:\d+/[0-9a-f-]+#page=\d+$"))
     opened.value.close()
 
     # Summary citations open PDFs at a page too.
