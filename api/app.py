@@ -274,7 +274,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from query.synthesis import patient_synthesis
 
         access = c.access.open_patient(who, patient_id, "summary", reason)
-        record = VisibleRecord(c.store, access)
+        record = VisibleRecord.of(c.store, access)
         out = patient_synthesis(record, patient_id, language)
         c.access.record(access, "summary", document_ids=[r["id"] for r in record.documents(patient_id)])
         return out
@@ -286,7 +286,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from query.synthesis import lab_trend_png
 
         access = c.access.open_patient(who, patient_id, "lab-plot", reason)
-        png = lab_trend_png(VisibleRecord(c.store, access), patient_id, analyte)
+        png = lab_trend_png(VisibleRecord.of(c.store, access), patient_id, analyte)
         c.access.record(access, "lab-plot", detail=analyte[:64])
         return Response(png, media_type="image/png")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 from urllib.parse import unquote
 
 from carnet.auth import LOCAL_ADMINISTRATOR, Principal
@@ -194,20 +194,27 @@ def _identifier(what: str, value: str) -> str:
 
 
 class VisibleRecord:
-    """A read-only view of the store holding only what one access may see of its patient: the patient
-    synthesis and the lab plots read through it, so a masked document's medications or lab values never
-    reach a professional who may not see the document."""
+    """A read-only view of the store holding only the documents of one patient that `visible` lets the
+    caller see: the patient synthesis, the lab plots and the answers read from stored facts go through it,
+    so a masked document's facts, medications or lab values never reach a professional who may not see
+    the document. Other store methods pass through."""
 
-    def __init__(self, store: Store, access: PatientAccess):
+    def __init__(self, store: Store, patient_id: str, visible: Callable[[dict], bool]):
         self._store = store
-        self._access = access
-        self._hidden = access.hidden_ids(store.documents(access.patient_id))
+        self._hidden = frozenset(r["id"] for r in store.documents(patient_id) if not visible(r))
+
+    @classmethod
+    def of(cls, store: Store, access: PatientAccess) -> VisibleRecord:
+        return cls(store, access.patient_id, access.visible)
 
     def documents(self, patient_id: str) -> list[dict]:
         return [r for r in self._store.documents(patient_id) if r["id"] not in self._hidden]
 
     def lab_values(self, patient_id: str) -> list[dict]:
         return [v for v in self._store.lab_values(patient_id) if v["document_id"] not in self._hidden]
+
+    def facts(self, patient_id: str, *args, **kwargs) -> list:
+        return [f for f in self._store.facts(patient_id, *args, **kwargs) if f.document_id not in self._hidden]
 
     def document_chunks(self, document_id: str) -> list[dict]:
         return [] if document_id in self._hidden else self._store.document_chunks(document_id)

@@ -198,7 +198,12 @@ class Searcher:
 
             intent = facts_intent(question)
             if intent is not None:  # allergies, current treatment, changes: read from the stored facts
-                return self._facts_answer(intent, patient_id, question, today or date.today(), t0)
+                store = self.store
+                if visible is not None:  # only the facts of documents the caller may see
+                    from carnet.access import VisibleRecord
+
+                    store = VisibleRecord(self.store, patient_id, visible)
+                return self._facts_answer(intent, patient_id, question, today or date.today(), t0, store)
         interp = interpretation or self.interpret(question, today)
         t1 = time.perf_counter()
         timings["interpret"] = (t1 - t0) * 1000
@@ -242,21 +247,23 @@ class Searcher:
                         timings_ms={k: round(v, 2) for k, v in timings.items()})
         return self.summarize(answer) if summarize else answer
 
-    def _facts_answer(self, intent: str, patient_id: str, question: str, today: date, t0: float) -> Answer:
+    def _facts_answer(self, intent: str, patient_id: str, question: str, today: date, t0: float,
+                      store: Store | None = None) -> Answer:
         """The answer to a question about the record's facts: the `facts` section, a summary whose sentences
         cite the documents that state each item, and those documents as the answer's documents."""
         from query.facts_questions import answer_from_facts
         from query.parse import parse_question
 
+        store = store or self.store
         language = parse_question(question, today).language
-        facts = answer_from_facts(intent, self.store, patient_id, question, today, language)
-        rows = {r["id"]: r for r in self.store.documents(patient_id)}
+        facts = answer_from_facts(intent, store, patient_id, question, today, language)
+        rows = {r["id"]: r for r in store.documents(patient_id)}
         hits, seen = [], set()
         for doc_id, page in facts["cited"]:
             if doc_id in seen or doc_id not in rows:
                 continue
             seen.add(doc_id)
-            chunk = next((c for c in self.store.document_chunks(doc_id) if c["page"] == page), None)
+            chunk = next((c for c in store.document_chunks(doc_id) if c["page"] == page), None)
             best = ChunkHit(chunk["id"], doc_id, page, chunk["section"], chunk["text"], 0.0) if chunk else None
             hits.append(DocumentHit(document=_public(rows[doc_id]), score=1.0, rank=len(hits) + 1, best_chunk=best,
                                     matched_by=("facts",)))

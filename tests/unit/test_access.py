@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from carnet.config import Settings
+from carnet.facts import Fact
 from carnet.models import Chunk, DocMeta
 from index.embedders import HashingEmbedder
 from index.store import Store, document_id_for
@@ -32,7 +33,7 @@ HBA1C = {"analyte": "hba1c", "label": "HbA1c", "value": 6.5, "unit": "%", "low":
 
 
 def _add(store: Store, patient: str, sha: str, text: str, *, confidentiality=(), author_id=None,
-         labs=()) -> str:
+         labs=(), facts=()) -> str:
     doc_id = document_id_for(patient, sha)
     meta = DocMeta(type_code="11502-2", service_date=date(2025, 3, 1), specialty_code="SM03",
                    confidentiality=tuple(confidentiality), author_id=author_id, analyte_keys=("hba1c",))
@@ -40,7 +41,7 @@ def _add(store: Store, patient: str, sha: str, text: str, *, confidentiality=(),
                        chunks=[Chunk(doc_id, 1, 0, len(text), None, text)],
                        vectors=HashingEmbedder().embed_passages([text]), page_count=1, ocr_pages=[],
                        ocr_confidence=None, fingerprint=None, file_size=10, pdf_bytes=b"%PDF-1.4 test",
-                       lab_values=list(labs))
+                       lab_values=list(labs), facts=list(facts))
     return doc_id
 
 
@@ -53,9 +54,11 @@ def world(tmp_path_factory):
         "P0001": _add(store, "P0001", "a1", "Bilan biologique : HbA1c 6,5 %.", labs=[HBA1C]),
         "P0002": _add(store, "P0002", "b1", "Bilan biologique : HbA1c 7,1 %.", labs=[HBA1C]),
         # masked to professionals (DMP MASQUE_PS), written by dr-author
-        "masked": _add(store, "P0001", "a2", "Bilan biologique : HbA1c 9,9 %. Sérologie.",
+        "masked": _add(store, "P0001", "a2", "Bilan biologique : HbA1c 9,9 %. Sérologie. Allergie à la pénicilline.",
                        confidentiality=("N", "MASQUE_PS"), author_id="dr-author",
-                       labs=[{**HBA1C, "value": 9.9}]),
+                       labs=[{**HBA1C, "value": 9.9}],
+                       facts=[Fact(kind="allergy", name="pénicilline", page=1, sentence="Allergie à la pénicilline.",
+                                   service_date=date(2025, 3, 1))]),
     }
     grant(settings, "dr-author", ["P0001"])
     pdf = write_pdf(tmp / "upload.pdf", ["Compte rendu de consultation de néphrologie du 02/02/2026.\nDFG stable."])
@@ -245,10 +248,15 @@ def test_masked_documents_are_invisible_except_to_their_author_and_under_break_g
     assert masked not in {d["id"] for d in answer["documents"] + answer["alternatives"]}
     synthesis = client.get("/v1/patients/P0001/summary", headers=granted).json()
     assert all(lab["value"] != 9.9 for lab in synthesis["labs"])  # its lab value does not leak either
+    assert "nicilline" not in str(synthesis)  # nor its facts
+    allergies = client.post("/v1/patients/P0001/ask", headers=granted, json={"question": "allergies ?"}).json()
+    assert "nicilline" not in str(allergies)
 
     author = headers_for(world["settings"], "dr-author")
     assert masked in {d["id"] for d in client.get("/v1/patients/P0001/documents", headers=author).json()}
     assert client.get(f"/v1/documents/{masked}", headers=author).status_code == 200
+    mine = client.post("/v1/patients/P0001/ask", headers=author, json={"question": "allergies ?"}).json()
+    assert "nicilline" in str(mine)  # the test can fail: its author sees the fact
 
     urgent = {**granted, "X-Carnet-Break-Glass": REASON}
     assert client.get(f"/v1/documents/{masked}", headers=urgent).status_code == 200
