@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from api import schemas
 from api.deps import CarnetDep, PrincipalDep
@@ -21,15 +21,21 @@ def grants(c: CarnetDep, who: PrincipalDep, practitioner: str | None = None, pat
     return c.access.records.grants(practitioner, patient, limit)
 
 
+# What a grant may name (the CLI and the library check the same): a practitioner's identifier is one word,
+# a patient's is 1-64 letters, digits, '-', '_' or '.'.
+Practitioner = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$")]
+PatientId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$")]
+
+
 @router.put("/grants/{practitioner}/{patient_id}", response_model=schemas.GrantOut, status_code=200)
-def grant(practitioner: str, patient_id: str, c: CarnetDep, who: PrincipalDep):
+def grant(practitioner: Practitioner, patient_id: PatientId, c: CarnetDep, who: PrincipalDep):
     """Put the practitioner in the patient's care team (idempotent; audited)."""
     c.access.grant(practitioner, patient_id, by=who)
     return c.access.records.grants(practitioner.strip(), patient_id.strip(), 1)[0]
 
 
 @router.delete("/grants/{practitioner}/{patient_id}", status_code=204, response_class=Response)
-def revoke(practitioner: str, patient_id: str, c: CarnetDep, who: PrincipalDep):
+def revoke(practitioner: Practitioner, patient_id: PatientId, c: CarnetDep, who: PrincipalDep):
     """Take the practitioner out of the patient's care team (audited; 404 when there was no grant)."""
     if not c.access.revoke(practitioner, patient_id, by=who):
         raise NotFound(f"{practitioner!r} has no grant for patient {patient_id!r}.")

@@ -127,9 +127,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def http_error(request: Request, e: StarletteHTTPException):
         """Errors Starlette raises itself (malformed multipart body, unknown route, method): problem details."""
         if _is_fhir(request):
-            return fhir_routes.outcome_response(e.status_code, str(e.detail), "not-found" if e.status_code == 404
-                                                else "not-supported" if e.status_code == 405
-                                                else "invalid" if e.status_code < 500 else "exception")
+            response = fhir_routes.outcome_response(e.status_code, str(e.detail), "not-found" if e.status_code == 404
+                                                    else "not-supported" if e.status_code == 405
+                                                    else "invalid" if e.status_code < 500 else "exception")
+            if e.status_code == 405:
+                response.headers["Allow"] = ", ".join(problems.documented_methods(request.app, request.url.path))
+            return response
         status, headers = e.status_code, getattr(e, "headers", None)
         if status == 405 and request.url.path.startswith("/v1/"):
             methods = problems.documented_methods(request.app, request.url.path)

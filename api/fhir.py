@@ -61,7 +61,10 @@ def _parameter_docs() -> list[dict]:
         schema: dict = {"type": "string"}
         if p.name in _REPEATABLE:
             schema = {"type": "array", "items": {"type": "string"}}
-        doc = {"name": p.name, "in": "query", "required": False, "description": p.description, "schema": schema}
+        # `patient` is documented as required (a search names its patient; `subject` and `patient.identifier`
+        # are accepted in its place).
+        doc = {"name": p.name, "in": "query", "required": p.name == "patient", "description": p.description,
+               "schema": schema}
         if p.example is not None:
             doc["example"] = [p.example] if p.name in _REPEATABLE else p.example
         out.append(doc)
@@ -200,11 +203,12 @@ def read_document(document_id: str, request: Request, c: CarnetDep, who: Princip
     200: {"description": "A searchset Bundle of AuditEvent, newest first",
           "content": {fhir.FHIR_JSON: {"example": {"resourceType": "Bundle", "type": "searchset", "total": 0,
                                                    "entry": []}}}},
-    400: _outcome_doc("Missing or malformed parameter", "`patient` is required.", "required"),
+    400: _outcome_doc("Malformed or unknown parameter", "_count must be a whole number.", "invalid"),
     **_SECURED_RESPONSES},
     openapi_extra={"parameters": [
         {"name": "patient", "in": "query", "required": False, "schema": {"type": "string"}, "example": "P0002",
-         "description": "The patient (`P0001` or `Patient/P0001`); required unless the caller is an administrator."},
+         "description": "The patient (`P0001` or `Patient/P0001`); an administrator may leave it out (every "
+                        "event), a patient's token reads its own trace."},
         {"name": "_count", "in": "query", "required": False, "schema": {"type": "string"},
          "description": f"Page size, 1 to {AUDIT_MAX_COUNT} (default {AUDIT_DEFAULT_COUNT})."},
         {"name": "_offset", "in": "query", "required": False, "schema": {"type": "string"},
@@ -214,7 +218,9 @@ def search_audit_events(request: Request, c: CarnetDep, who: PrincipalDep):
     its reason, refused or not), newest first: for the patient themself (a token with the `patient` role) and
     for administrators (who may leave `patient` out to read every event)."""
     try:
-        patient, count, offset = _audit_parameters(request.query_params.multi_items(), who.role == "administrator")
+        patient, count, offset = _audit_parameters(request.query_params.multi_items())
+        if patient is None and who.role == "patient":
+            patient = who.patient_id  # a patient's own trace
         total, events = c.access.audit_trail(who, patient, limit=count, offset=offset)
         base = str(request.base_url)
         params = [("patient", patient)] if patient else []
@@ -224,7 +230,7 @@ def search_audit_events(request: Request, c: CarnetDep, who: PrincipalDep):
         return error_response(e)
 
 
-def _audit_parameters(items, administrator: bool) -> tuple[str | None, int, int]:
+def _audit_parameters(items) -> tuple[str | None, int, int]:
     patient, count, offset = None, AUDIT_DEFAULT_COUNT, 0
     for name, value in items:
         value = value.strip()
@@ -245,8 +251,6 @@ def _audit_parameters(items, administrator: bool) -> tuple[str | None, int, int]
         elif name != "_format":
             raise fhir.FhirError(f"Unknown search parameter {name!r} for AuditEvent (patient, _count, _offset).",
                                  issue="not-supported")
-    if patient is None and not administrator:
-        raise fhir.FhirError("`patient` is required.", issue="required")
     return patient, count, offset
 
 

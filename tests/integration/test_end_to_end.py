@@ -15,6 +15,7 @@ from carnet.config import Settings
 from carnet.errors import IndexMismatch, UnknownPatient
 from carnet.service import Carnet
 from ingest.pipeline import discover
+from tests.auth import TEST_SERVER_NAMES, headers_for
 from tests.pdfs import write_pdf, write_reports, write_scanned_pdf
 
 pytestmark = pytest.mark.integration
@@ -120,7 +121,8 @@ def test_scanned_pdf_is_ocred(tmp_path):
     result = CliRunner().invoke(cli_app, ["documents", "--patient", "P1", "--home", str(tmp_path / "home"), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["ocr"] == expected
-    with TestClient(create_app(Settings(home=tmp_path / "home", embedder="hashing"))) as client:
+    settings = Settings(home=tmp_path / "home", embedder="hashing", server_names=TEST_SERVER_NAMES)
+    with TestClient(create_app(settings), headers=headers_for(settings, "dr-ocr", ["P1"])) as client:
         assert client.get(f"/v1/documents/{doc['id']}").json()["ocr"] == expected
 
 

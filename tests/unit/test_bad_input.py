@@ -24,9 +24,10 @@ def _report_pdf(path, n: int):
 
 
 @pytest.fixture
-def client(settings, carnet, tmp_path):
+def client(settings, carnet, tmp_path, auth_headers):
     carnet.ingestor.ingest(discover(_report_pdf(tmp_path / "in" / "PAT-A" / "a.pdf", 0).parent.parent))
-    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+    headers = auth_headers("dr-test", ["PAT-A"])
+    with TestClient(create_app(settings), raise_server_exceptions=False, headers=headers) as c:
         yield c
 
 
@@ -43,7 +44,7 @@ def _multipart(filename: bytes, pdf: bytes) -> tuple[bytes, dict]:
 def test_a_date_outside_the_calendar_is_a_422_not_a_500(client):
     r = client.post("/v1/patients/PAT-A/ask", json={"question": "traitement hier", "today": "0001-01-01"})
     assert r.status_code == 422, r.text
-    assert "outside the calendar" in r.json()["error"]["message"]
+    assert "outside the calendar" in r.json()["detail"]
 
 
 @pytest.mark.parametrize("filename, reason", [
@@ -59,7 +60,7 @@ def test_bad_upload_file_names_are_4xx_and_store_nothing(client, settings, tmp_p
     body, headers = _multipart(filename, _report_pdf(tmp_path / "u.pdf", 1).read_bytes())
     r = client.post("/v1/patients/PAT-A/documents", content=body, headers=headers)
     assert 400 <= r.status_code < 500, r.text
-    assert reason in r.json()["error"]["message"]
+    assert reason in r.json()["detail"]
     assert _stored_pdfs(settings) == before
     assert not list((settings.home / "tmp").glob("*"))  # no scratch folder left behind
 
@@ -77,7 +78,7 @@ def test_odd_but_valid_upload_names_are_stored_under_their_own_name(client, sett
 def test_malformed_multipart_is_a_400_in_the_error_shape(client):
     r = client.post("/v1/patients/PAT-A/documents", content=b"garbage",
                     headers={"content-type": "multipart/form-data; boundary=XX"})
-    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
+    assert r.status_code == 400 and r.json()["code"] == "bad_request"
 
 
 def test_cli_refuses_a_date_outside_the_calendar_with_a_message(settings, carnet, tmp_path):
