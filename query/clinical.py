@@ -160,7 +160,8 @@ def current_treatment(facts: Iterable[Fact], today: date | None = None) -> dict 
     letter's treatment; a prescription that does not (an antibiotic, a painkiller) is listed as prescribed
     since. None when no document states a treatment."""
     today = today or date.today()
-    found = statements(facts)
+    facts_list = list(facts)
+    found = statements(facts_list)
     if not found:
         return None
     letters = [s for s in found if not s["prescription"]]
@@ -176,6 +177,14 @@ def current_treatment(facts: Iterable[Fact], today: date | None = None) -> dict 
     previous = older[0] if older else None
     since = [s for s in found if s["prescription"] and (s["date"] or date.min) > (current["date"] or date.min)]
     when = current["date"]
+    # Lines of the previous statement the latest one does not repeat and no document says were stopped: a
+    # specialist's letter often lists only the drugs of its field. Shown apart ("not restated"), never dropped
+    # silently and never called current.
+    stopped_later = {_molecule(f) for f in facts_list if f.kind == "medication" and f.status == "stopped"
+                     and (f.service_date or date.min) >= ((previous or {}).get("date") or date.min)}
+    kept = {_molecule(f) for f in current["lines"]}
+    not_restated = [f for f in (previous["lines"] if previous else [])
+                    if _molecule(f) not in kept and _molecule(f) not in stopped_later]
     return {
         "document_id": current["document_id"], "page": current["page"], "statement": current["statement"],
         "date": when.isoformat() if when else None,
@@ -186,6 +195,7 @@ def current_treatment(facts: Iterable[Fact], today: date | None = None) -> dict 
                       "statement": previous["statement"], **diff(current["lines"], previous["lines"])}
                      if previous else None),
         "prescribed_since": [_line(f) for s in since for f in s["lines"]],
+        "not_restated": [_line(f) for f in not_restated],
     }
 
 

@@ -91,14 +91,17 @@ def treatment_answer(facts: list[Fact], today: date, language: str = "fr") -> di
         if prev["added"]:
             parts.append("ajouté : " + ", ".join(x["text"] for x in prev["added"]))
         if prev["stopped"]:
-            parts.append("arrêté : " + ", ".join(x["text"] for x in prev["stopped"]))
+            parts.append("non repris : " + ", ".join(x["text"] for x in prev["stopped"]))
         if prev["dose_changed"]:
             parts.append("dose modifiée : " + ", ".join(f"{x['name']} {x['previous_dose']} → {x['dose']}"
                                                         for x in prev["dose_changed"]))
         text += f" Depuis le {prev['date']} : " + ("; ".join(parts) if parts else "inchangé") + "."
     if current["prescribed_since"]:
         text += " Prescrit depuis : " + ", ".join(f"{x['text']} ({x['date']})" for x in current["prescribed_since"]) + "."
-    items = current["lines"] + current["prescribed_since"]
+    if current["not_restated"]:
+        text += (" Non repris dans ce dernier énoncé, sans arrêt noté : "
+                 + ", ".join(x["text"] for x in current["not_restated"]) + " (à vérifier).")
+    items = current["lines"] + current["prescribed_since"] + current["not_restated"]
     cited = [(current["document_id"], current["page"])] + [k for k in _cite(current["prescribed_since"])]
     if prev:
         cited.append((prev["document_id"], 1))
@@ -142,7 +145,7 @@ def changes_answer(facts: list[Fact], docs: list[dict], labs: list[dict], today:
     if new_problems:
         parts.append("nouveaux problèmes : " + ", ".join(p["text"] for p in new_problems))
     if changes:
-        for label, key in (("ajouté", "added"), ("arrêté", "stopped")):
+        for label, key in (("ajouté", "added"), ("non repris", "stopped")):
             if changes[key]:
                 parts.append(f"traitement {label} : " + ", ".join(x["text"] for x in changes[key]))
         if changes["dose_changed"]:

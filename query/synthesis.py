@@ -193,6 +193,8 @@ def _medication_items(treatment: dict | None) -> list[dict]:
              for line in treatment["lines"]]
     items += [{**line, "line": " ".join(x for x in (line["name"], line["dose"], line["posology"]) if x),
                "prescribed_since": True} for line in treatment["prescribed_since"]]
+    items += [{**line, "line": " ".join(x for x in (line["name"], line["dose"], line["posology"]) if x),
+               "not_restated": True} for line in treatment.get("not_restated", [])]
     return items
 
 

@@ -164,7 +164,8 @@ export function renderSynthesis(data, patientId, plotUrl, t) {
   if (medications.length) blocks.push(h("h3", { class: "syn-heading" }, medHeading),
     h("ul", { class: "syn-list" }, medications.map((m) => itemLine(m, t, {
       main: [m.name || textOf(m), m.dose].filter(Boolean).join(" "),
-      detail: [m.posology || m.dosage, m.prescribed_since ? t("prescribedSince") : null].filter(Boolean).join(" — ") || null,
+      detail: [m.posology || m.dosage, m.prescribed_since ? t("prescribedSince") : null,
+               m.not_restated ? t("notRestated") : null].filter(Boolean).join(" — ") || null,
     }))));
   if (Array.isArray(data.allergies)) blocks.push(h("h3", { class: "syn-heading" }, t("allergies")),
     ...(asArray(data.allergy_contradictions).length

@@ -18,10 +18,12 @@ from .blocks import Block, Line
 
 # "aucune allergie connue", "pas d'allergie", "allergies : néant / 0 / non", "NKDA", "no known drug allergies"
 _NONE = re.compile(
-    r"\b(?:aucune?\s+allergies?(?:\s+(?:connue|medicamenteuse)s?)?|pas\s+d'allergies?(?:\s+(?:connue|medicamenteuse)s?)?"
+    r"\b(?:aucune?\s+allergies?(?:\s+(?:connue|medicamenteuse)s?)?(?!\s+(?:a|au|aux)\s)"
+    r"|pas\s+d'allergies?(?:\s+(?:connue|medicamenteuse)s?)?(?!\s+(?:a|au|aux)\s)"
     r"|allergies?\s*(?:connues?|medicamenteuses?)?\s*:\s*(?:aucune?|neant|non|0|ras|none|nil|nkda)\b"
     r"|sans\s+allergies?\s+connues?|nkda|nka|no\s+known\s+(?:drug\s+|medication\s+)?allerg(?:y|ies)"
-    r"|no\s+(?:drug\s+)?allerg(?:y|ies)|denies\s+(?:any\s+)?allerg(?:y|ies)|allerg(?:y|ies)\s*:\s*none)"
+    r"|no\s+(?:drug\s+)?allerg(?:y|ies)(?!\s+to\s)|denies\s+(?:any\s+)?(?:drug\s+|medication\s+)?allerg(?:y|ies)"
+    r"|allerg(?:y|ies)\s*:\s*none)"
 )
 # A section item that says "none"
 _NONE_ITEM = re.compile(r"^(?:aucune?|neant|non|0|ras|none|nil|nkda|nka|non connues?|pas d'allergies?|"
@@ -42,8 +44,10 @@ _REACTION_AFTER = re.compile(
     r"^\s*(?:\((?P<paren>[^()]{2,60})\)|(?:[-–:]|avec|a type d[e']|ayant (?:donne|entraine)|manifestee? par|"
     r"with|causing|resulting in|->)\s*(?P<word>[^.;,()\n]{2,60}))"
 )
+_MORE_AFTER_REACTION = re.compile(r"\s*(?:,|et|and)\s+(?:a\s+la\s+|a\s+l'|aux\s+|au\s+|a\s+|to\s+)(?P<what>[^.;:()\n]+)")
 # Words that end a substance list item ("pénicilline depuis l'enfance", "aspirine et AINS")
-_ITEM_END = re.compile(r"\s+(?:depuis|since|en\s+\d{4}|in\s+\d{4}|ayant|avec|with|type|lors|during|chez)\b.*$")
+_ITEM_END = re.compile(r"\s+(?:depuis|since|en\s+\d{4}|in\s+\d{4}|ayant|avec|with|type|lors|during|chez|"
+                       r"suspecte\w*|probable|possible|douteuse?|suspected|confirme\w*|documente\w*)\b.*$")
 _SPLIT = re.compile(r"\s*(?:,|\bet\b(?:\s+(?:a|aux?|à)\s+(?:la\s+|l')?)?|\band\b(?:\s+to\s+)?|/|\+)\s*")
 _GENERIC = re.compile(r"^(?:connue?s?|medicamenteuses?|alimentaires?|la|le|les|un|une|des|l|d|the|a)$")
 
@@ -87,7 +91,8 @@ def _substances(line: Line, block: Block, start: int, end: int, language: str, f
         s = line.folded.find(part, pos)
         if s < 0:
             continue
-        pos = e = s + len(part)
+        pos = s + len(part)
+        e = s + len(_ITEM_END.sub("", part))  # the mention ends before "depuis ...", "suspectée"
         name = _clean(_original(line, s, e))
         if len(name) < 3 or _GENERIC.match(name.lower()) or _NONE_ITEM.match(name.lower()):
             continue
@@ -144,6 +149,12 @@ def extract_allergies(blocks: list[Block], language: str, family_section: bool =
             for m in _TO_SUBSTANCE.finditer(f):
                 facts += _substances(line, block, m.start("what"), m.end("what"), language,
                                      forced="family" if family else None)
+                after = _REACTION_AFTER.match(f[m.end("what"):])
+                if after and after.group("paren"):  # "... (œdème de Quincke) et aux sulfamides"
+                    more = _MORE_AFTER_REACTION.match(f, m.end("what") + after.end())
+                    if more:
+                        facts += _substances(line, block, more.start("what"), more.end("what"), language,
+                                             forced="family" if family else None)
             if language == "en":
                 for m in _SUBSTANCE_FIRST.finditer(f):
                     words = m.group("what").split()

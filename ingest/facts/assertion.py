@@ -14,6 +14,8 @@ import re
 import threading
 from functools import lru_cache
 
+from carnet.text import fold
+
 _LOCK = threading.Lock()  # a spaCy pipeline is not meant to be run from several threads at once
 
 _EN_NEGATION = re.compile(
@@ -35,7 +37,7 @@ def _french_pipeline():
     from loguru import logger
 
     logger.disable("edsnlp")  # "the section pipe was not set": Carnet gives the section itself
-    nlp = edsnlp.blank("eds")
+    nlp = edsnlp.blank("eds")  # (eds.drugs' progress bar is silenced in ingest.facts.drugs)
     nlp.add_pipe(eds.sentences())
     nlp.add_pipe(eds.negation())
     nlp.add_pipe(eds.hypothesis())
@@ -80,13 +82,20 @@ def _english_status(sentence: str, start: int, end: int) -> str:
     return "active"
 
 
+# A doubt written right after the mention ("allergie au latex suspectée", "penicillin allergy, possible"):
+# edsnlp's hypothesis cues mostly precede the mention.
+_DOUBT_AFTER = re.compile(r"^\W{0,3}(?:suspecte\w*|probable|possible|douteuse?|a confirmer|a explorer|non confirmee?|"
+                          r"suspected|possible|probable|unconfirmed|to be confirmed|\?)", re.IGNORECASE)
+
+
 def status(sentence: str, start: int, end: int, language: str) -> str:
     """The status of the mention sentence[start:end]: active, negated, family, hypothetical or history."""
     if not sentence.strip() or start >= end:
         return "active"
-    if language == "en":
-        return _english_status(sentence, start, end)
-    return _french_status(sentence, start, end)
+    found = _english_status(sentence, start, end) if language == "en" else _french_status(sentence, start, end)
+    if found == "active" and _DOUBT_AFTER.match(fold(sentence[end:end + 40])):
+        return "hypothetical"
+    return found
 
 
 def warm_up() -> None:

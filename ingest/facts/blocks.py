@@ -62,6 +62,10 @@ _OPENERS = (
 )
 
 
+# Abbreviations French notes use for their treatment list ("TTT :", "Trt habituel :"), read by facts only.
+_TREATMENT_ABBREVIATION = re.compile(r"^(?P<h>(?:ttt|trt|tt)(?: (?:habituel|actuel|en cours|de sortie))?)\s*:")
+
+
 def _opener(folded: str) -> tuple[str, str] | None:
     if not folded.endswith(":") or len(folded) > 90:
         return None
@@ -98,6 +102,14 @@ def blocks(pages: list[tuple[int, str]]) -> list[Block]:
                 name, m = found
                 section, head, current = name, m.group("h"), []
                 rest = squeezed.split(":", 1)[1].strip() if m.group("colon") == ":" and ":" in squeezed else ""
+                if rest:
+                    current.append(Line(number, rest, fast_fold(rest)))
+                continue
+            abbreviation = _TREATMENT_ABBREVIATION.match(folded)
+            if abbreviation is not None:
+                close()
+                section, head, current = "traitement", abbreviation.group("h"), []
+                rest = squeezed.split(":", 1)[1].strip()
                 if rest:
                     current.append(Line(number, rest, fast_fold(rest)))
                 continue

@@ -3,7 +3,8 @@ bundled with the library, nothing downloaded). Built once per process, on first 
 
 from __future__ import annotations
 
-import os
+import contextlib
+import io
 import threading
 from functools import lru_cache
 
@@ -12,7 +13,6 @@ _LOCK = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _pipeline():
-    os.environ.setdefault("TQDM_DISABLE", "1")  # edsnlp draws a progress bar while it loads its term list
     import edsnlp
     import edsnlp.pipes as eds
     from loguru import logger
@@ -20,7 +20,8 @@ def _pipeline():
     logger.disable("edsnlp")  # its warnings name pipes, never text, but they are noise in Carnet's logs
     nlp = edsnlp.blank("eds")
     nlp.add_pipe(eds.normalizer())
-    nlp.add_pipe(eds.drugs())
+    with contextlib.redirect_stderr(io.StringIO()):  # a progress bar while it loads its term list
+        nlp.add_pipe(eds.drugs())
     return nlp
 
 

@@ -103,3 +103,16 @@ def test_a_page_read_badly_by_ocr_gives_no_fact_and_a_good_one_says_so():
 
 def test_lab_reports_state_no_facts():
     assert facts("Glycémie 1,10 g/L (0,70-1,10)\nAllergie : néant", type_code="11502-2") == []
+
+
+def test_a_denied_substance_is_no_statement_of_none_and_a_doubt_after_the_mention_counts():
+    assert allergies("Pas d'allergie à l'iode.") == {("iode", "negated")}
+    assert allergies("Allergie au latex suspectée, à explorer.") == {("latex", "hypothetical")}
+    assert allergies("Il est allergique à la pénicilline (œdème de Quincke) et aux sulfamides.") == {
+        ("pénicilline", "active"), ("sulfamides", "active")}
+    assert allergies("She denies any drug allergies.", "en") == {("aucune allergie connue", "none")}
+
+
+def test_a_french_abbreviated_treatment_heading_opens_a_statement():
+    meds = facts("ATCD : HTA.\nTTT :\n- Amlodipine 5 mg 1/j\n- Metformine 850 mg matin et soir", "medication")
+    assert [(m.name, m.dose, m.statement) for m in meds] == [("Amlodipine", "5 mg", "ttt"), ("Metformine", "850 mg", "ttt")]
