@@ -12,7 +12,7 @@ folded). Statuses are part of the truth for hand-labelled allergies (a denied or
 listed as the patient's is a false positive).
 
     python -m eval.facts generated --home STORE --samples data/samples --seed 7
-    python -m eval.facts handlabelled [--set held-out]
+    python -m eval.facts handlabelled [--set held-out|fresh]
 """
 
 from __future__ import annotations
@@ -88,7 +88,8 @@ def measure_handlabelled(which: str = "development") -> dict:
     from carnet.models import DocMeta, ExtractedDocument, Page
     from eval import facts_handlabelled
 
-    DOCUMENTS = facts_handlabelled.HELD_OUT if which == "held-out" else facts_handlabelled.DOCUMENTS
+    DOCUMENTS = {"held-out": facts_handlabelled.HELD_OUT, "fresh": facts_handlabelled.FRESH}.get(
+        which, facts_handlabelled.DOCUMENTS)
     from ingest.facts import extract_facts
 
     pa, ta, pm, tm, pd, td = set(), set(), set(), set(), set(), set()
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     g.add_argument("--samples", type=Path, default=Path("data/samples"))
     g.add_argument("--seed", type=int, default=7)
     h = sub.add_parser("handlabelled", help="extraction on the hand-labelled documents")
-    h.add_argument("--set", dest="which", choices=("development", "held-out"), default="development")
+    h.add_argument("--set", dest="which", choices=("development", "held-out", "fresh"), default="development")
     args = ap.parse_args(argv)
     result = (measure_generated(args.home, args.samples, args.seed) if args.cmd == "generated"
               else measure_handlabelled(args.which))

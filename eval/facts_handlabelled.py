@@ -152,5 +152,34 @@ Current medication: none.""",
 Sa fille rapporte une allergie aux fruits à coque chez elle-même, sans rapport.
 Le patient n'a pas d'allergie connue.
 Traitement actuel : Bisoprolol 1,25 mg le matin ; Atorvastatine 40 mg le soir.""",
-     "allergies": [("none", "none")], "medications": [("Bisoprolol", "1,25 mg"), ("Atorvastatine", "40 mg")]},
+     # label corrected after the first measure: the daughter's own allergy is a relative's ("family")
+     "allergies": [("fruits", "family"), ("none", "none")],
+     "medications": [("Bisoprolol", "1,25 mg"), ("Atorvastatine", "40 mg")]},
+]
+
+# A third batch, written once both batches above had been used for fixing: measured once, untouched since.
+FRESH = [
+    {"language": "fr", "text": """Note de l'infirmière de coordination - EHPAD Les Tilleuls
+Résidente de 88 ans. Allergique aux pénicillines et à la codéine.
+Traitements en cours :
+- Donépézil 10 mg au coucher
+- Lercanidipine 10 mg le matin
+- Macrogol 4000 1 sachet le matin""",
+     "allergies": [("pénicillines", "active"), ("codéine", "active")],
+     "medications": [("Donépézil", "10 mg"), ("Lercanidipine", "10 mg"), ("Macrogol", "4000")]},
+
+    {"language": "en", "type_code": "11490-0", "text": """Discharge letter - Orthopaedics
+Allergies/adverse reactions: morphine (hallucinations)
+Medications on discharge:
+Enoxaparin 40 mg subcutaneously once daily for 28 days
+Oxycodone 5 mg every 6 hours as required
+Patient's mother had an anaesthetic allergy.""",
+     "allergies": [("morphine", "active"), ("anaesthetic", "family")],
+     "medications": [("Enoxaparin", "40 mg"), ("Oxycodone", "5 mg")]},
+
+    {"language": "fr", "text": """Consultation ORL
+Antécédents : amygdalectomie, asthme dans l'enfance.
+Pas d'allergie médicamenteuse connue. Probable allergie aux acariens.
+Traitement proposé : Avamys 27,5 µg 2 pulvérisations par narine le soir.""",
+     "allergies": [("none", "none"), ("acariens", "hypothetical")], "medications": []},
 ]

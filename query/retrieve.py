@@ -258,19 +258,29 @@ class Searcher:
         language = parse_question(question, today).language
         facts = answer_from_facts(intent, store, patient_id, question, today, language)
         rows = {r["id"]: r for r in store.documents(patient_id)}
+        # the passage shown is the one on the cited page that names what the answer states
+        hints = [fold(str(i.get("substance") or i.get("name") or "")) for i in facts["items"]]
+        hints = [h for h in hints if len(h) >= 3] + (["allerg"] if intent == "allergies" else [])
         hits, seen = [], set()
         for doc_id, page in facts["cited"]:
             if doc_id in seen or doc_id not in rows:
                 continue
             seen.add(doc_id)
-            chunk = next((c for c in store.document_chunks(doc_id) if c["page"] == page), None)
+            on_page = [c for c in store.document_chunks(doc_id) if c["page"] == page]
+            chunk = next((c for c in on_page if any(h in fold(c["text"]) for h in hints)), on_page[0] if on_page else None)
             best = ChunkHit(chunk["id"], doc_id, page, chunk["section"], chunk["text"], 0.0) if chunk else None
             hits.append(DocumentHit(document=_public(rows[doc_id]), score=1.0, rank=len(hits) + 1, best_chunk=best,
                                     matched_by=("facts",)))
         sentences = tuple(SummarySentence(str(i.get("text")), Citation(i["document_id"], int(i.get("page") or 1)))
                           for i in facts["items"] if i.get("document_id") in rows)
+        if hits:  # the statement itself first (what the record says, how old it is), cited to its first source
+            first = hits[0].best_chunk
+            sentences = (SummarySentence(facts["text"], Citation(hits[0].document["id"], first.page if first else 1)),
+                         ) + sentences
         summary = Summary(text=facts["text"], sentences=sentences, mode="extractive")  # the facts as stored
-        interp = Interpretation(question=question, topic=intent, language=language)
+        # the topic names what the passages are about, so that their snippets centre on it
+        topic = {"allergies": "allergie", "treatment": "traitement"}.get(intent, "")
+        interp = Interpretation(question=question, topic=topic, language=language)
         total = round((time.perf_counter() - t0) * 1000, 2)
         return Answer(question=question, patient=patient_id, interpretation=interp, documents=tuple(hits),
                       summary=summary, message=None if hits else "no-match", facts=facts,

@@ -36,12 +36,13 @@ _TO_SUBSTANCE = re.compile(
     r"\s+(?:a\s+la\s+|a\s+l'|aux\s+|au\s+|a\s+|to\s+(?:the\s+)?)(?P<what>[^.;:()\n]+)"
 )
 # "penicillin allergy", "latex allergy" (English puts the substance first)
-_SUBSTANCE_FIRST = re.compile(r"\b(?P<what>[a-z][a-z\-]{2,}(?:\s+[a-z][a-z\-]{2,})?)\s+allerg(?:y|ies)\b")
+_SUBSTANCE_FIRST = re.compile(r"\b(?P<what>[a-z][a-z\-]{2,}(?:\s+[a-z][a-z\-]{2,})?)\s+allerg(?:y|ies)\b(?!\s+to\b)")
 _NOT_SUBSTANCE_FIRST = re.compile(r"^(?:no|known|drug|any|food|the|of|and|or|severe|seasonal|new|with|without|"
-                                  r"allergies|allergy|suspected|possible|history|with|an?)$")
+                                  r"allergies|allergy|suspected|possible|probable|history|with|an?|has|had|have|"
+                                  r"reports?|reported|denies|confirmed|documented|her|his|their)$")
 # The reaction: in brackets after the substance, or after "avec", "à type de", "with", "causing", "-"
 _REACTION_AFTER = re.compile(
-    r"^\s*(?:\((?P<paren>[^()]{2,60})\)|(?:[-–:]|avec|a type d[e']|ayant (?:donne|entraine)|manifestee? par|"
+    r"^\s*(?:\((?P<paren>[^()]{2,60})\)|(?:->|→|[-–:]|avec|a type d[e']|ayant (?:donne|entraine)|manifestee? par|"
     r"with|causing|resulting in|->)\s*(?P<word>[^.;,()\n]{2,60}))"
 )
 _MORE_AFTER_REACTION = re.compile(r"\s*(?:,|et|and)\s+(?:a\s+la\s+|a\s+l'|aux\s+|au\s+|a\s+|to\s+)(?P<what>[^.;:()\n]+)")
@@ -113,8 +114,9 @@ def _items(folded: str) -> list[tuple[int, int]]:
             start = i + 1
     out = []
     for s, e in spans:
-        cut = folded.find("(", s, e)
-        e = cut if cut >= 0 else e
+        cuts = [c for c in (folded.find("(", s, e), folded.find(" -", s, e), folded.find(" :", s, e),
+                            folded.find("→", s, e)) if c >= 0]
+        e = min(cuts) if cuts else e  # the reaction follows: "(urticaire)", "- vomiting", "-> bronchospasme"
         while s < e and folded[s] == " ":
             s += 1
         if e - s >= 3:
@@ -139,8 +141,17 @@ def extract_allergies(blocks: list[Block], language: str, family_section: bool =
                 if _NONE_ITEM.match(f):
                     facts.append(_fact(line, block, "aucune allergie connue", "none", None))
                     continue
+                if _TO_SUBSTANCE.search(f):  # a sentence, not a list: "patient reports an allergy to X (rash)"
+                    facts += extract_allergies([Block(None, "", (line,))], language)
+                    continue
                 # every item of the section is a substance (with its reaction in brackets)
                 for s, e in _items(f):
+                    item = f[s:e]
+                    if _NONE.search(item) or _SUBSTANCE_FIRST.search(item) or re.search(r"\ballerg", item):
+                        # a sentence among the items ("No latex allergy", "pas d'allergie à l'iode")
+                        sentence = Line(line.page, line.original(s, e), item)
+                        facts += extract_allergies([Block(None, "", (sentence,))], language)
+                        continue
                     m = _TO_SUBSTANCE.match(f, s)
                     s = m.start("what") if m else s
                     facts += _substances(line, block, s, e, language, forced="family" if family else None,

@@ -64,6 +64,9 @@ _OPENERS = (
 
 # Abbreviations French notes use for their treatment list ("TTT :", "Trt habituel :"), read by facts only.
 _TREATMENT_ABBREVIATION = re.compile(r"^(?P<h>(?:ttt|trt|tt)(?: (?:habituel|actuel|en cours|de sortie))?)\s*:")
+# Allergy headings sections.py does not know: "Allergie(s) :", "Allergy status:", "Allergies et intolérances :"
+_ALLERGY_HEADING = re.compile(r"^(?P<h>allergies?\s*\(s\)|allergy status|allergies? et intolerances?|"
+                              r"allergies? medicamenteuses?|drug allergies)\s*:")
 
 
 def _opener(folded: str) -> tuple[str, str] | None:
@@ -105,10 +108,11 @@ def blocks(pages: list[tuple[int, str]]) -> list[Block]:
                 if rest:
                     current.append(Line(number, rest, fast_fold(rest)))
                 continue
-            abbreviation = _TREATMENT_ABBREVIATION.match(folded)
+            abbreviation = _TREATMENT_ABBREVIATION.match(folded) or _ALLERGY_HEADING.match(folded)
             if abbreviation is not None:
                 close()
-                section, head, current = "traitement", abbreviation.group("h"), []
+                name = "allergies" if "allerg" in abbreviation.group("h") else "traitement"
+                section, head, current = name, abbreviation.group("h"), []
                 rest = squeezed.split(":", 1)[1].strip()
                 if rest:
                     current.append(Line(number, rest, fast_fold(rest)))

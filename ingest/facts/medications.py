@@ -23,7 +23,9 @@ from .blocks import Block, Line
 
 PRESCRIPTION = "57833-6"
 
-_DOSE = (r"\d+(?:[.,]\d+)?\s*(?:mg|g|µg|μg|mcg|ug|ui|u\.?i\.?|ml|%|microgrammes?|milligrammes?|grammes?|mmol|meq)"
+_DOSE = (r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)\s*"
+         r"(?:mg|g|µg|μg|mcg|ug|ui|u\.?i\.?|iu|units?|ml|%|microgrammes?|micrograms?|milligrammes?|milligrams?|"
+         r"grammes?|grams?|mmol|meq)"
          r"(?:\s*/\s*\d*(?:[.,]\d+)?\s*(?:ml|dose|h|24\s*h|j|mg|g|µg|μg|mcg|ui))?")
 _DRUG_LINE = re.compile(
     r"^\s*(?:[-•*▪·]|\d+[.)])?\s*(?P<name>[^\W\d_][\w'’\-]+(?:\s+[^\W\d_][\w'’\-]+){0,3}?)\s+"
