@@ -59,7 +59,7 @@ _EXAM_DIAGNOSTIC = (
 
 RULES: tuple[Rule, ...] = (
     # lab
-    _r(LAB, r"compte[- ]?rendu d'analyses|resultats? d'analyses|examens? biologiques?|analyses? (de )?biologi\w*|"
+    _r(LAB, r"\bd'analyses\b|examens? biologiques?|analyses? (de )?biologi\w*|"
             r"analyses medicales|biologie medicale|laboratoire(?! d'anatomie)(?! d'anapath)|bilan biologique|"
             r"laboratory (report|results)|lab(oratory)? results|clinical (bio)?chemistry|\blbm\b|biochimie|hematologie biologique|"
             r"blood (test|results)|pathology services|haematology|hematologie( sanguine)?\b", 4.0, 0.5),
@@ -83,14 +83,14 @@ RULES: tuple[Rule, ...] = (
     _r(CONSULT, r"j'ai (vu|revu|examine)|vue? (ce jour|en consultation|a ma consultation)|revue? (ce jour|en consultation)|"
                 r"cher(e)? (confrere|consoeur|collegue|ami|amie)|chers confreres|bien confraternellement|dear (dr|doctor|colleague)|"
                 r"i (saw|reviewed|reviewed mr|reviewed mrs)|seen in (the )?clinic|clinic date|reviewed in (the )?clinic|"
-                r"yours sincerely|examine(e)? ce jour|je vous adresse|je vous remercie de m'avoir adresse|"
+                r"yours sincerely|examine(e)? ce jour|je vous adresse|m'avoir adresse|"
                 r"motif de (la )?consultation|date de (la )?consultation|il consulte|elle consulte", 0.0, 0.9),
     # discharge letter / hospital stay
     _r(DISCHARGE, r"lettre de liaison|lettre de sortie|courrier de sortie|compte[- ]rendu de sortie|discharge (summary|letter|note)|"
                   r"fiche de liaison", 5.0, 0.0),
     _r(DISCHARGE, r"date de sortie|sortie le|sorti(e)? le|traitement de sortie|traitement a la sortie|ordonnance de sortie|"
                   r"mode de sortie|discharge (date|medications?|diagnos\w*|plan|instructions)|admission date|date of admission|"
-                  r"hospital course|date d'entree|hospitalise(e)? du|hospitalisation du|evolution dans le service|"
+                  r"hospital course|date d'entree|hospitalise(e)? du|hospitalisation du|evolution (dans|durant|pendant) |"
                   r"au cours de (son|l') hospitalisation|durant (son|l') hospitalisation|during (his|her|the) (stay|admission)|"
                   r"length of stay|duree de sejour|diagnostic de sortie|mode d'entree|hospitalise(e)? dans|a ete hospitalise", 0.0, 1.1),
     _r(STAY, r"compte[- ]rendu d'hospitalisation|compte rendu de sejour|\bcrh\b|hospital stay report|rapport d'hospitalisation",
@@ -98,7 +98,7 @@ RULES: tuple[Rule, ...] = (
     # operative report
     _r(OPERATIVE, r"compte[- ]?rendu operatoire|\bcro\b|operative (report|note)|operation note|protocole operatoire|"
                   r"op(erative|eration) record|surgical report", 5.5, 0.0),
-    _r(OPERATIVE, r"operateur|aide operatoire|incision|fermeture (plan par plan|cutanee)|surgeon|procedure performed|"
+    _r(OPERATIVE, r"operateur|aide operatoire|incision|fermeture (plans?|cutanee|sous-cutanee|aponevrotique|parietale)|surgeon|procedure performed|"
                   r"estimated blood loss|installation en decubitus|voie d'abord|exsufflation|trocart|arthrotomy|"
                   r"arthroplast\w*|anesthesie generale|cholecystectomie|suture", 0.0, 0.7),
     # emergency

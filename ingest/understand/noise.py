@@ -17,10 +17,9 @@ _KINDS: tuple[tuple[str, re.Pattern, float, re.Pattern, float, int], ...] = tupl
         # a bare "rendez-vous" names an appointment, but "Consultations sur rendez-vous" is a letterhead's
         # opening hours
         ("appointment",
-         r"convocation|confirmation de (votre )?rendez-vous|rappel de (votre )?rendez-vous|avis de rendez-vous|"
-         r"votre rendez-vous|appointment (letter|confirmation|reminder)|your appointment|(?<!sur )rendez-vous",
+         r"convocation|appointment (letter|confirmation|reminder)|your appointment|(?<!sur )rendez-vous",
          6.0,
-         r"vous etes (attendu|convoque)|votre rendez-vous|merci de vous presenter|munie?(\(e\))? de votre|en cas d'empechement|"
+         r"vous etes (attendu|convoque)|votre rendez-vous|vous presenter|\bmunie?s?\b(\(e\))?|empechement|"
          r"please (arrive|attend|bring)|if you (are unable|cannot) attend|heure du rendez-vous|presentez-vous|"
          r"nous vous prions de|(\d{1,2}h\d{0,2}|\d{1,2}:\d{2}) (au|a l'accueil|au secretariat)",
          2.0, 3),

@@ -34,7 +34,7 @@ _HEADINGS: tuple[tuple[str, str], ...] = (
                   r"description of procedure|deroulement"),
     ("resultats", r"resultats?|results?|findings|description|examens? complementaires|paraclinique|"
                   r"biologie|imagerie|investigations|macroscopie|microscopie|analyse|observations"),
-    ("evolution", r"evolution( dans le service| clinique)?|hospital course|clinical course|course in hospital|deroulement du sejour"),
+    ("evolution", r"evolution( (dans|durant|pendant) [a-z' ]{1,30}| clinique)?|hospital course|clinical course|course in hospital|deroulement du sejour"),
     ("comparaison", r"comparaison|comparison"),
     ("conclusion", r"conclusions?|en conclusion|impressions?|synthese|summary|diagnostics?( (de sortie|retenus?|principal|final))?|"
                    r"diagnos[ie]s|discharge diagnos[ie]s|assessment( and plan)?|interpretation|avis|commentaires?|comments?|"

@@ -37,7 +37,7 @@ _FAMILIES: dict[str, str] = {
     "complications": r"complications?",
     "op_description": r"description (of|de) (the )?(procedure|operation|l'intervention|l'operation)|operative (technique|procedure|"
                       r"description|findings)|procedure in detail|details of (the )?(procedure|operation)|"
-                      r"deroulement de l'intervention|compte rendu operatoire|installation|voie d'abord",
+                      r"deroulement(?! du sejour| de l'hospitalisation| de l'examen| de la consultation)|compte rendu operatoire|installation|voie d'abord",
     "op_indication": r"indications? (for|of) (the )?(procedure|surgery|operation)|indication operatoire",
     # history and physical / consultation
     "chief_complaint": r"chief complaints?|presenting complaints?|reason for (visit|referral|consultation|consult)|"
@@ -64,8 +64,7 @@ _FAMILIES: dict[str, str] = {
     "discharge": r"(date of )?discharge( date)?|date de sortie|sortie le|discharged|mode de sortie|discharge (diagnos[ie]s|"
                  r"medications?|instructions|condition|disposition|plan)|traitement de sortie|traitement a la sortie|"
                  r"ordonnance de sortie|diagnostic(s)? de sortie|condition (at|on) discharge",
-    "course": r"hospital course|course in hospital|clinical course|(brief )?hospital stay|evolution( dans le service| clinique| "
-              r"au cours du sejour)?|deroulement du sejour|sejour",
+    "course": r"hospital course|course in hospital|clinical course|(brief )?hospital stay|evolution|deroulement du sejour|sejour",
 }
 _FAMILY_RX = [(name, re.compile(rf"^(?:{pattern})\b")) for name, pattern in _FAMILIES.items()]
 
