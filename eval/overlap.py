@@ -68,6 +68,10 @@ ALLOWED: dict[str, str] = {
     "traitement a l entree": "HAS conciliation médicamenteuse: 'traitement à l'entrée' vs prescriptions of the stay",
     "traitement au long cours": "ANSM / HAS usage, the long-term treatment of a chronic disease",
     "prothese totale de genou": "HAS 'Prothèse totale de genou' (PTG); CCAM NFKA007-008 'prothèse totale' of the knee",
+    "arthroplastie totale du genou": "CCAM NFKA007-008 (knee replacement by total prosthesis); HAS 'Prothèses de genou'",
+    "diabete de type 2": "CIM-10 E11 'Diabète sucré de type 2'",
+    "ml min 1 73": "UCUM unit mL/min/{1.73_m2} of an estimated GFR (LOINC 62238-1)",
+    "min 1 73 m2": "UCUM unit mL/min/{1.73_m2} of an estimated GFR (LOINC 62238-1)",
     "produit de contraste iode": "ANSM 'produits de contraste iodés'",
     "date de l examen": "SFR/FNMR 'Recommandations générales pour l'élaboration d'un compte rendu radiologique': "
                         "the report states the date of the examination",
