@@ -46,6 +46,7 @@ ALLOWED: dict[str, str] = {
     # DMP document type names beyond the exact labels of carnet/codes.py (ANS TRE_A04 / JDV_J66)
     "compte rendu de consultation": "DMP type 11488-4 'CR ou fiche de consultation ou de visite' (TRE_A04)",
     "compte rendu d hospitalisation": "DMP type 34112-3 'CR hospitalier (séjour)' (TRE_A04)",
+    "compte rendu des urgences": "DMP type 15507-7 'CR de passage aux urgences' (TRE_A04), its usual short name (CRU)",
     # Analytes: the names of lab tests (NABM, the French nomenclature of lab acts; LOINC French display names)
     "25 oh vitamine d": "LOINC 62292-8 '25-hydroxyvitamine D2+D3'; NABM 1139 (vitamine D, 25-OH)",
     "debit de filtration glomerulaire": "LOINC 62238-1 / HAS 2012 'Évaluation du débit de filtration glomérulaire'",
