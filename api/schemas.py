@@ -51,6 +51,8 @@ class DocumentOut(BaseModel):
     language: str | None
     is_noise: bool
     canonical_id: str | None = Field(description="Set when this document is a duplicate of another")
+    needs_review: bool = Field(False, description="Understanding was unsure of the type or the date of the act: "
+                                                  "shown 'à vérifier'")
 
 
 class HitOut(DocumentOut):
@@ -136,6 +138,8 @@ class DocumentDetailOut(DocumentOut):
     specialty_group: str | None
     service_end_date: str | None
     confidence: dict[str, float | None]
+    specialty_candidates: list[str] = Field([], description="When the specialty is unknown: the codes the evidence "
+                                                           "was split between")
     page_count: int | None
     ocr: OcrOut
     noise_reason: str | None

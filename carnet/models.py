@@ -74,6 +74,7 @@ class DocMeta:
     type_confidence: float = 0.0
     specialty_code: str | None = None  # "SM04" (the G15_10 system is implied)
     specialty_confidence: float = 0.0
+    specialty_candidates: tuple[str, ...] = ()  # when the specialty is unknown: the codes the evidence split between
     service_date: date | None = None  # date of the act (exam, sample, consultation, discharge)
     service_end_date: date | None = None
     date_confidence: float = 0.0

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from carnet import codes
 from carnet.models import Answer, DocumentHit, Interpretation
+from carnet.review import needs_review
 
 
 def coded(code: str | None, label: str | None) -> dict | None:
@@ -26,6 +27,7 @@ def document_summary(doc: dict) -> dict:
         "language": doc.get("language"),
         "is_noise": bool(doc.get("is_noise")),
         "canonical_id": doc.get("canonical_id"),
+        "needs_review": needs_review(doc),
     }
 
 
@@ -39,6 +41,7 @@ def document_detail(doc: dict) -> dict:
         "service_end_date": doc.get("service_end_date"),
         "confidence": {"type": doc.get("type_confidence"), "specialty": doc.get("specialty_confidence"),
                        "date": doc.get("date_confidence")},
+        "specialty_candidates": list(doc.get("specialty_candidates") or []),
         "page_count": doc.get("page_count"),
         "ocr": {"pages": doc.get("ocr_pages") or [], "confidence": doc.get("ocr_confidence")},
         "noise_reason": doc.get("noise_reason"),

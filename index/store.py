@@ -219,7 +219,7 @@ PUBLIC_DOCUMENT_FIELDS = (
     "specialty_group", "specialty_confidence", "service_date", "service_end_date", "date_confidence",
     "author", "organisation", "language", "page_count", "ocr_pages", "ocr_confidence", "is_noise",
     "noise_reason", "canonical_id", "duplicate_kind", "metadata_source", "exam_keys", "analyte_keys",
-    "sections", "file_size", "ingested_at", "duplicate_sources",
+    "sections", "file_size", "ingested_at", "duplicate_sources", "specialty_candidates",
 )
 
 _FTS_WORD = re.compile(r"[\w]+", re.UNICODE)
@@ -431,6 +431,9 @@ class Store:
                 "canonical_id": None,  # near duplicates are linked afterwards, by set_canonical
                 "duplicate_kind": None,
                 "metadata_source": meta.metadata_source,
+                # what understanding could not settle (the column `extra` holds it as JSON; older rows: NULL)
+                "extra": json.dumps({"specialty_candidates": list(meta.specialty_candidates)})
+                if meta.specialty_candidates else None,
                 "exam_keys": json.dumps(list(meta.exam_keys)),
                 "analyte_keys": json.dumps(list(meta.analyte_keys)),
                 "sections": json.dumps([asdict(s) for s in meta.sections], ensure_ascii=False),
@@ -506,6 +509,7 @@ class Store:
             for key in ("exam_keys", "analyte_keys", "sections", "ocr_pages", "duplicate_sources"):
                 row[key] = json.loads(row[key]) if row[key] else []
             row["is_noise"] = bool(row["is_noise"])
+            row["specialty_candidates"] = json.loads(row["extra"]).get("specialty_candidates", []) if row.get("extra") else []
             rows.append(row)
         return rows
 

@@ -45,6 +45,7 @@ export function renderCard(hit, number, terms, t, { alternative = false } = {}) 
         hit.specialty ? h("span", { class: "tag tag-specialty" }, hit.specialty.label || hit.specialty.code) : null,
         hit.is_noise ? h("span", { class: "tag tag-muted" }, t("noise")) : null,
         hit.canonical_id ? h("span", { class: "tag tag-muted" }, t("duplicate")) : null,
+        hit.needs_review ? h("span", { class: "tag tag-review", title: t("needsReviewHint") }, t("needsReview")) : null,
         h("time", { class: "card-date", datetime: hit.date || "" }, hit.date ? formatDate(hit.date) : t("noDate"))),
       who ? h("div", { class: "card-who" }, who) : null,
       hit.title && hit.title !== typeLabel ? h("div", { class: "card-title" }, hit.title) : null,

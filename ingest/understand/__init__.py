@@ -50,11 +50,12 @@ def understand_text(text: str, overrides: dict[str, Any] | None = None) -> DocMe
     focus = section_lines(ctx, sections, "indication") | section_lines(ctx, sections, "technique")
     exams = exam_keys(ctx, focus, act=type_code in (DIAG, IMAGING))
 
+    candidates: tuple[str, ...] = ()
     if type_code == ADMIN:
         specialty, specialty_confidence = None, 0.0  # who sends an invoice or a convocation is not an author
     else:
         domain = dominant_domain(domain_scores(ctx, sections)) if type_code in CONTENT_TYPES else None
-        specialty, specialty_confidence = infer_specialty(ctx, type_code, exams, spec_points, domain)
+        specialty, specialty_confidence, candidates = infer_specialty(ctx, type_code, exams, spec_points, domain)
         if type_code == CONSULT and specialty == "SM38":
             type_code = OPHTHALMO_CONSULT  # an ophthalmologist's consultation has its own LOINC type
 
@@ -67,6 +68,7 @@ def understand_text(text: str, overrides: dict[str, Any] | None = None) -> DocMe
         type_confidence=type_confidence,
         specialty_code=specialty,
         specialty_confidence=specialty_confidence,
+        specialty_candidates=candidates if specialty is None else (),
         service_date=service_date,
         date_confidence=date_confidence,
         author=find_author(ctx),

@@ -55,7 +55,7 @@ _VOCAB: dict[str, str] = {
             r"chest (physician|clinic)|pulmonary medicine",
     "SM42": r"psychiatri\w*|psychiatre",
     # the nouns only: "résultat clinique et radiologique" describes a finding, not its author
-    "SM44": r"radiolog(?:ie|ue|ues|ist|ists|y)\b|imagerie medicale|centre d'imagerie|cabinet d'imagerie|service d'imagerie|radio-?diagnostic|"
+    "SM44": r"(neuro-?)?radiolog(?:ie|ue|ues|ist|ists|y)\b|imagerie medicale|centre d'imagerie|cabinet d'imagerie|service d'imagerie|radio-?diagnostic|"
             r"diagnostic imaging",
     "SM46": r"reanimation medicale|medecine intensive|intensive care|\bicu\b",
     "SM48": r"rhumatolog\w*|rheumatolog\w*",
@@ -74,7 +74,7 @@ _PERSON = re.compile(r"(^|\W)(dr|docteur|drs|pr|professeur|prof|mr|mrs|ms|consul
                      r"assistant|interne|md|m\.d|frcp|mbbs|signe|signed|valide|interprete|redige|dicte)(\W|$)")
 _ADDRESSEE = re.compile(
     r"cher|chere|dear|copie|\bcc\b|\bc\.c\.|adresse(e)? (a|au|par)|destinataires?|a l'attention|\ba l'att|medecin traitant|"
-    r"prescripteur|demandeur|requesting|referred by|referring|referral from|re:|pour avis|envoye a|medecin preleveur|"
+    r"prescripteur|demandeur|requesting|requested by|demande par|referred by|referring|referral from|re:|pour avis|envoye a|medecin preleveur|"
     r"\bgp\b: |your patient|votre patient|a transmettre|\bto:|^\s*(anesthesiste|anesthesie|type d'anesthesie|aides?( operatoires?)?|ibode|iade|infirmi\w*|"
     r"instrumentiste|anaesthetists?|an(a)?esthesiologists?|anaesthesia|anesthesia|assistant)\b"
 )
@@ -157,12 +157,13 @@ def specialty_scores(ctx: Context) -> dict[str, float]:
         if not _ANY_SPECIALTY.search(ln.folded):
             prev = ln
             continue
-        hits = [code for code, pattern in _SPECIALTY if pattern.search(ln.folded)]
-        if hits:
+        found = sorted((m.start(), code) for code, pattern in _SPECIALTY if (m := pattern.search(ln.folded)))
+        if found:
             w = _line_weight(ln, prev, ln.index in header_ids, ln.index in title_ids)
             if w:
-                for code in hits:
-                    scores[code] = scores.get(code, 0.0) + w
+                # "Service de Pneumologie et Allergologie": the first-named is the department's own field
+                for i, (_, code) in enumerate(found):
+                    scores[code] = scores.get(code, 0.0) + (w if i == 0 else w / 2)
         prev = ln
     opinion = opinion_given(ctx)
     if opinion:
@@ -171,11 +172,33 @@ def specialty_scores(ctx: Context) -> dict[str, float]:
 
 
 def infer_specialty(ctx: Context, type_code: str | None, exam_keys: tuple[str, ...] = (),
-                    scores: dict[str, float] | None = None, domain: str | None = None) -> tuple[str | None, float]:
-    """(SMxx code or None, confidence). `domain` is the field a consultation's content is about
-    (ingest.understand.domain): it decides when no signature, department or title names a specialty."""
+                    scores: dict[str, float] | None = None,
+                    domain: str | None = None) -> tuple[str | None, float, tuple[str, ...]]:
+    """(SMxx code or None, confidence, candidates). `domain` is the field a consultation's content is about
+    (ingest.understand.domain): it decides when no signature, department or title names a specialty.
+    When the evidence is only a few words of the body, or split between two specialties that no signature
+    or department settles, the answer is None (unknown) and the candidates say which were in the running:
+    a wrong specialty hides a document from "dernier CR de cardiologie", an unknown one is still found by type."""
+    code, confidence, ranked = _infer(ctx, type_code, exam_keys, scores, domain)
+    candidates = tuple(c for c, pts in ranked[:3] if ranked and pts >= 0.5 * ranked[0][1])
+    if ranked and code == ranked[0][0]:
+        top = ranked[0][1]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        weak = top < 1.0 and type_code not in _GP_TYPES
+        split = second >= _SPLIT * top and top < _SIGNED_POINTS
+        if weak or split:
+            return None, 0.0, candidates
+    return code, confidence, candidates
+
+
+_SPLIT = 0.85  # a runner-up with this share of the winner's points splits the evidence
+_SIGNED_POINTS = 4.0  # what one signature or role line gives (see _line_weight)
+
+
+def _infer(ctx: Context, type_code: str | None, exam_keys: tuple[str, ...], scores: dict[str, float] | None,
+           domain: str | None) -> tuple[str | None, float, list[tuple[str, float]]]:
     if type_code in _FIXED:
-        return _FIXED[type_code], 0.9
+        return _FIXED[type_code], 0.9, []
     scores = dict(scores if scores is not None else specialty_scores(ctx))
     default = _DEFAULT.get(type_code or "")
     if type_code == "70004-7":
@@ -200,15 +223,15 @@ def infer_specialty(ctx: Context, type_code: str | None, exam_keys: tuple[str, .
         scores.pop("SM03", None)
     if type_code == "34874-8":
         scores.pop("SM02", None)  # an operation's anaesthesia is given by someone else than its author
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     if type_code in CONTENT_TYPES and domain and (not scores or max(scores.values()) < 1.0):
-        return domain, 0.4
+        return domain, 0.4, ranked
     if not scores:
         if type_code in _GP_TYPES or type_code is None:
-            return "SM54", 0.2
-        return None, 0.0
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+            return "SM54", 0.2, ranked
+        return None, 0.0, ranked
     code, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     if top < 1.0 and (type_code in _GP_TYPES):
-        return "SM54", 0.25
-    return code, round(min(0.95, top / (top + second + 1.0)), 3)
+        return "SM54", 0.25, ranked
+    return code, round(min(0.95, top / (top + second + 1.0)), 3), ranked

@@ -191,3 +191,54 @@ def test_a_summary_never_quotes_the_letterhead_or_a_birth_date():
     summary = ExtractiveSummarizer().summarize("compte rendu opératoire", Interpretation(question="cro"), [hit], _Store())
     quoted = " ".join(s.text for s in summary.sentences) if summary else ""
     assert "1958" not in quoted and "Signé" not in quoted and "Lilas" not in quoted
+
+
+# --- author specialty, confidence and "à vérifier" ---------------------------------------------------
+
+
+def test_split_evidence_gives_an_unknown_specialty_with_its_candidates():
+    text = ("COMPTE RENDU OPÉRATOIRE\nIntervention du 02/05/2024\nOpérateur : Dr Jean Morel\n"
+            "Indication : lithiase vésiculaire chez une patiente suivie en cardiologie et en néphrologie.\n"
+            "Cholécystectomie par cœlioscopie. Fermeture plan par plan.\n")
+    meta = understand_text(text)
+    assert meta.type_code == "34874-8"
+    assert meta.specialty_code is None
+    assert set(meta.specialty_candidates) == {"SM04", "SM30"}
+
+
+def test_the_first_named_field_of_a_department_wins():
+    text = ("CENTRE HOSPITALIER DE PORS-MEUR\nService de Pneumologie et Allergologie\n\nCher ami,\n"
+            "J'ai revu ce jour, 18/03/2024, votre patiente pour sa BPCO.\nConclusion : BPCO stable.\n")
+    assert understand_text(text).specialty_code == "SM41"
+
+
+def test_needs_review_under_the_confidence_floors():
+    from carnet.review import needs_review
+
+    sure = {"type_confidence": 0.8, "date_confidence": 0.9, "service_date": "2024-01-02", "is_noise": False}
+    assert not needs_review(sure)
+    assert needs_review({**sure, "type_confidence": 0.2})
+    assert needs_review({**sure, "service_date": None})
+    assert needs_review({**sure, "date_confidence": 0.15})
+    assert not needs_review({**sure, "service_date": None, "is_noise": True})
+    assert not needs_review({**sure, "type_confidence": 0.2, "metadata_source": "sidecar"})
+
+
+def test_candidates_and_needs_review_reach_the_document_listing(tmp_path):
+    from datetime import date
+
+    import numpy as np
+
+    from carnet.models import Chunk, DocMeta
+    from carnet.serialize import document_detail, document_summary
+    from index.store import Store
+
+    store = Store(tmp_path)
+    meta = DocMeta(type_code="34874-8", type_confidence=0.9, specialty_candidates=("SM04", "SM30"),
+                   service_date=date(2024, 5, 2), date_confidence=0.2)
+    store.add_document(patient_id="A", content_sha256="x", source="A/x.pdf", meta=meta,
+                       chunks=[Chunk("d", 1, 0, 4, None, "text")], vectors=np.zeros((1, 8), dtype=np.float32),
+                       page_count=1, ocr_pages=[], ocr_confidence=None, fingerprint=None, file_size=1, pdf_bytes=b"%PDF")
+    row = store.documents("A")[0]
+    assert document_summary(row)["needs_review"] is True
+    assert document_detail(row)["specialty_candidates"] == ["SM04", "SM30"]
