@@ -126,6 +126,8 @@ _SEARCH_RESPONSES = {
 }
 _READ_RESPONSES = {
     200: {"description": "One DocumentReference", "content": {fhir.FHIR_JSON: {"example": _EXAMPLE_RESOURCE}}},
+    400: _outcome_doc("A parameter other than `patient`, or a malformed one", "Parameter 'x' is not supported on a "
+                      "read (only `patient`, to check the owner).", "not-supported"),
     404: _outcome_doc("No such document (or not this patient's, or masked from the caller)",
                       "Unknown document 'deadbeef'.", "not-found"),
     **_SECURED_RESPONSES,
@@ -206,12 +208,14 @@ def read_document(document_id: str, request: Request, c: CarnetDep, who: Princip
     400: _outcome_doc("Malformed or unknown parameter", "_count must be a whole number.", "invalid"),
     **_SECURED_RESPONSES},
     openapi_extra={"parameters": [
-        {"name": "patient", "in": "query", "required": False, "schema": {"type": "string"}, "example": "P0002",
+        {"name": "patient", "in": "query", "required": False, "schema": {"type": "string", "minLength": 1},
+         "example": "P0002",
          "description": "The patient (`P0001` or `Patient/P0001`); an administrator may leave it out (every "
                         "event), a patient's token reads its own trace."},
-        {"name": "_count", "in": "query", "required": False, "schema": {"type": "string"},
+        {"name": "_count", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": AUDIT_MAX_COUNT},
          "description": f"Page size, 1 to {AUDIT_MAX_COUNT} (default {AUDIT_DEFAULT_COUNT})."},
-        {"name": "_offset", "in": "query", "required": False, "schema": {"type": "string"},
+        {"name": "_offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0},
          "description": "Events skipped (newest first)."}]})
 def search_audit_events(request: Request, c: CarnetDep, who: PrincipalDep):
     """Every access to the patient's record (who, role, what was asked, which documents, when, break-glass and
@@ -261,8 +265,10 @@ _KNOWN = ("metadata", "DocumentReference", "DocumentReference/_search", "AuditEv
 def unsupported(rest: str, request: Request):
     """Anything else under /fhir: 405 on a known path (the endpoint is read-only), else 404."""
     if rest.rstrip("/") in _KNOWN or rest.startswith("DocumentReference/"):
-        return outcome_response(405, f"{request.method} is not supported here: Carnet's FHIR endpoint is read-only "
-                                     "(GET search and read, POST _search).", "not-supported")
+        response = outcome_response(405, f"{request.method} is not supported here: Carnet's FHIR endpoint is "
+                                         "read-only (GET search and read, POST _search).", "not-supported")
+        response.headers["Allow"] = "POST" if rest.rstrip("/") == "DocumentReference/_search" else "GET"
+        return response
     return outcome_response(404, f"Carnet's FHIR endpoint serves DocumentReference and AuditEvent only; nothing at "
                                  f"/fhir/{rest}.",
                             "not-found")

@@ -551,8 +551,9 @@ def parse_read(items: Iterable[tuple[str, str]]) -> str | None:
     """The optional `patient` (or `subject`) of a read; anything else is a 400."""
     patient = None
     for name, value in items:
-        if name in ("patient", "subject") and value.strip():
-            patient = _patient_value(name, value.strip())
+        if name in ("patient", "subject"):
+            if value.strip():  # an empty value names no patient: the read goes on without the check
+                patient = _patient_value(name, value.strip())
         elif name == "_format":
             _check_format(value.strip())
         else:

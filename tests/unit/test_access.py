@@ -369,3 +369,44 @@ def test_the_sidecar_security_label_and_author_identifier_reach_the_store(settin
     assert carnet.ingestor.ingest(discover(tmp_path / "root")).added
     row = carnet.store.documents("P0009")[0]
     assert row["confidentiality"] == "MASQUE_PS" and row["author_id"] == "dr-roux"
+
+
+def test_an_oidc_issuer_plugged_in_with_a_jwks_file(tmp_path):
+    """A hospital's identity provider: RS256 tokens checked against its JWKS (a file here; a URL is fetched
+    the same way, on first use); the role from a nested claim; the store's own tokens refused meanwhile."""
+    import json
+    import time
+
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from carnet.auth import LocalIssuer, TokenVerifier
+    from carnet.errors import Unauthenticated
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}))
+    settings = Settings(home=tmp_path / "home", auth_issuer="https://idp.example/realms/care",
+                        auth_jwks=str(tmp_path / "jwks.json"), auth_audience="carnet-api",
+                        auth_role_claim="realm_access.roles")
+    verifier = TokenVerifier(settings)
+    now = int(time.time())
+    claims = {"iss": "https://idp.example/realms/care", "aud": "carnet-api", "sub": "10003456789", "iat": now,
+              "exp": now + 300, "name": "Dr Anne Roux", "realm_access": {"roles": ["offline_access", "administrator"]}}
+    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
+    who = verifier.verify(token)
+    assert (who.id, who.role, who.name, who.issuer) == ("10003456789", "administrator", "Dr Anne Roux",
+                                                         "https://idp.example/realms/care")
+    practitioner = jwt.encode({**claims, "realm_access": {"roles": []}}, key, algorithm="RS256", headers={"kid": "k1"})
+    assert verifier.verify(practitioner).role == "practitioner"
+    skewed = jwt.encode({**claims, "exp": now - 30}, key, algorithm="RS256", headers={"kid": "k1"})
+    assert verifier.verify(skewed).id == "10003456789"  # within the 60 s clock skew
+    for bad in ({**claims, "exp": now - 600}, {**claims, "aud": "carnet"}, {**claims, "iss": "https://other.example"}):
+        with pytest.raises(Unauthenticated):
+            verifier.verify(jwt.encode(bad, key, algorithm="RS256", headers={"kid": "k1"}))
+    with pytest.raises(Unauthenticated):  # an unknown key id
+        verifier.verify(jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k2"}))
+    with pytest.raises(Unauthenticated):  # the store's own key is not trusted once an issuer is configured
+        verifier.verify(LocalIssuer(settings.home).issue("dr-local", audience="carnet-api"))
+    both = TokenVerifier(settings.model_copy(update={"auth_local": True}))
+    assert both.verify(LocalIssuer(settings.home).issue("dr-local", audience="carnet-api")).id == "dr-local"
