@@ -219,13 +219,15 @@ def _correct(word: str, vocabulary: _Vocabulary) -> str:
     """The vocabulary word a typo away from `word`, or `word` itself. The allowance grows with the length
     (query.practice.max_edits: none under 4 letters, 1 up to 7, 2 beyond) and the first letter is kept;
     short, known and protected words are never touched."""
-    if len(word) < FUZZY_MIN_LENGTH or not word.isalpha() or word in vocabulary.known:
+    if len(word) < FUZZY_MIN_LENGTH - 1 or not word.isalpha() or word in vocabulary.known:
         return word
     if _stem(word) in vocabulary.known:
         return word
     limit = P.max_edits(word)
     candidates = vocabulary.fuzzy_words.get(word[0], ())
     matches = fuzzy_process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None)
+    if len(word) < FUZZY_MIN_LENGTH:  # a 4-letter word only lost a letter ("mamo"), never changed one ("joly")
+        matches = [m for m in matches if len(m[0]) > len(word)]
     if not matches:
         return word
     if limit > 1:  # a second edit only inside the word: "pulmonaire" is no typo of "pulmonary"

@@ -45,6 +45,7 @@ def reads_right(interp, spec: dict) -> bool:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--every", type=int, default=1, help="take every Nth question")
+    parser.add_argument("--questions", type=Path, help="only these hurried questions (one a line)")
     args = parser.parse_args(argv)
     from carnet.config import Settings
     from query.parse import parse_question
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> None:
     if model is None:
         raise SystemExit("the local model is not installed: make install-llm")
     rows = QUESTIONS[::args.every]
+    if args.questions:
+        wanted = {q.strip() for q in args.questions.read_text(encoding="utf-8").splitlines() if q.strip()}
+        rows = [row for row in QUESTIONS if row[0] in wanted]
     rules_right = llm_right = fallback_right = 0
     seconds = []
     for hurried, _, language, spec in rows:

@@ -187,3 +187,9 @@ def test_english_names_for_french_records():
     assert set(parse_question("latest complete blood count", TODAY).analyte_keys) >= {"nfs", "hemoglobine"}
     assert parse_question("last hospital stay report", TODAY).type_codes == ("34112-3", "11490-0", "34133-9")
     assert parse_question("latest ED visit", TODAY).type_codes == ("15507-7",)
+
+
+def test_a_four_letter_word_may_only_have_lost_a_letter():
+    assert parse_question("derniere mamo", TODAY).exam_keys == ("mammographie",)  # mammo
+    assert parse_question("cr de joly", TODAY).date_range is None  # not "july"
+    assert not parse_question("bilan jean", TODAY).corrections  # not "jeun"
