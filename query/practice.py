@@ -62,7 +62,7 @@ def _p(phrase: str, language: str, kind: str, codes: str | tuple[str, ...], expa
     return Practice(phrase, language, kind, (codes,) if isinstance(codes, str) else codes, expansion, source)
 
 
-NFS_ANALYTES = ("nfs", "hemoglobine", "plaquettes", "leucocytes")  # the blood count: its panel and its rows
+NFS_ANALYTES = ("nfs", "plaquettes", "leucocytes")  # the blood count by the rows only it has ("hémoglobine" is also in "hémoglobine glyquée")
 LIVER = ("transaminases", "ggt", "phosphatases-alcalines", "bilirubine")
 LIPIDS = ("cholesterol-ldl", "cholesterol-hdl", "cholesterol-total", "triglycerides")
 ELECTROLYTES = ("potassium", "sodium", "chlore", "bicarbonates")

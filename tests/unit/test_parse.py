@@ -119,7 +119,7 @@ CASES: list[tuple[str, dict]] = [
     ("hba1c?", dict(types=LAB, analytes=("hba1c",))),
     ("créatinine", dict(types=LAB, analytes=("creatinine",))),
     ("créat", dict(types=LAB, analytes=("creatinine",))),
-    ("NFS", dict(types=LAB, analytes=("nfs", "hemoglobine", "plaquettes", "leucocytes"))),  # the panel and its rows
+    ("NFS", dict(types=LAB, analytes=("nfs", "plaquettes", "leucocytes"))),  # the panel and the rows only it has
     ("TSH", dict(types=LAB, analytes=("tsh",))),
     ("LDL", dict(types=LAB, analytes=("cholesterol-ldl",))),
     ("bilan lipidique", dict(types=LAB, analytes=("cholesterol-ldl", "cholesterol-hdl", "cholesterol-total",

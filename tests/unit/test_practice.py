@@ -184,7 +184,7 @@ def test_every_ambiguous_abbreviation_has_two_readings_of_known_codes():
 
 def test_english_names_for_french_records():
     assert parse_question("last primary care visit", TODAY).specialty_groups == ("medecine-generale",)
-    assert set(parse_question("latest complete blood count", TODAY).analyte_keys) >= {"nfs", "hemoglobine"}
+    assert set(parse_question("latest complete blood count", TODAY).analyte_keys) >= {"nfs", "plaquettes"}
     assert parse_question("last hospital stay report", TODAY).type_codes == ("34112-3", "11490-0", "34133-9")
     assert parse_question("latest ED visit", TODAY).type_codes == ("15507-7",)
 
