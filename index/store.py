@@ -39,7 +39,11 @@ SCHEMA_VERSION = 5  # 4: chunks_stem (stemmed FTS of chunks, filled when an olde
 _ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"),
                   # Version 5: the source's confidentiality codes, comma-separated (CDA confidentialityCode,
                   # sidecar securityLabel), and the author's identifier: masking (carnet/access.py) reads both.
-                  ("confidentiality", "TEXT"), ("author_id", "TEXT"))
+                  ("confidentiality", "TEXT"), ("author_id", "TEXT"),
+                  # The version of the fact extractor that read the document's facts (NULL: never read, a
+                  # document stored before facts existed; the next ingest of its file reads them).
+                  ("facts_version", "INTEGER"))
+FACTS_VERSION = 1
 # Version 3: a lab value's LOINC code, its unit in UCUM, where it was read ("text" | "ocr" | "cda") and, when
 # read by OCR, the page's confidence (older rows keep them empty and read as "text").
 _ADDED_LAB_COLUMNS = (("loinc", "TEXT"), ("ucum", "TEXT"), ("origin", "TEXT"), ("confidence", "REAL"))
@@ -442,6 +446,7 @@ class Store:
                 "ingested_at": _now(),
                 "pdf_sha1": hashlib.sha1(pdf_bytes).hexdigest() if pdf_bytes else None,
                 "pdf_size": len(pdf_bytes) or None,
+                "facts_version": FACTS_VERSION,
                 "confidentiality": ",".join(meta.confidentiality) or None,
                 "author_id": meta.author_id,
             }
@@ -657,10 +662,16 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             self._write_facts(conn, row[0], document_id, facts)
+            conn.execute("UPDATE documents SET facts_version = ? WHERE id = ?", [FACTS_VERSION, document_id])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    def facts_outdated(self, document_id: str) -> bool:
+        """Whether the document's facts were never read, or read by an older extractor."""
+        row = self.db.execute("SELECT facts_version FROM documents WHERE id = ?", [document_id]).fetchone()
+        return row is not None and (row[0] or 0) < FACTS_VERSION
 
     def facts(self, patient_id: str, kinds: Sequence[str] = (), *, include_duplicates: bool = False) -> list[Fact]:
         """A patient's facts (all kinds, or those asked for), most recent act first. Facts of a near duplicate

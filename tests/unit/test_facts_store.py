@@ -87,3 +87,23 @@ def test_an_older_store_gains_the_facts_table_and_lab_columns(tmp_path):
     cols = {r[1] for r in store.db.execute("PRAGMA table_info(lab_values)").fetchall()}
     assert {"loinc", "ucum", "origin", "confidence"} <= cols
     assert [f.name for f in store.facts("A")] == ["iode"]
+
+
+def test_a_document_stored_before_facts_existed_gains_them_on_the_next_ingest(carnet, tmp_path):
+    from ingest.pipeline import discover
+    from tests.pdfs import write_pdf
+
+    root = tmp_path / "corpus"
+    write_pdf(root / "P1" / "letter.pdf", ["Consultation\nAntécédents : HTA.\nAllergie à la pénicilline (urticaire).\n"])
+    carnet.ingestor.ingest(discover(root))
+    store = carnet.store
+    [doc] = store.documents("P1")
+    assert [f.name for f in store.facts("P1", ["allergy"])] == ["pénicilline"]
+    # as an older Carnet left it: no facts, no extractor version
+    store.db.execute("DELETE FROM facts")
+    store.db.execute("UPDATE documents SET facts_version = NULL")
+    assert store.facts_outdated(doc["id"])
+    report = carnet.ingestor.ingest(discover(root))
+    assert report.unchanged == ["P1/letter.pdf"]
+    assert [f.name for f in store.facts("P1", ["allergy"])] == ["pénicilline"]
+    assert not store.facts_outdated(doc["id"])
