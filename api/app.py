@@ -15,6 +15,7 @@ import json
 import logging
 import threading
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -236,22 +237,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post("/v1/patients/{patient_id}/documents", response_model=schemas.IngestOut, status_code=201,
               responses={**_ERRORS, 413: {"model": schemas.ErrorResponse}}, tags=["documents"])
     def upload(patient_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep,
-               file: Annotated[UploadFile, File(description="A PDF")]):
-        """Add one PDF to a patient's record (it is extracted, understood and indexed at once): an
-        administrator, or a practitioner of the patient's care team."""
-        from ingest.pipeline import SourceFile, valid_patient_id, valid_source_name
+               file: Annotated[UploadFile, File(description="A PDF, a CDA R2 document (.xml) or an IHE XDM ZIP (.zip)")]):
+        """Add a PDF, a CDA R2 document (level 1 or 3) or a whole IHE XDM export (ZIP) to a patient's record
+        (extracted, understood and indexed at once): an administrator, or a practitioner of the patient's care
+        team. A ZIP's documents that cannot be read are listed in `failed` with their reason; the others are
+        added (201). A single file that cannot be read is a 422."""
+        from ingest.pipeline import discover, valid_patient_id, valid_source_name
         from ingest.scratch import scratch_dir
 
         pid = valid_patient_id(patient_id)
         access = (PatientAccess(who, pid) if who.role == "administrator"
                   else c.access.open_patient(who, pid, "upload", reason))
         # The client's name is a label (the document's source), never a path on disk: the file is received
-        # as "upload.pdf" in a scratch folder inside the store.
+        # as "upload.<suffix>" in a scratch folder inside the store.
         name = valid_source_name((file.filename or "upload.pdf").replace("\\", "/").rsplit("/", 1)[-1].strip())
-        if Path(name).suffix.lower() != ".pdf" or not Path(name).stem.strip():
-            raise UnreadableDocument(f"{name!r} is not a .pdf file.")
+        suffix = Path(name).suffix.lower()
+        if suffix not in (".pdf", ".xml", ".zip") or not Path(name).stem.strip():
+            raise UnreadableDocument(f"{name!r} is not a .pdf, .xml (CDA) or .zip (IHE XDM) file.")
         with scratch_dir(settings.home, "upload") as tmp:
-            path = tmp / "upload.pdf"
+            path = tmp / f"upload{suffix}"
             size = 0
             with path.open("wb") as fh:
                 while block := file.file.read(UPLOAD_CHUNK):
@@ -259,9 +263,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     if size > settings.max_upload_bytes:
                         raise UploadTooLarge(f"{name!r} is over the {settings.max_upload_bytes:,}-byte limit.")
                     fh.write(block)
+            files = [replace(f, source=f"{pid}/uploads/{name}" + (f"/{f.member}" if f.member else ""))
+                     for f in discover(path, pid, settings.max_upload_bytes)]
             with write_lock:
-                report = c.ingestor.ingest([SourceFile(path, pid, f"{pid}/uploads/{name}")])
-        if report.failed:
+                report = c.ingestor.ingest(files)
+        if report.failed and (suffix != ".zip" or not (report.added or report.unchanged or report.duplicates)):
             raise UnreadableDocument(report.failed[0][1])
         out = report.as_dict()
         added = [r for r in c.store.documents(pid) if r["source"] in set(report.added)]
@@ -311,6 +317,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         c.access.record(access, "pdf", document_ids=[doc["id"]])
         return FileResponse(path, media_type="application/pdf",
                             headers={"Content-Disposition": f'attachment; filename="{doc["id"]}.pdf"'})
+
+    @app.get("/v1/documents/{document_id}/source", response_class=FileResponse, responses=_ERRORS,
+             tags=["documents"])
+    def document_source(document_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
+        """The original file when the PDF is Carnet's rendering of it (a structured CDA's XML); else the PDF."""
+        access, doc = c.access.open_document(who, document_id, "source", reason)
+        path = c.store.original_path(doc["id"])
+        c.access.record(access, "source", document_ids=[doc["id"]])
+        if path is None:
+            path = c.store.pdf_path(doc["id"])
+            if not path.exists():
+                raise NotFound(f"The PDF of document {document_id!r} is missing from the store.")
+            return FileResponse(path, media_type="application/pdf",
+                                headers={"Content-Disposition": f'attachment; filename="{doc["id"]}.pdf"'})
+        return FileResponse(path, media_type="application/xml",
+                            headers={"Content-Disposition": f'attachment; filename="{doc["id"]}{path.suffix}"'})
 
     app.include_router(admin_routes.router)
     app.include_router(fhir_routes.router)

@@ -150,6 +150,10 @@ class DocumentDetailOut(DocumentOut):
     analyte_keys: list[str]
     sections: list[str]
     ingested_at: str | None
+    confidentiality: str | None = None  # the source's confidentiality code(s), comma-separated
+    set_id: str | None = None  # CDA setId: the versions of one document share it
+    version_number: int | None = None
+    coded_entries: list[dict] = []  # allergies, medications, problems, vaccinations coded in a level-3 CDA
 
 
 class IngestOut(BaseModel):

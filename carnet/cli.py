@@ -57,9 +57,9 @@ def ingest(
     embedder: EmbedderOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Extract, understand, chunk, embed and store PDFs (and CDA .xml files).
+    """Extract, understand, chunk, embed and store PDFs, CDA R2 .xml documents (level 1 or 3) and IHE XDM .zip exports.
 
-    Example: carnet ingest data/samples
+    Example: carnet ingest data/samples ; carnet ingest record.zip --patient P0001
     """
     from carnet.progress import TenthsReporter
     from ingest.pipeline import printable_source, discover, read_patient_names
@@ -67,7 +67,7 @@ def ingest(
     c = None
     try:
         c = _carnet(home, embedder)
-        files = discover(path, patient)
+        files = discover(path, patient, c.settings.max_upload_bytes)
         with Progress(TextColumn("[bold]Ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TextColumn("{task.description}"), console=console, disable=json_output) as bar:
             task = bar.add_task("", total=len(files))

@@ -8,64 +8,18 @@ SPECIALTY_GROUPS so a query filters on the group while the exact code is kept fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from carnet import doctypes, professions
+from carnet.doctypes import TYPES, DocumentType
 
 SPECIALTY_SYSTEM = "G15_10"
 
 
-@dataclass(frozen=True)
-class DocumentType:
-    code: str  # LOINC
-    label: str  # French label (TRE_A04)
-    label_en: str
-    class_code: str  # XDS classCode, derived from the type
-
-
-DOCUMENT_TYPES: dict[str, DocumentType] = {
-    t.code: t
-    for t in [
-        DocumentType("11488-4", "CR ou fiche de consultation ou de visite", "Consultation note", "10"),
-        DocumentType("11502-2", "CR d'examens biologiques", "Laboratory report", "10"),
-        DocumentType("18748-4", "CR d'imagerie médicale", "Diagnostic imaging report", "10"),
-        DocumentType("11490-0", "Lettre de liaison à la sortie d'un établissement de soins", "Discharge letter", "10"),
-        DocumentType("34874-8", "CR opératoire", "Operative report", "10"),
-        DocumentType("34112-3", "CR hospitalier (séjour)", "Hospital stay report", "10"),
-        DocumentType("34133-9", "Synthèse d'épisode de soins", "Summary of episode note", "10"),
-        DocumentType("57833-6", "Prescription de produits de santé", "Prescription for medications", "20"),
-        DocumentType("57828-6", "Prescription (autre)", "Prescription (other)", "20"),
-        DocumentType("57832-8", "Prescription de soins", "Prescription for care", "20"),
-        DocumentType("15507-7", "CR de passage aux urgences", "Emergency department visit note", "10"),
-        DocumentType("11526-1", "CR d'anatomie et de cytologie pathologiques", "Pathology report", "10"),
-        DocumentType("34794-8", "CR de RCP", "Multidisciplinary meeting report", "10"),
-        DocumentType("34749-2", "Consultation pré-anesthésique", "Pre-anaesthesia consultation", "10"),
-        DocumentType("77436-4", "CR d'anesthésie", "Anaesthesia report", "10"),
-        DocumentType("70004-7", "CR d'acte diagnostique (autre)", "Diagnostic procedure report", "10"),
-        DocumentType("11505-5", "CR d'acte thérapeutique (autre)", "Therapeutic procedure report", "10"),
-        DocumentType("18761-7", "Note de transfert (dont lettre de liaison à l'entrée)", "Transfer note", "10"),
-        DocumentType("85208-7", "CR de télémédecine", "Telemedicine report", "10"),
-        DocumentType("78513-9", "CR de consultation en ophtalmologie", "Ophthalmology consultation", "10"),
-        DocumentType("60591-5", "Synthèse du dossier médical", "Patient summary", "10"),
-        DocumentType("51969-4", "CR de génétique moléculaire", "Genetic analysis report", "10"),
-        DocumentType("89601-9", "Certificat médical", "Medical certificate", "10"),
-        DocumentType("87273-9", "Note de vaccination", "Immunization note", "10"),
-        DocumentType("11369-6", "Historique des vaccinations", "Immunization history", "10"),
-        DocumentType("60593-1", "Dispensation médicamenteuse", "Medication dispensed", "20"),
-        DocumentType("55115-0", "Demande d'examen d'imagerie", "Imaging request", "20"),
-        DocumentType("15508-5", "CR d'accouchement", "Labor and delivery report", "10"),
-        # Not a DMP clinical type: administrative papers (appointments, invoices, forms). The DMP
-        # files them as "Document de gestion" (classCode 95); Carnet keeps them, labelled as noise.
-        DocumentType("ADMIN", "Document administratif", "Administrative document", "95"),
-    ]
-}
-
-# Ended codes still carried by old documents: map them to the current ones, never drop them.
-ENDED_TYPE_CODES: dict[str, str] = {
-    "11528-7": "18748-4",  # imaging, ended 2017-10-13
-    "11493-4": "34112-3",  # hospital stay
-    "29551-9": "57833-6",  # prescription
-    "10213-7": "34749-2",  # anaesthesia
-    "27899-4": "70004-7",  # other diagnostic act
-}
+# The type table is data of its own (carnet/doctypes.py): every CI-SIS typeCode with its label, class and group.
+DOCUMENT_TYPES: dict[str, DocumentType] = {t.code: t for t in TYPES}
+CLASS_LABELS = doctypes.CLASS_LABELS
+TYPE_GROUP_LABELS = doctypes.TYPE_GROUP_LABELS
+ENDED_TYPE_CODES = doctypes.ENDED_TYPE_CODES
+_SAME_TYPE: dict[str, frozenset[str]] = {c: group for group in doctypes.SAME_TYPE for c in group}
 
 
 def current_type_code(code: str | None) -> str | None:
@@ -73,6 +27,23 @@ def current_type_code(code: str | None) -> str | None:
     if code is None:
         return None
     return ENDED_TYPE_CODES.get(code, code)
+
+
+def same_type_codes(code: str) -> frozenset[str]:
+    """The codes a search for `code` matches: itself (its current code) and the codes listed as the same type."""
+    current = current_type_code(code) or code
+    return _SAME_TYPE.get(current, frozenset({current}))
+
+
+def type_group(code: str | None) -> str | None:
+    """The question group ("vaccination") of a type code."""
+    t = DOCUMENT_TYPES.get(current_type_code(code) or "")
+    return t.group if t else None
+
+
+def is_administrative(code: str | None) -> bool:
+    """Administrative papers (appointments, insurance certificates...): kept, flagged as noise."""
+    return type_group(code) == "administratif"
 
 
 SPECIALTIES: dict[str, str] = {
@@ -242,6 +213,14 @@ SPECIALTY_GROUP_LABELS: dict[str, tuple[str, str]] = {
     "medecine-vasculaire": ("Médecine vasculaire", "Vascular medicine"),
 }
 
+# Authors who are not physicians (pharmacists, midwives, nurses, devices): their codes kept whole.
+SPECIALTIES.update(professions.PROFESSIONS)
+for _group, _label in professions.PROFESSION_GROUP_LABELS.items():
+    SPECIALTY_GROUPS[_group] = tuple(c for c in professions.PROFESSIONS
+                                     if professions.PROFESSION_GROUP_OF.get(c.split("/")[0]) == _group)
+    SPECIALTY_GROUP_LABELS[_group] = _label
+    SPECIALTY_GROUP_OF.update({c: _group for c in SPECIALTY_GROUPS[_group]})
+
 assert set(SPECIALTY_GROUP_LABELS) == set(SPECIALTY_GROUPS)
 assert all(code in SPECIALTIES for codes in SPECIALTY_GROUPS.values() for code in codes)
 
@@ -258,11 +237,12 @@ def specialty_label(code: str | None) -> str | None:
     """Display label of a G15_10/SMxx code (accepts "SM04" or "G15_10/SM04")."""
     if not code:
         return None
-    return SPECIALTIES.get(code.rsplit("/", 1)[-1])
+    return SPECIALTIES.get(code) or SPECIALTIES.get(code.rsplit("/", 1)[-1])
 
 
 def specialty_group(code: str | None) -> str | None:
     """The user-facing group ("cardiologie") of an exact specialty code."""
     if not code:
         return None
-    return SPECIALTY_GROUP_OF.get(code.rsplit("/", 1)[-1])
+    return (SPECIALTY_GROUP_OF.get(code) or SPECIALTY_GROUP_OF.get(code.rsplit("/", 1)[-1])
+            or professions.PROFESSION_GROUP_OF.get(code.split("/")[0]))

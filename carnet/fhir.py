@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from carnet import codes
+from carnet import codes, doctypes
 from carnet.errors import CarnetError, UnknownDocument
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.text import fold
@@ -49,6 +49,8 @@ CLASS_SYSTEM = "urn:oid:1.2.250.1.213.1.1.4.1"  # XDS classCode (classeDocument)
 SPECIALTY_SYSTEM = "urn:oid:1.2.250.1.213.1.1.4.5"  # TRE_G15/R85: G15_10/SMxx author specialties
 # Carnet's own code systems, for what the DMP's value sets do not name.
 CARNET_TYPE_SYSTEM = "urn:carnet:document-type"  # ADMIN: administrative papers
+TRE_A05_SYSTEM = doctypes.TRE_A05_URL  # French complementary document types (SYNTH, CERT_DECL, PRESC-KINE...)
+TRE_A05_OID = f"urn:oid:{doctypes.TRE_A05_OID}"
 GROUP_SYSTEM = "urn:carnet:specialty-group"  # "cardiologie" = SM04, SM73, SM79-81
 EXAM_SYSTEM = "urn:carnet:exam"
 ANALYTE_SYSTEM = "urn:carnet:analyte"
@@ -59,7 +61,7 @@ INS_SYSTEM = "urn:oid:1.2.250.1.213.1.4.8"
 DEFAULT_COUNT = 20
 MAX_COUNT = 100
 # Labels of the class codes named by the reference; others are shown by code only.
-CLASS_LABELS = {"10": "Compte rendu", "95": "Document de gestion"}
+CLASS_LABELS = codes.CLASS_LABELS
 
 _LOINC_CODE = re.compile(r"^\d{1,7}-\d$")
 _SPECIALTY_CODE = re.compile(r"^(?:G15_10/)?(SM\d{2})$", re.IGNORECASE)
@@ -280,7 +282,7 @@ def parse_search(items: Iterable[tuple[str, str]]) -> DocumentQuery:
         elif base == "_id":
             kw["ids"].append(frozenset(v for v in _split(value)))
         elif base == "type":
-            kw["types"].append(frozenset(_type_code(v) for v in _split(value)))
+            kw["types"].append(frozenset(c for v in _split(value) for c in codes.same_type_codes(_type_code(v))))
         elif base == "category":
             kw["categories"].append(frozenset(_class_code(v) for v in _split(value)))
         elif base in ("specialty", "author.specialty"):
@@ -314,7 +316,7 @@ def parse_search(items: Iterable[tuple[str, str]]) -> DocumentQuery:
                         "record at a time.", issue="required")
     if len(set(patients)) > 1 or any("," in p for p in patients):
         raise FhirError("Search one patient at a time (a single `patient` value).")
-    asks_admin = any("ADMIN" in g for g in kw["types"]) or any("95" in g for g in kw["categories"])
+    asks_admin = any(any(codes.is_administrative(c) for c in g) for g in kw["types"]) or any("95" in g for g in kw["categories"])
     return DocumentQuery(
         patient=patients[0], statuses=frozenset(statuses or {"current"}),
         noise=noise or ("include" if asks_admin else "exclude"), descending=descending, count=count, offset=offset,
@@ -364,10 +366,17 @@ def _type_code(value: str) -> str:
     system, code = _token(value)
     if code.upper() == "ADMIN" and system in (None, "", CARNET_TYPE_SYSTEM):
         return "ADMIN"
+    if system in (TRE_A05_SYSTEM, TRE_A05_OID):  # the French complementary types (SYNTH, CERT_DECL...)
+        if code in codes.DOCUMENT_TYPES and not code[:1].isdigit():
+            return code
+        raise FhirError(f"{code!r} is not a TRE_A05 document type code (e.g. SYNTH, CERT_DECL).")
+    if system in (None, "") and code in codes.DOCUMENT_TYPES:
+        return code
     if system not in (None, "", LOINC, LOINC_OID):
-        raise FhirError(f"Document types are LOINC codes ({LOINC}|11488-4 or 11488-4); got system {system!r}.")
+        raise FhirError(f"Document types are LOINC codes ({LOINC}|11488-4 or 11488-4) or TRE_A05 codes "
+                        f"({TRE_A05_SYSTEM}|SYNTH); got system {system!r}.")
     if not _LOINC_CODE.match(code):
-        raise FhirError(f"{code!r} is not a LOINC code (e.g. 11488-4).")
+        raise FhirError(f"{code!r} is not a LOINC or TRE_A05 document type code (e.g. 11488-4, SYNTH).")
     return codes.current_type_code(code) or code
 
 
@@ -610,7 +619,7 @@ def document_reference(doc: dict, base_url: str, store=None, replaces: Iterable[
     out["status"] = resource_status(doc)
     out["docStatus"] = "final"  # what reaches a shared record is published
     if type_code:
-        system = CARNET_TYPE_SYSTEM if type_code == "ADMIN" else LOINC
+        system = CARNET_TYPE_SYSTEM if type_code == "ADMIN" else LOINC if type_code[:1].isdigit() else TRE_A05_SYSTEM
         coding = {"system": system, "code": type_code}
         if label:
             coding["display"] = label
@@ -673,7 +682,8 @@ def _author_role(doc: dict) -> dict | None:
         role["organization"] = {"display": doc["organisation"]}
     if sm:
         label = codes.specialty_label(sm)
-        coding = [{"system": SPECIALTY_SYSTEM, "code": f"{codes.SPECIALTY_SYSTEM}/{sm}",
+        full = f"{codes.SPECIALTY_SYSTEM}/{sm}" if sm.startswith("SM") else sm  # G15_21 pharmacist, G15_60 nurse...
+        coding = [{"system": SPECIALTY_SYSTEM, "code": full,
                    **({"display": label} if label else {})}]
         group = codes.specialty_group(sm)
         if group:

@@ -52,6 +52,10 @@ def document_detail(doc: dict) -> dict:
         "analyte_keys": doc.get("analyte_keys") or [],
         "sections": [s["name"] for s in doc.get("sections") or []],
         "ingested_at": doc.get("ingested_at"),
+        "confidentiality": doc.get("confidentiality"),
+        "set_id": doc.get("set_id"),
+        "version_number": doc.get("version_number"),
+        "coded_entries": doc.get("coded_entries") or [],
     })
     return out
 

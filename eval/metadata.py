@@ -139,8 +139,8 @@ def understand_folder(root: Path | str, *, ocr: bool = True, timings: dict | Non
     relative to root. Unreadable files give a row with `error` set and no metadata."""
     from carnet.errors import UnreadableDocument
     from ingest.dedupe import fingerprint
-    from ingest.extract import extract_pdf, extract_pdf_bytes
-    from ingest.sources import read_cda, read_sidecar
+    from ingest.extract import extract_pdf
+    from ingest.sources import read_sidecar
     from ingest.understand import understand
 
     root = Path(root)
@@ -151,9 +151,12 @@ def understand_folder(root: Path | str, *, ocr: bool = True, timings: dict | Non
         source = path.relative_to(root).as_posix()
         try:
             t0 = time.perf_counter()
-            if path.suffix.lower() == ".xml":
-                pdf, overrides = read_cda(path)
-                doc = extract_pdf_bytes(pdf, path.name, path=str(path), ocr=ocr)
+            if path.suffix.lower() == ".xml":  # CDA level 1 (embedded PDF) or 3 (rendered body)
+                from ingest.cda import read_cda_document
+                from ingest.cda_render import cda_to_document
+
+                doc, overrides, _ = cda_to_document(read_cda_document(path.read_bytes(), path.name), path.name,
+                                                    max_bytes=50_000_000, ocr=ocr)
             else:
                 overrides = read_sidecar(path)
                 doc = extract_pdf(path, ocr=ocr)

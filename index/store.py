@@ -34,7 +34,7 @@ from carnet.models import Chunk, DocMeta
 from carnet.text import fold
 
 PATIENT_SHIFT = 36  # chunk id = patient_num << 36 | sequence: 2^36 chunks per patient, 2^27 patients
-SCHEMA_VERSION = 5  # 4: chunks_stem (stemmed FTS of chunks, filled when an older store is opened); 5: confidentiality, author_id; grants, break_glass, audit_events
+SCHEMA_VERSION = 5  # 4: chunks_stem (stemmed FTS of chunks, filled when an older store is opened); 5: confidentiality, author_id; grants, break_glass, audit_events; CDA versions and coded entries
 # The stored PDF's SHA-1 (hex) and size in bytes: FHIR's Attachment.hash and .size without reading the file.
 _ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"),
                   # Version 5: the source's confidentiality codes, comma-separated (CDA confidentialityCode,
@@ -42,7 +42,9 @@ _ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"),
                   ("confidentiality", "TEXT"), ("author_id", "TEXT"),
                   # The version of the fact extractor that read the document's facts (NULL: never read, a
                   # document stored before facts existed; the next ingest of its file reads them).
-                  ("facts_version", "INTEGER"))
+                  ("facts_version", "INTEGER"),
+                  # a CDA's id, setId and versionNumber (versions of one document) and its coded entries (JSON)
+                  ("cda_id", "TEXT"), ("set_id", "TEXT"), ("version_number", "INTEGER"), ("coded_entries", "TEXT"))
 FACTS_VERSION = 1
 # Version 3: a lab value's LOINC code, its unit in UCUM, where it was read ("text" | "ocr" | "cda") and, when
 # read by OCR, the page's confidence (older rows keep them empty and read as "text").
@@ -91,6 +93,10 @@ CREATE TABLE IF NOT EXISTS documents (
     file_size INTEGER,
     ingested_at TEXT NOT NULL,
     extra TEXT,
+    cda_id TEXT,
+    set_id TEXT,
+    version_number INTEGER,
+    coded_entries TEXT,
     pdf_sha1 TEXT,
     pdf_size INTEGER,
     confidentiality TEXT,
@@ -223,7 +229,8 @@ PUBLIC_DOCUMENT_FIELDS = (
     "specialty_group", "specialty_confidence", "service_date", "service_end_date", "date_confidence",
     "author", "organisation", "language", "page_count", "ocr_pages", "ocr_confidence", "is_noise",
     "noise_reason", "canonical_id", "duplicate_kind", "metadata_source", "exam_keys", "analyte_keys",
-    "sections", "file_size", "ingested_at", "duplicate_sources", "specialty_candidates",
+    "sections", "file_size", "ingested_at", "duplicate_sources", "specialty_candidates", "confidentiality", "set_id",
+    "version_number",
 )
 
 _FTS_WORD = re.compile(r"[\w]+", re.UNICODE)
@@ -396,6 +403,8 @@ class Store:
         pdf_bytes: bytes,
         lab_values: Sequence[dict] = (),
         facts: Sequence[Fact] = (),
+        versioning: dict | None = None,
+        coded_entries: Sequence[dict] = (),
     ) -> str:
         """Write one document, its chunks, vectors, FTS rows, lab values and facts in a single transaction."""
         if len(chunks) != len(vectors):
@@ -449,6 +458,10 @@ class Store:
                 "facts_version": FACTS_VERSION,
                 "confidentiality": ",".join(meta.confidentiality) or None,
                 "author_id": meta.author_id,
+                "cda_id": (versioning or {}).get("cda_id"),
+                "set_id": (versioning or {}).get("set_id"),
+                "version_number": (versioning or {}).get("version_number"),
+                "coded_entries": json.dumps(list(coded_entries), ensure_ascii=False) if coded_entries else None,
             }
             _insert(conn, "documents", row)
             seq = patient["next_chunk_seq"]
@@ -496,6 +509,45 @@ class Store:
         tmp.replace(target)
         return True
 
+    def write_original(self, document_id: str, data: bytes, suffix: str) -> None:
+        """Keep the source file when the stored PDF is a rendering of it (a level-3 CDA's XML)."""
+        target = self.pdf_dir.parent / "originals" / f"{document_id}{suffix}"
+        self._ensure_schema()
+        if target.exists():
+            return
+        target.parent.mkdir(exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+
+    def original_path(self, document_id: str) -> Path | None:
+        """The source file kept by `write_original`, if any."""
+        self._ensure_schema()
+        found = sorted((self.home / "originals").glob(f"{document_id}.*"))
+        return found[0] if found else None
+
+    def version_candidates(self, patient_id: str, set_id: str | None, cda_ids: Sequence[str]) -> list[dict]:
+        """The patient's documents of one CDA set, or with one of these CDA ids (the versions a new one replaces)."""
+        try:
+            patient = self.patient(patient_id)
+        except UnknownPatient:
+            return []
+        ids = [i for i in cda_ids if i]
+        clauses, params = [], [patient["num"]]
+        if set_id:
+            clauses.append("set_id = ?")
+            params.append(set_id)
+        if ids:
+            clauses.append(f"cda_id IN ({','.join('?' * len(ids))})")
+            params += ids
+        if not clauses:
+            return []
+        cur = self.db.execute(
+            f"SELECT id, cda_id, set_id, version_number, ingested_at FROM documents WHERE patient_num = ? "
+            f"AND ({' OR '.join(clauses)})", params)
+        names = ["id", "cda_id", "set_id", "version_number", "ingested_at"]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
     def pdf_path(self, document_id: str) -> Path:
         self._ensure_schema()
         return self.pdf_dir / f"{document_id}.pdf"
@@ -511,7 +563,7 @@ class Store:
         rows = []
         for r in cur.fetchall():
             row = dict(zip(names, r))
-            for key in ("exam_keys", "analyte_keys", "sections", "ocr_pages", "duplicate_sources"):
+            for key in ("exam_keys", "analyte_keys", "sections", "ocr_pages", "duplicate_sources", "coded_entries"):
                 row[key] = json.loads(row[key]) if row[key] else []
             row["is_noise"] = bool(row["is_noise"])
             row["specialty_candidates"] = json.loads(row["extra"]).get("specialty_candidates", []) if row.get("extra") else []

@@ -52,3 +52,31 @@ def passage_text(chunk: Chunk, meta: DocMeta) -> str:
     """What is embedded for a chunk: its title and section give the model the context a reader has."""
     head = " · ".join(x for x in (meta.title, chunk.section) if x)
     return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def chunk_by_sections(doc: ExtractedDocument, meta: DocMeta, document_id: str, chunk_size: int = 900,
+                      chunk_overlap: int = 120) -> list[Chunk]:
+    """Chunks that never run across a section (nor a page): for a structured document whose sections are
+    known (a level-3 CDA), so that a citation names the section its sentence comes from. The text before
+    the first section (the header block) is a chunk of its own, without a section."""
+    if chunk_overlap >= chunk_size:
+        raise ValueError(f"chunk_overlap must be smaller than chunk_size. Currently, {chunk_overlap} >= {chunk_size}")
+    splitter = _splitter(chunk_size, chunk_overlap)
+    marks = sorted(meta.sections, key=lambda s: s.offset)
+    chunks: list[Chunk] = []
+    for page, page_start in zip(doc.pages, doc.page_starts):
+        end_of_page = page_start + len(page.text)
+        cuts = [0] + [m.offset - page_start for m in marks if page_start < m.offset < end_of_page] + [len(page.text)]
+        for a, b in zip(cuts, cuts[1:]):
+            segment = page.text[a:b]
+            if not segment.strip():
+                continue
+            before = [m for m in marks if m.offset <= page_start + a]
+            section = before[-1].name if before else None
+            for piece in splitter.create_documents([segment]):
+                start = piece.metadata["start_index"]
+                if start < 0:
+                    start = max(segment.find(piece.page_content), 0)
+                chunks.append(Chunk(document_id, page.number, a + start, a + start + len(piece.page_content), section,
+                                    piece.page_content))
+    return chunks

@@ -74,6 +74,8 @@ _LOINC: dict[str, dict[str, str]] = {
 }
 
 # Printed unit (folded, spaces removed) -> UCUM
+_KEY_OF_LOINC: dict[str, str] = {code: key for key, by_unit in _LOINC.items() for code in by_unit.values()}
+
 _UCUM = {
     "g/l": "g/L", "mg/l": "mg/L", "mg/dl": "mg/dL", "g/dl": "g/dL", "mmol/l": "mmol/L", "umol/l": "umol/L",
     "µmol/l": "umol/L", "nmol/l": "nmol/L", "pmol/l": "pmol/L", "mmol/mol": "mmol/mol", "%": "%",
@@ -108,6 +110,11 @@ def ucum(unit: str | None, key: str | None = None) -> str | None:
         return "10*12/L"
     folded = fold(raw).replace(" ", "").replace("μ", "µ")
     return _UCUM.get(folded) or _UCUM.get(folded.replace("µ", "u"))
+
+
+def analyte_of_loinc(code: str | None) -> str | None:
+    """The analyte key a LOINC code stands for (a coded CDA result), or None."""
+    return _KEY_OF_LOINC.get(code or "")
 
 
 def loinc(key: str, unit_ucum: str | None) -> str | None:

@@ -13,7 +13,7 @@ import json
 import logging
 import stat
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -22,12 +22,14 @@ from carnet.models import DocMeta, ExtractedDocument
 from index.embedders import Embedder
 from index.store import Store, document_id_for
 from index.vectors import VectorIndex
+from ingest.cda import CdaDocument
+from ingest.lab_codes import ucum
 from ingest.limits import DocumentLimits
 from ingest.worker import DocumentJob, UnderstoodDocument, shared_worker, understand_document
 
 log = logging.getLogger("carnet.ingest")
 
-SUPPORTED_SUFFIXES = (".pdf", ".xml")
+SUPPORTED_SUFFIXES = (".pdf", ".xml", ".zip")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class SourceFile:
     path: Path
     patient_id: str
     source: str  # path relative to the ingest root, e.g. "P0001/3fa2c1.pdf"
+    member: str | None = None  # a document inside an XDM ZIP (`path`)
+    xds: dict | None = field(default=None, compare=False, hash=False)  # its METADATA.XML overrides
+    error: str | None = None  # why the archive holding it could not be listed
 
 
 @dataclass
@@ -93,8 +98,9 @@ def _is_regular_file(path: Path) -> bool:
         return False
 
 
-def discover(path: Path, patient_id: str | None = None) -> list[SourceFile]:
-    """Files to ingest. A folder is laid out <root>/<patient_id>/**/*.pdf; a single file needs --patient.
+def discover(path: Path, patient_id: str | None = None, max_bytes: int = 50_000_000) -> list[SourceFile]:
+    """Files to ingest. A folder is laid out <root>/<patient_id>/**/*.pdf (or .xml CDA, .zip IHE XDM); a single
+    file needs --patient. An XDM ZIP is listed as the documents it holds.
 
     Entries named like a PDF that are no regular file (a folder named x.pdf, a link to /dev/zero, a broken
     link, a pipe) are listed too: ingest reports each as failed with the reason instead of passing over it."""
@@ -104,7 +110,7 @@ def discover(path: Path, patient_id: str | None = None) -> list[SourceFile]:
     if not path.is_dir():
         if patient_id is None:
             raise InvalidInput(f"{path} is a single file: say whose it is with --patient ID.")
-        return [SourceFile(path, valid_patient_id(patient_id), path.name)]
+        return _expand(SourceFile(path, valid_patient_id(patient_id), path.name), max_bytes)
     files = []
     for f in sorted(path.rglob("*")):
         if f.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -113,10 +119,24 @@ def discover(path: Path, patient_id: str | None = None) -> list[SourceFile]:
             continue  # a folder named "scans.pdf" that holds PDFs is a folder: its files are listed
         rel = f.relative_to(path)
         if patient_id is not None:
-            files.append(SourceFile(f, valid_patient_id(patient_id), rel.as_posix()))
+            files += _expand(SourceFile(f, valid_patient_id(patient_id), rel.as_posix()), max_bytes)
         elif len(rel.parts) >= 2:
-            files.append(SourceFile(f, rel.parts[0], rel.as_posix()))
+            files += _expand(SourceFile(f, rel.parts[0], rel.as_posix()), max_bytes)
     return files
+
+
+def _expand(f: SourceFile, max_bytes: int) -> list[SourceFile]:
+    """An XDM ZIP stands for the documents it holds (each with its METADATA.XML entry); other files for themselves.
+    An archive that cannot be listed is one failing entry, so the rest of the batch goes on."""
+    if f.path.suffix.lower() != ".zip":
+        return [f]
+    from ingest.xdm import read_xdm
+
+    try:
+        documents = read_xdm(f.path, max_bytes)
+    except UnreadableDocument as e:
+        return [replace(f, error=str(e))]
+    return [replace(f, source=f"{f.source}/{d.member}", member=d.member, xds=d.overrides) for d in documents]
 
 
 def read_patient_names(root: Path) -> dict[str, str]:
@@ -199,27 +219,38 @@ class Ingestor:
         report.seconds["index"] += time.perf_counter() - t0
         return report
 
-    def _read(self, f: SourceFile) -> tuple[bytes, bytes, dict]:
-        """(stored bytes, PDF bytes, metadata overrides) of a PDF (with optional sidecar) or CDA file."""
-        from ingest.sources import read_cda, read_sidecar
+    def _read(self, f: SourceFile) -> tuple[bytes, CdaDocument | None, dict]:
+        """(stored bytes, the CDA document if it is one, the sidecar's or XDS metadata's overrides)."""
+        from ingest.cda import read_cda_document
+        from ingest.sources import read_sidecar
 
         valid_source_name(f.source, MAX_SOURCE_BYTES)
-        if not _is_regular_file(f.path):
-            what = "a folder" if f.path.is_dir() else "a link to nothing" if not f.path.exists() else (
-                "a device, pipe or socket")
-            raise UnreadableDocument(f"{f.source} is not a regular file ({what}): skipped.")
-        size = f.path.stat().st_size
-        if size > self.max_bytes:
-            raise UnreadableDocument(f"{f.source} is {size:,} bytes, over the {self.max_bytes:,}-byte limit.")
-        data = f.path.read_bytes()
-        if f.path.suffix.lower() == ".xml":
-            pdf_bytes, overrides = read_cda(f.path)
-            return data, pdf_bytes, overrides
-        return data, data, read_sidecar(f.path)
+        if f.error:
+            raise UnreadableDocument(f.error)
+        if f.member is not None:
+            from ingest.xdm import read_member
+
+            data = read_member(f.path, f.member, self.max_bytes)
+            suffix = Path(f.member).suffix.lower()
+            overrides = dict(f.xds or {})
+        else:
+            if not _is_regular_file(f.path):
+                what = "a folder" if f.path.is_dir() else "a link to nothing" if not f.path.exists() else (
+                    "a device, pipe or socket")
+                raise UnreadableDocument(f"{f.source} is not a regular file ({what}): skipped.")
+            size = f.path.stat().st_size
+            if size > self.max_bytes:
+                raise UnreadableDocument(f"{f.source} is {size:,} bytes, over the {self.max_bytes:,}-byte limit.")
+            data = f.path.read_bytes()
+            suffix = f.path.suffix.lower()
+            overrides = {} if suffix == ".xml" else read_sidecar(f.path)
+        if suffix == ".xml":
+            return data, read_cda_document(data, f.source), overrides
+        return data, None, overrides
 
     def _ingest_one(self, f: SourceFile, report: IngestReport) -> str:
         t0 = time.perf_counter()
-        data, pdf_bytes, overrides = self._read(f)
+        data, cda, overrides = self._read(f)
         sha = hashlib.sha256(data).hexdigest()
         existing = self.store.find_by_content(f.patient_id, sha)
         if existing is not None:
@@ -237,25 +268,49 @@ class Ingestor:
                 return "duplicate"
             report.unchanged.append(f.source)
             return "unchanged"
+        pdf_bytes, section_pages, coded_labs = data, {}, None
+        if cda is not None:
+            from dataclasses import replace as _replace
+
+            from ingest.xdm import merge
+
+            overrides = merge(cda.overrides, overrides)
+            if cda.level == 1:
+                pdf_bytes = cda.pdf
+            else:  # a structured body: rendered here (Carnet's own HTML of escaped text), read by the worker
+                from ingest.cda_render import render_cda
+
+                rendered, marks, section_pages = render_cda(_replace(cda, overrides=overrides), f.source)
+                pdf_bytes = rendered.pdf_bytes
+                overrides = {**overrides, "sections": marks}
+                coded_labs = tuple(_coded_lab_values(cda, section_pages)) if cda.lab_results else None
         document_id = document_id_for(f.patient_id, sha)
         job = DocumentJob(f.source, pdf_bytes, overrides or None, document_id, self.chunk_size, self.chunk_overlap,
-                          self.ocr, self.ocr_languages, self.max_bytes)
+                          self.ocr, self.ocr_languages, self.max_bytes,
+                          by_sections=cda is not None and cda.level == 3, coded_lab_values=coded_labs)
         done = self._understand(job)
         meta, chunks = done.meta, list(done.chunks)
         t2 = time.perf_counter()
         vectors = self.embedder.embed_passages(list(done.passages))
         t3 = time.perf_counter()
         fp = done.fingerprint
-        canonical_id, group = self._near_duplicate(f.patient_id, meta, fp, document_id)
+        versioning = _versioning(cda, f)
+        canonical_id, group = (None, []) if versioning else self._near_duplicate(f.patient_id, meta, fp, document_id)
         self.store.add_document(
             patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=vectors,
             page_count=done.page_count, ocr_pages=list(done.ocr_pages),
             ocr_confidence=done.ocr_confidence,
             fingerprint=fp, file_size=len(data), pdf_bytes=pdf_bytes,
-            lab_values=list(done.lab_values), facts=list(done.facts),
+            lab_values=list(done.lab_values), facts=list(done.facts) + _coded_facts(cda, meta, section_pages),
+            versioning=versioning,
+            coded_entries=[{**e.as_dict(), "page": section_pages.get(e.section, 1)} for e in cda.entries] if cda else (),
         )
+        if cda is not None and cda.level == 3:
+            self.store.write_original(document_id, data, ".xml")  # the PDF is a rendering: keep the source
         if canonical_id is not None:
             self.store.set_canonical(group, canonical_id, "near")
+        if versioning:
+            self._link_versions(f.patient_id, versioning)
         t4 = time.perf_counter()
         report.added.append(f.source)
         report.pages += done.page_count
@@ -286,10 +341,86 @@ class Ingestor:
         canonical = max(members)[-1]
         return canonical, [m[-1] for m in members]
 
+    def _link_versions(self, patient_id: str, versioning: dict) -> None:
+        """Versions of one document (same CDA setId, or a relatedDocument RPLC / XDS RPLC link): the highest
+        versionNumber is current and replaces the others, which stay, marked superseded."""
+        group = self.store.version_candidates(patient_id, versioning.get("set_id"),
+                                              [versioning.get("cda_id"), *versioning.get("replaces", ())])
+        if len(group) < 2:
+            return
+        replaced = set(versioning.get("replaces", ()))
+        canonical = max(group, key=lambda r: (r["version_number"] or 0, r["cda_id"] not in replaced,
+                                              r["ingested_at"] or "", r["id"]))
+        self.store.set_canonical([r["id"] for r in group], canonical["id"], "version")
+
 
 def printable_source(source: str) -> str:
     """A source name that can be printed and written as JSON (non-UTF-8 bytes shown as escapes)."""
     return source.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _versioning(cda: CdaDocument | None, f: SourceFile) -> dict | None:
+    """The CDA id, setId, versionNumber and replaced ids of a document that has them (None otherwise)."""
+    if cda is None:
+        return None
+    ident = cda.identity
+    replaces = tuple(ident.replaces)
+    if not (ident.set_id or replaces or ident.version_number):
+        return None
+    return {"cda_id": ident.document_id, "set_id": ident.set_id, "version_number": ident.version_number,
+            "replaces": replaces}
+
+
+def _coded_lab_values(cda: CdaDocument, section_pages: dict[int, int]) -> list[dict]:
+    """Lab values coded in a level-3 CDA's entries (no text parsing): one row per (analyte, label), the first."""
+    rows, seen = [], set()
+    for r in cda.lab_results:
+        if r.value is None or (r.analyte, r.label) in seen:
+            continue
+        seen.add((r.analyte, r.label))
+        rows.append({"analyte": r.analyte, "label": r.label, "value": r.value, "unit": r.unit, "low": r.low,
+                     "high": r.high, "flag": r.flag, "page": section_pages.get(r.section, 1), "loinc": r.loinc,
+                     "ucum": ucum(r.unit, r.analyte), "origin": "cda", "confidence": None})
+    return rows
+
+
+def _coded_facts(cda: CdaDocument | None, meta: DocMeta, section_pages: dict[int, int]) -> list:
+    """The allergies, medications and problems a level-3 CDA codes in its entries, as facts (source "cda"):
+    read from the entries, not from the text. A negated allergy is a stated "no known allergy" when it names
+    no substance, else that allergy ruled out; a problem with an end date is history; a medication whose
+    stop date is before the act is stopped."""
+    from datetime import date
+
+    from carnet.facts import Fact
+    from carnet.text import fold
+
+    if cda is None:
+        return []
+
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    out = []
+    for e in cda.entries:
+        if e.kind not in ("allergy", "medication", "problem"):
+            continue  # vaccinations stay on the document's coded entries
+        section = cda.sections[e.section] if e.section < len(cda.sections) else None
+        start, end = day(e.start), day(e.end)
+        if e.kind == "allergy":
+            generic = any(w in fold(e.label) for w in ("aucun", "allerg", "no known", "none"))
+            status = ("none" if generic else "negated") if e.negated else "active"
+        elif e.kind == "problem":
+            status = "negated" if e.negated else "history" if end else "active"
+        else:
+            status = "stopped" if end and meta.service_date and end < meta.service_date else "active"
+        out.append(Fact(
+            kind=e.kind, name=e.label, status=status,
+            reaction=e.detail if e.kind == "allergy" and e.detail != e.label else None,
+            posology=e.detail if e.kind == "medication" else None, start=start, end=end, code=e.code,
+            code_system=e.code_system, page=section_pages.get(e.section, 1), sentence=e.detail or e.label,
+            section=section.name if section else None, service_date=meta.service_date, author=meta.author,
+            source="cda"))
+    return out
 
 
 def _meta_of(row: dict) -> DocMeta:

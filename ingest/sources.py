@@ -8,20 +8,15 @@ DocumentReference names, plain names); codes are normalised (ended LOINC codes m
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
-import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from carnet.codes import current_type_code
+from carnet.codes import current_type_code, specialty_label
 from carnet.errors import UnreadableDocument
 
-HL7 = "urn:hl7-org:v3"
-_NS = {"hl7": HL7}
 _SPECIALTY = re.compile(r"(?:^|/)(SM\d{2})$", re.I)
 _ISO_DATE = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})")
 
@@ -168,7 +163,10 @@ def _specialty(value: Any) -> str | None:
     if not code:
         return None
     m = _SPECIALTY.search(code.strip())
-    return m.group(1).upper() if m else None
+    if m:
+        return m.group(1).upper()
+    # other professions are kept whole: G15_21 pharmacist, G15_50 midwife, AUTOMATE...
+    return code.strip() if specialty_label(code.strip()) else None
 
 
 def _date(value: Any) -> date | None:
@@ -247,77 +245,13 @@ def read_cda(path: Path | str) -> tuple[bytes, dict[str, Any]]:
 
 
 def read_cda_bytes(data: bytes, name: str) -> tuple[bytes, dict[str, Any]]:
-    head = data[:4096]
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
-        raise UnreadableDocument(f"{name}: CDA document with a DTD or entities is refused.")
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as e:
-        raise UnreadableDocument(f"{name}: malformed XML ({e}).") from e
-    if root.tag != f"{{{HL7}}}ClinicalDocument":
-        raise UnreadableDocument(f"{name}: not a CDA document (root element is {root.tag!r}).")
+    """(embedded PDF, overrides) of a level-1 CDA; a level-3 document is refused here (ingest.cda reads it)."""
+    from ingest.cda import read_cda_document
 
-    text_el = root.find("hl7:component/hl7:nonXMLBody/hl7:text", _NS)
-    if text_el is None or not (text_el.text or "").strip():
-        raise UnreadableDocument(f"{name}: CDA document without an embedded PDF (component/nonXMLBody/text).")
-    media = (text_el.get("mediaType") or "application/pdf").lower()
-    if media != "application/pdf":
-        raise UnreadableDocument(f"{name}: embedded document is {media}, not a PDF.")
-    try:
-        pdf = base64.b64decode("".join(text_el.text.split()), validate=True)
-    except (binascii.Error, ValueError) as e:
-        raise UnreadableDocument(f"{name}: embedded PDF is not valid base64.") from e
-    return pdf, _cda_overrides(root)
-
-
-def _cda_overrides(root: ET.Element) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    code = root.find("hl7:code", _NS)
-    if code is not None and code.get("code"):
-        out["type_code"] = current_type_code(code.get("code").strip())
-        out["type_confidence"] = 1.0
-    title = root.findtext("hl7:title", default="", namespaces=_NS).strip()
-    if title:
-        out["title"] = title
-    lang = root.find("hl7:languageCode", _NS)
-    language = _language(lang.get("code") if lang is not None else None)
-    if language:
-        out["language"] = language
-    times = root.find("hl7:documentationOf/hl7:serviceEvent/hl7:effectiveTime", _NS)
-    if times is not None:
-        low = times.find("hl7:low", _NS)
-        high = times.find("hl7:high", _NS)
-        start = hl7_date(low.get("value") if low is not None else times.get("value"))
-        end = hl7_date(high.get("value") if high is not None else None)
-        if start:
-            out["service_date"] = start
-            out["date_confidence"] = 1.0
-        if end:
-            out["service_end_date"] = end
-    assigned = root.find("hl7:author/hl7:assignedAuthor", _NS)
-    if assigned is not None:
-        spec = assigned.find("hl7:code", _NS)
-        specialty = _specialty(spec.get("code") if spec is not None else None)
-        if specialty:
-            out["specialty_code"] = specialty
-            out["specialty_confidence"] = 1.0
-        name_el = assigned.find("hl7:assignedPerson/hl7:name", _NS)
-        if name_el is not None:
-            parts = [(el.text or "").strip() for el in name_el if el.tag.split("}")[-1] in ("prefix", "given", "family")]
-            author = " ".join(p for p in parts if p) or (name_el.text or "").strip()
-            if author:
-                out["author"] = author
-        org = assigned.findtext("hl7:representedOrganization/hl7:name", default="", namespaces=_NS).strip()
-        if org:
-            out["organisation"] = org
-    custodian = root.findtext(
-        "hl7:custodian/hl7:assignedCustodian/hl7:representedCustodianOrganization/hl7:name", default="", namespaces=_NS
-    ).strip()
-    if custodian:
-        out["organisation"] = custodian
-    if out:
-        out["metadata_source"] = "cda"
-    return out
+    cda = read_cda_document(data, name)
+    if cda.level != 1:
+        raise UnreadableDocument(f"{name}: structured (level 3) CDA document without an embedded PDF.")
+    return cda.pdf, cda.overrides
 
 
 def hl7_date(value: str | None) -> date | None:

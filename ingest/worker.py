@@ -46,6 +46,8 @@ class DocumentJob:
     ocr: bool = True
     ocr_languages: str = "fra+eng"
     max_bytes: int = 50_000_000
+    by_sections: bool = False  # a structured CDA: chunks never run across two sections (overrides carry them)
+    coded_lab_values: tuple | None = None  # a structured CDA's coded lab rows: used instead of reading the text
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class UnderstoodDocument:
 def understand_document(job: DocumentJob, limits: DocumentLimits, scratch: Path | None = None) -> UnderstoodDocument:
     """Extract, understand and chunk one PDF. Raises UnreadableDocument (limits, corrupt, empty)."""
     from carnet.lexicon import ANALYTES
-    from ingest.chunk import chunk_document, passage_text
+    from ingest.chunk import chunk_by_sections, chunk_document, passage_text
     from ingest.dedupe import fingerprint
     from ingest.extract import extract_pdf_bytes
     from ingest.lab_codes import PARENT
@@ -77,10 +79,11 @@ def understand_document(job: DocumentJob, limits: DocumentLimits, scratch: Path 
                             ocr_languages=job.ocr_languages, limits=limits, scratch=scratch)
     t1 = time.perf_counter()
     meta = understand(doc, job.overrides or None)
-    chunks = chunk_document(doc, meta, job.document_id, job.chunk_size, job.chunk_overlap)
+    chunker = chunk_by_sections if job.by_sections else chunk_document
+    chunks = chunker(doc, meta, job.document_id, job.chunk_size, job.chunk_overlap)
     if not chunks:
         raise UnreadableDocument(f"{job.source} has no text to index.")
-    lab_values = _lab_values(doc, meta)
+    lab_values = list(job.coded_lab_values) if job.coded_lab_values is not None else _lab_values(doc, meta)
     measured = {PARENT.get(v["analyte"], v["analyte"]) for v in lab_values} & set(ANALYTES)
     if measured - set(meta.analyte_keys):
         from dataclasses import replace

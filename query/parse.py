@@ -36,7 +36,8 @@ from typing import Callable, Iterable
 
 from dateutil.relativedelta import relativedelta
 
-from carnet.codes import DOCUMENT_TYPES, SPECIALTY_GROUP_LABELS, type_label
+from carnet import doctypes
+from carnet.codes import DOCUMENT_TYPES, SPECIALTY_GROUP_LABELS, same_type_codes, type_label
 from carnet.errors import InvalidInput
 from carnet.lexicon import ANALYTES, EXAMS
 from rapidfuzz import process as fuzzy_process
@@ -143,9 +144,10 @@ def _vocabulary() -> _Vocabulary:
         phrases.setdefault(key, _Effect()).add(language=language, **effect)
         surface[language].update(_tokens(fold(phrase)))
 
-    for language, table in (("fr", V.TYPE_PHRASES_FR), ("en", V.TYPE_PHRASES_EN)):
-        for phrase, codes in table.items():
-            add(phrase, language, types=codes)
+    for language, table in (("fr", V.TYPE_PHRASES_FR), ("en", V.TYPE_PHRASES_EN),
+                            ("fr", doctypes.TYPE_PHRASES_FR), ("en", doctypes.TYPE_PHRASES_EN)):
+        for phrase, codes in table.items():  # with the codes listed as the same type (11526-1 / 60568-3)
+            add(phrase, language, types=tuple(dict.fromkeys(c for code in codes for c in sorted(same_type_codes(code)))))
     for code, t in DOCUMENT_TYPES.items():  # a doctor may type the official label
         if code != "ADMIN":
             add(t.label, "fr", types=(code,))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from carnet.codes import is_administrative
 from carnet.models import DocMeta, ExtractedDocument
 
 from .context import Context
@@ -83,8 +84,8 @@ def understand_text(text: str, overrides: dict[str, Any] | None = None) -> DocMe
     )
     if overrides:
         meta = dataclasses.replace(meta, **overrides)
-        if overrides.get("type_code") == ADMIN and not meta.is_noise:
+        if is_administrative(overrides.get("type_code")) and not meta.is_noise:
             meta = dataclasses.replace(meta, is_noise=True, noise_reason="administrative document (source metadata)")
-        elif "type_code" in overrides and overrides["type_code"] != ADMIN and meta.is_noise:
+        elif "type_code" in overrides and not is_administrative(overrides["type_code"]) and meta.is_noise:
             meta = dataclasses.replace(meta, is_noise=False, noise_reason=None)
     return meta

@@ -85,6 +85,7 @@ ROUTES = {
     ("GET", "/v1/patients/{patient_id}/labs/{analyte}.png"): "patient",
     ("GET", "/v1/documents/{document_id}"): "document",
     ("GET", "/v1/documents/{document_id}/pdf"): "document",
+    ("GET", "/v1/documents/{document_id}/source"): "document",
     ("GET", "/fhir/DocumentReference"): "patient",
     ("POST", "/fhir/DocumentReference/_search"): "patient",
     ("GET", "/fhir/DocumentReference/{document_id}"): "document",

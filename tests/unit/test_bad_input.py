@@ -52,8 +52,8 @@ def test_a_date_outside_the_calendar_is_a_422_not_a_500(client):
     ("é".encode() * 130 + b".pdf", "over the 255-byte limit"),
     (b"a\x00b.pdf", "control character"),
     (b"a\x1bb.pdf", "control character"),
-    (b"notes.txt", "is not a .pdf file"),
-    (b" .pdf", "is not a .pdf file"),
+    (b"notes.txt", "is not a .pdf, .xml (CDA) or .zip (IHE XDM) file"),
+    (b" .pdf", "is not a .pdf, .xml (CDA) or .zip (IHE XDM) file"),
 ])
 def test_bad_upload_file_names_are_4xx_and_store_nothing(client, settings, tmp_path, filename, reason):
     before = _stored_pdfs(settings)

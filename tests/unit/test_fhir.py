@@ -237,7 +237,7 @@ def test_unknown_patient_is_404_and_missing_patient_400(client):
 
 @pytest.mark.parametrize(("query", "word"), [
     ("foo=1", "foo"), ("type:text=bilan", "text"), ("setting=ETABLISSEMENT", "cadre"),
-    ("security-label=N", "security-label"), ("type=CR-BIO", "LOINC"), ("type=urn:oid:1.2.250.1.213.1.1.4.12|SYNTH", "LOINC"),
+    ("security-label=N", "security-label"), ("type=CR-BIO", "LOINC"), ("type=urn:oid:1.2.250.1.213.1.1.4.12|NOPE", "TRE_A05"),
     ("specialty=SM99", "SM99"), ("specialty=astrologie", "astrologie"), ("event=ccam-ABCD001", "ccam"),
     ("status=final", "status"), ("_sort=title", "_sort"), ("noise=maybe", "noise"), ("_format=xml", "JSON"),
     ("patient.identifier=urn:oid:1.2.250.1.213.1.4.8|1234567890123", "INS"), ("_summary=count", "_summary"),

@@ -29,12 +29,13 @@ DISCHARGE = ("11490-0", "34112-3", "34133-9")
 OP = ("34874-8",)
 RX = ("57833-6", "57828-6", "57832-8")
 MEDS = RX + ("60593-1",)
-ER = ("15507-7",)
-PATH = ("11526-1",)
+ER = ("15507-7", "60280-5", "78341-5")  # the visit report and the emergency forms (CI-SIS types)
+ER_VISIT = ("15507-7",)
+PATH = ("11526-1", "60568-3")  # Carnet's pathology code and the CI-SIS list's
 RCP = ("34794-8",)
 ANESTH = ("34749-2", "77436-4")
-VACC = ("87273-9", "11369-6")
-CERT = ("89601-9",)
+VACC = ("87273-9", "11369-6", "96874-3")  # with the COVID-19 vaccination certificate
+CERT = ("89601-9", "CERT_DECL")
 
 # (question, expected fields). Fields left out take these defaults: no filter, no date,
 # order "latest" when the topic is empty else "relevance", no count, language "fr".
@@ -62,7 +63,7 @@ CASES: list[tuple[str, dict]] = [
     ("compte rendu opératoire", dict(types=OP)),
     ("anapath", dict(types=PATH)),
     ("biopsie", dict(types=PATH)),
-    ("passage aux urgences", dict(types=ER)),
+    ("passage aux urgences", dict(types=ER_VISIT)),
     ("urgences", dict(types=ER)),
     ("certificat", dict(types=CERT)),
     ("vaccins", dict(types=VACC)),
@@ -79,7 +80,7 @@ CASES: list[tuple[str, dict]] = [
     ("blood test", dict(types=LAB, lang="en")),
     ("imaging", dict(types=IMG, lang="en")),
     ("operative note", dict(types=OP, lang="en")),
-    ("ER visit", dict(types=ER, lang="en")),
+    ("ER visit", dict(types=ER_VISIT, lang="en")),
     ("report", dict(lang="en")),
     ("pathology report", dict(types=PATH, lang="en")),
     # --- specialties: an author's specialty, never a type ---
@@ -167,7 +168,7 @@ CASES: list[tuple[str, dict]] = [
     ("ordonnances cette année", dict(types=RX, start=D(2026, 1, 1), end=None)),
     ("prises de sang ce mois-ci", dict(types=LAB, start=D(2026, 11, 1), end=None)),
     ("urgences le mois dernier", dict(types=ER, start=D(2026, 10, 1), end=D(2026, 10, 31))),
-    ("ER visit last month", dict(types=ER, start=D(2026, 10, 1), end=D(2026, 10, 31), lang="en")),
+    ("ER visit last month", dict(types=ER_VISIT, start=D(2026, 10, 1), end=D(2026, 10, 31), lang="en")),
     ("cardio il y a 3 mois", dict(spec=("cardiologie",), start=D(2026, 8, 27), end=None)),
     ("bilans des 6 derniers mois", dict(types=LAB, start=D(2026, 5, 27), end=None)),
     ("les 6 derniers mois", dict(start=D(2026, 5, 27), end=None)),

@@ -436,7 +436,7 @@ def test_read_cda(tmp_path):
 @pytest.mark.parametrize("data, message", [
     (b"<ClinicalDocument xmlns='urn:hl7-org:v3'><title>x</title>", "malformed XML"),
     (b"<html/>", "not a CDA"),
-    (b"<ClinicalDocument xmlns='urn:hl7-org:v3'><title>x</title></ClinicalDocument>", "without an embedded PDF"),
+    (b"<ClinicalDocument xmlns='urn:hl7-org:v3'><title>x</title></ClinicalDocument>", "without a body"),
     (b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><ClinicalDocument xmlns='urn:hl7-org:v3'/>", "DTD"),
 ])
 def test_read_cda_rejects(data, message):
