@@ -255,8 +255,10 @@ class Ingestor:
         existing = self.store.find_by_content(f.patient_id, sha)
         if existing is not None:
             if existing["source"] == f.source:
-                if self.store.facts_outdated(existing["id"]):  # stored before facts existed: read them now
-                    job = DocumentJob(f.source, pdf_bytes, overrides or None, existing["id"], self.chunk_size,
+                if self.store.facts_outdated(existing["id"]) and (cda is None or cda.level == 1):
+                    # stored before facts existed: read them now
+                    job = DocumentJob(f.source, data if cda is None else cda.pdf, overrides or None, existing["id"],
+                                      self.chunk_size,
                                       self.chunk_overlap, self.ocr, self.ocr_languages, self.max_bytes)
                     self.store.replace_facts(existing["id"], list(self._understand(job).facts))
                     log.info("read the facts of %s", f.source)
