@@ -477,7 +477,7 @@ def _date_test(name: str, value: str) -> DateTest:
             hi = date(y + 1, 1, 1) if lo.month == 12 else date(y, lo.month + 1, 1)
         else:
             lo, hi = date(y, 1, 1), date(y + 1, 1, 1)
-    except ValueError as e:
+    except (ValueError, OverflowError) as e:  # 9999-12-31 has no next day
         raise FhirError(f"`{name}={value}`: not a valid date ({e}).") from None
     return DateTest(name, prefix, lo, hi)
 
