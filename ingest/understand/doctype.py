@@ -23,9 +23,9 @@ ADMIN = "ADMIN"
 DISCHARGE_TYPES = frozenset({DISCHARGE, STAY, "34133-9"})
 # Section structure (structure.py): points per profile point, and the profile score from which a document
 # is taken to be a narrative of its own (history and physical, operative note, stay) rather than an exam report.
-_STRUCTURE_WEIGHT, _STRUCTURE_DECIDES = 0.5, 4.0
+_STRUCTURE_WEIGHT, _STRUCTURE_DECIDES = 0.5, 3.0
 _NARRATIVE_TYPES = (CONSULT, OPERATIVE, DISCHARGE)
-_EXAM_TYPES = frozenset({IMAGING, DIAG})
+_EXAM_TYPES = frozenset({IMAGING, DIAG, OPERATIVE})
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ RULES: tuple[Rule, ...] = (
     # ("Consultations sur rendez-vous" / "du lundi au vendredi" is a letterhead's opening hours, not a title)
     _r(CONSULT, r"consultation(?!s? (sur|uniquement sur)|s (avec|du lundi|le (lundi|mardi|mercredi|jeudi|vendredi|samedi)))|lettre de consultation|fiche de visite|visite a domicile|clinic letter|clinic note|outpatient|"
                 r"office visit|follow-?up (visit|letter)|consult note|avis specialise|compte[- ]rendu de visite|"
-                r"history and physical|\bh ?& ?p\b|consultation note|progress note|new patient (visit|evaluation)", 3.5, 0.3),
+                r"history and physical|\bh ?& ?p\b|consultation note|progress note|new patient (visit|evaluation)|\bvisit\b", 3.5, 0.3),
     _r(CONSULT, r"j'ai (vu|revu|examine)|vue? (ce jour|en consultation|a ma consultation)|revue? (ce jour|en consultation)|"
                 r"cher(e)? (confrere|consoeur|collegue|ami|amie)|chers confreres|bien confraternellement|dear (dr|doctor|colleague)|"
                 r"i (saw|reviewed|reviewed mr|reviewed mrs)|seen in (the )?clinic|clinic date|reviewed in (the )?clinic|"
@@ -169,7 +169,8 @@ def classify_type(ctx: Context, specialty_hint: str | None = None) -> tuple[str,
     structure = structure_scores(ctx)
     # A history and physical, an operative note or a stay's report that mentions an X-ray or an echo reports
     # that exam inside its own sections: the exam's words in its body tag the exam, not the document's type.
-    narrative = max((structure.get(t, 0.0) for t in _NARRATIVE_TYPES), default=0.0) >= _STRUCTURE_DECIDES
+    best_structure = max(structure, key=structure.get) if structure else None
+    narrative = best_structure in _NARRATIVE_TYPES and structure[best_structure] >= _STRUCTURE_DECIDES
     for type_code, pts in structure.items():
         for target in (type_code, *(t for t, shared in SHARED.items() if shared == type_code)):
             scores[target] = scores.get(target, 0.0) + _STRUCTURE_WEIGHT * pts
@@ -181,7 +182,7 @@ def classify_type(ctx: Context, specialty_hint: str | None = None) -> tuple[str,
             elif (any(rule.pattern.search(ln.folded) for ln in other_header)
                   or rule.pattern.search(ctx.letterhead_text)):
                 pts += rule.header if rule.header is not None else rule.title / 2
-        if rule.body and not (narrative and rule.type_code in _EXAM_TYPES):
+        if rule.body and not (narrative and rule.type_code in _EXAM_TYPES and rule.type_code != best_structure):
             n = 0
             for _ in rule.pattern.finditer(body):
                 n += 1

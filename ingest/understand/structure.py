@@ -46,7 +46,7 @@ _FAMILIES: dict[str, str] = {
     "pmh": r"past (medical|surgical) history|\bpmh\b|\bpsh\b|medical history|antecedents|\batcd\b",
     "family_social": r"family history|social history|habitus|mode de vie|antecedents familiaux",
     "ros": r"review of systems|\bros\b|systems review",
-    "exam": r"physical exam(ination)?|examination|on examination|\bo/e\b|vital signs|examen (clinique|physique)|a l'examen",
+    "exam": r"physical exam(ination)?|examination|exam$|on examination|\bo/e\b|vital signs|examen (clinique|physique)|a l'examen",
     "assessment": r"assessment( and plan)?|impression and plan|a/p|diagnos(is|tic)|conclusion|synthese",
     "plan": r"plan|recommendations?|conduite a tenir|\bcat\b|propositions?|suivi|disposition",
     "medications": r"(current |home )?medications?|traitements?( (actuels?|habituels?|en cours))?|allergies?",
