@@ -84,7 +84,8 @@ def grant(
         if all_patients:
             targets += [p["id"] for p in control.store.iter_patients()]
         if not targets:
-            raise InvalidInput("Name at least one patient, or --all.")
+            raise InvalidInput("The store holds no patient yet: ingest first." if all_patients
+                               else "Name at least one patient, or --all.")
         new = sum(control.grant(practitioner, p) for p in dict.fromkeys(targets))
     except CarnetError as e:
         cli._fail(e)
