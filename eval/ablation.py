@@ -7,7 +7,7 @@ Ingest-side variables (chunk size and overlap) need one store each: ingest with 
 CARNET_CHUNK_OVERLAP set and pass that store's --home.
 
     python -m eval.ablation eval/queries/topical_handwritten.jsonl --home tmp/e5 [--embedder e5] [--no-baseline]
-        [--kinds topical,topical-no-answer] [--variants default,no-floor,...] [--markdown]
+        [--kinds topical,topical-no-answer] [--variants default,before,...] [--per-kind]
 """
 
 from __future__ import annotations
@@ -23,13 +23,17 @@ from eval.runner import _exact_duplicate_map, read_queries, score_ranker
 # any topic or concept word is evidence of an answer, no medical names).
 VARIANTS: dict[str, dict] = {
     "default": {},
-    "before": {"stemmed": False, "synonyms": False, "strict_evidence": False,
-                                                    "key_weight": 1.0},
+    "before": {"stemmed": False, "synonyms": False, "strict_evidence": False, "key_weight": 1.0,
+               "dense_alone_floor": None, "evidence_first": 0, "best_chunks": 1},
     "no answer floor": {"answer_floor": False},
     "floor: any word is evidence": {"strict_evidence": False},
     "dense floor 0.84": {"dense_floor": 0.84},
     "dense floor 0.88": {"dense_floor": 0.88},
     "dense floor 1 (never)": {"dense_floor": 1.01},
+    "dense alone = dense floor": {"dense_alone_floor": None},
+    "dense alone 0.90": {"dense_alone_floor": 0.90},
+    "no evidence-first": {"evidence_first": 0},
+    "evidence first (no key lines)": {"evidence_first": 1},
     "folded BM25 no stems": {"stemmed": False},
     "no medical names": {"synonyms": False},
     "no concept expansion": {"expand_concepts": False},
@@ -43,7 +47,7 @@ VARIANTS: dict[str, dict] = {
     "RRF dense 1 : BM25 2": {"lexical_weight": 2.0},
     "dense only": {"lexical_weight": 0.0},
     "BM25 only": {"dense_weight": 0.0},
-    "sum of best 2 chunks": {"best_chunks": 2},
+    "max of chunks (best 1)": {"best_chunks": 1},
     "sum of best 3 chunks": {"best_chunks": 3},
     "noise weight 1": {"noise_weight": 1.0},
     "noise weight 0.1": {"noise_weight": 0.1},
@@ -65,7 +69,7 @@ def _metrics(report: dict, kinds: list[str]) -> dict:
 
 
 def run(queries_path: Path, home: Path, embedder: str, variants: list[str], baseline: bool, kinds: list[str] | None,
-        today: date) -> list[tuple[str, dict]]:
+        today: date, per_kind: bool = False) -> list[tuple[str, dict]]:
     from carnet.config import Settings
     from carnet.service import Carnet
     from query.retrieve import RankingOptions
@@ -86,7 +90,8 @@ def run(queries_path: Path, home: Path, embedder: str, variants: list[str], base
             answer = searcher.ask(q["patient"], q["query"], top_k=10, today=today, summarize=False)
             return [h.document["source"] for h in answer.documents]
 
-        rows.append((name, _metrics(score_ranker(queries, ask, equivalents), kinds)))
+        report = score_ranker(queries, ask, equivalents)
+        rows += [(f"{name} [{k}]", _metrics(report, [k])) for k in kinds] if per_kind else [(name, _metrics(report, kinds))]
     if baseline:
         from eval.baselines import Baselines
 
@@ -95,7 +100,8 @@ def run(queries_path: Path, home: Path, embedder: str, variants: list[str], base
         base.build([q["patient"] for q in queries])
         for method in ("ensemble", "dense", "bm25"):
             report = score_ranker(queries, lambda q, m=method: base.rank(m, q["patient"], q["query"], 10), equivalents)
-            rows.append((f"LangChain {method}", _metrics(report, kinds)))
+            rows += [(f"LangChain {method} [{k}]", _metrics(report, [k])) for k in kinds] if per_kind \
+                else [(f"LangChain {method}", _metrics(report, kinds))]
     return rows
 
 
@@ -117,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated names of VARIANTS")
     parser.add_argument("--kinds", default=None, help="comma-separated question kinds (default: all)")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--per-kind", action="store_true", help="one row per question kind")
     parser.add_argument("--today", default="2026-11-27")
     args = parser.parse_args(argv)
     names = [v for v in args.variants.split(",") if v]
@@ -125,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown variants {unknown}; known: {list(VARIANTS)}")
     kinds = args.kinds.split(",") if args.kinds else None
     rows = run(args.queries, args.home, args.embedder, names, not args.no_baseline, kinds,
-               date.fromisoformat(args.today))
+               date.fromisoformat(args.today), args.per_kind)
     print(table(rows))
 
 

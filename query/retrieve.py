@@ -60,10 +60,12 @@ class RankingOptions:
     strict_evidence: bool = True  # an unfiltered answer needs all the question's words or a medical name
     answer_floor: bool = True  # unfiltered questions: drop documents with no evidence ("no answer")
     dense_floor: float | None = None  # cosine that is evidence on its own (None: the embedder's default)
+    dense_alone_floor: float | None = 0.88  # the same with no topic or concept word in the document (None: same)
+    evidence_first: int = 2  # 0: off; 1: documents that name the topic first; 2: named in a title/key line, then in the text
     rrf_k: int = RRF_K
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
-    best_chunks: int = 1  # a document's score: the sum of its best n chunks' fused scores (1 = max)
+    best_chunks: int = 2  # a document's score: the sum of its best n chunks' fused scores (1 = max)
     noise_weight: float = NOISE_WEIGHT
 
 
@@ -75,6 +77,7 @@ class _Scored:
     lexical: bool  # at least one chunk matched a topic word
     dense: float  # best cosine of the document's chunks
     evidence: bool = False  # a chunk names the topic (all its words, or a medical name of it)
+    key_evidence: bool = False  # ... in the document's title or a key line (conclusion, procedure...)
 
 
 def _public(row: dict) -> dict:
@@ -323,10 +326,11 @@ class Searcher:
         # (95 ms a question at 100,000 patients).
         opts = self.options
         evidence_ids: set[int] = set()
+        key_ids: set[int] = set()
         if not words:
             lexical = []
         elif opts.stemmed:
-            lexical, evidence_ids = self._stem_search(patient["num"], question, words)
+            lexical, evidence_ids, key_ids = self._stem_search(patient["num"], question, words)
         else:
             lexical = self.store.search_text(patient["num"], words, limit=CANDIDATE_CHUNKS)
         chunk_ids = {c for c, _ in dense} | {c for c, _ in lexical}
@@ -361,8 +365,8 @@ class Searcher:
                 doc_id, sum(x for x, _ in scores[:max(1, opts.best_chunks)]),
                 ChunkHit(top, doc_id, row["page"], row["section"], row["text"], top_score),
                 any(c in lexical_ids for c in ids), max(dense_of.get(c, -1.0) for c in ids),
-                any(c in evidence_ids for c in ids))
-        ranked = sorted(best.values(), key=lambda s: (-s.score, s.document_id))
+                any(c in evidence_ids for c in ids), any(c in key_ids for c in ids))
+        ranked = sorted(best.values(), key=lambda s: (-self._tier(s), -s.score, s.document_id))
         # Documents that passed the filters but no retriever reached still answer a filtered question.
         seen = set(best)
         rest = sorted((d for d in docs if d["id"] not in seen), key=lambda d: d["service_date"] or "", reverse=True)
@@ -372,12 +376,22 @@ class Searcher:
     def _answers(self, s: _Scored) -> bool:
         """Whether an unfiltered, topical match is evidence enough to say "this answers the question":
         the topic named in the text (`_Scored.evidence`), or a dense similarity above the embedder's floor."""
-        if not self.options.answer_floor:
+        opts = self.options
+        if not opts.answer_floor:
             return True
-        floor = self.options.dense_floor if self.options.dense_floor is not None else dense_floor(self.embedder.name)
-        return s.evidence or s.dense >= floor
+        floor = opts.dense_floor if opts.dense_floor is not None else dense_floor(self.embedder.name)
+        alone = opts.dense_alone_floor if opts.dense_alone_floor is not None else floor
+        return s.evidence or s.dense >= (floor if s.lexical else alone)
 
-    def _stem_search(self, patient_num: int, question: str, words: Sequence[str]) -> tuple[list[tuple[int, float]], set[int]]:
+    def _tier(self, s: _Scored) -> int:
+        """Evidence-first ranking (RankingOptions.evidence_first): 0 when off."""
+        tiers = self.options.evidence_first
+        if tiers <= 0:
+            return 0
+        return (2 if tiers >= 2 and s.key_evidence else 1) if s.evidence else 0
+
+    def _stem_search(self, patient_num: int, question: str,
+                     words: Sequence[str]) -> tuple[list[tuple[int, float]], set[int], set[int]]:
         """BM25 over the patient's stemmed chunks, and the chunks that show the topic (query.terms). The
         question's own words are told from the concept words `topic_words` added by being in the question."""
         from query.terms import evidence_match, rank_match, synonym_phrases
@@ -390,8 +404,12 @@ class Searcher:
         match = rank_match(own, expansions, phrases)
         lexical = self.store.search_stems(patient_num, match, opts.key_weight, CANDIDATE_CHUNKS) if match else []
         proof = evidence_match(own, phrases, expansions)
-        evidence = {c for c, _ in self.store.search_stems(patient_num, proof, limit=CANDIDATE_CHUNKS)} if proof else set()
-        return lexical, evidence
+        if not proof:
+            return lexical, set(), set()
+        evidence = {c for c, _ in self.store.search_stems(patient_num, proof, limit=CANDIDATE_CHUNKS)}
+        key = {c for c, _ in self.store.search_stems(patient_num, f"key : ({proof})", limit=CANDIDATE_CHUNKS)} \
+            if opts.evidence_first >= 2 and evidence else set()
+        return lexical, evidence, key
 
     def _rank(self, patient, question, words, docs, by_id, top_k, matched_by) -> list[DocumentHit]:
         return self._hits(self._score(patient, question, words, docs, by_id)[:top_k], by_id, matched_by)
@@ -404,7 +422,7 @@ class Searcher:
             if docs and words else {}
         def key(d):
             s = scored.get(d["id"])
-            on_topic = bool(words) and s is not None and s.lexical
+            on_topic = (2 if s.evidence else 1 if s.lexical else 0) if words and s is not None else 0
             return (on_topic, d["service_date"] or "", d["ingested_at"])
         ordered = sorted(docs, key=key, reverse=True)[:n]
         # Without a topic, the passage to show is the document's conclusion, not whatever chunk happens

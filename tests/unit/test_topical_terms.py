@@ -90,3 +90,18 @@ def test_a_store_written_before_the_stem_table_is_stemmed_when_opened(tmp_path):
     num = store.patient("P1")["num"]
     assert [c for c, _ in store.search_stems(num, f'"{stem("exacerbation")}"')] == \
         [c for c, _ in store.search_text(num, ["exacerbations"])]
+
+
+def test_a_document_naming_the_topic_in_its_conclusion_comes_first(tmp_path):
+    store = Store(tmp_path)
+    embedder = HashingEmbedder()
+    add(store, "P1", "gp", ["Consultation de suivi. Antécédents : prothèse de hanche, hypertension, genou douloureux, "
+                            "genou gauche, genou droit, hanche."],
+        meta=DocMeta(type_code="11488-4", service_date=date(2024, 6, 4)))
+    add(store, "P1", "op", ["Compte rendu opératoire. Intervention : arthroplastie totale de hanche droite."],
+        meta=DocMeta(type_code="34874-8", service_date=date(2019, 5, 14)))
+    vectors = VectorIndex(store, embedder.name, embedder.dim, 10_000_000)
+    vectors.check_manifest(create=True)
+    searcher = Searcher(store, vectors, embedder)
+    # "hip replacement" is named in the operative report's key line (a medical name of the question's words)
+    assert _sources(searcher.ask("P1", "hip replacement", summarize=False))[0] == "P1/op.pdf"
