@@ -474,6 +474,10 @@ def render_markdown(result: dict) -> str:
             series = ", ".join(f"{x['questions']} → {x['rss_mb']} ({x['cache_mb']})" for x in mp["series"])
             out.append(f"| {row['store']['patients']:,} | {mp['cache_limit_mb']} | {series} | "
                        f"{mp['latency']['p50']} / {mp['latency']['p95']} |")
+    if result.get("load"):
+        from eval.bench_load import render
+
+        out += render(result["load"])
     out += ["", "## Notes", "",
             "- Latency rows exclude model loading and each real patient's first question (its FAISS file "
             "is built then); that first pass is in the JSON file next to this page.",
@@ -508,6 +512,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-ocr", action="store_true", help="Ingest without OCR.")
     ap.add_argument("--workdir", type=Path, default=None, help="Where the stores are built (default: a tmp dir, removed).")
     ap.add_argument("--keep", action="store_true", help="Keep the work directory.")
+    ap.add_argument("--no-load", action="store_true", help="Skip the serving, busy-core and bad-file parts.")
+    ap.add_argument("--load-seconds", type=float, default=None, help="Seconds per number of clients (default 30).")
     ap.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 
@@ -581,7 +587,14 @@ def main(argv: list[str] | None = None) -> dict | None:
             if not args.keep:
                 shutil.rmtree(home, ignore_errors=True)
 
+        load = None
+        if not args.no_load:
+            from eval import bench_load
+
+            load = bench_load.run(corpus, seed_home, latency_spec, ingest[0]["wall_s"],
+                                  seconds=args.load_seconds or (5 if args.quick else 30), workdir=workdir / "load")
         result = {
+            "load": load,
             "date": datetime.now().isoformat(timespec="seconds"),
             "machine": machine_info(),
             "command": command,

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 def test_bench_quick_writes_markdown(tmp_path):
     output = tmp_path / "bench.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "eval.bench", "--quick", "--embedders", "hashing", "--output", str(output)],
+        [sys.executable, "-m", "eval.bench", "--quick", "--embedders", "hashing", "--no-load", "--output", str(output)],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]

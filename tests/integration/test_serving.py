@@ -78,3 +78,13 @@ def test_a_500_keeps_the_keep_alive_connection_open(server, monkeypatch):
     assert status == 200 and body["documents"]
     assert conn.sock is sock  # the same connection answered
     conn.close()
+
+
+def test_concurrent_clients_each_get_only_their_own_patients_documents(server):
+    from eval.load import measure
+
+    app, port = server
+    home = app.state.carnet.settings.home
+    headers = headers_for(app.state.carnet.settings, "dr-load", ["PAT-A", "PAT-B", "PAT-C"])
+    rows = measure(f"http://127.0.0.1:{port}", home, [6], 2, max_requests=15, headers=headers)
+    assert rows[0]["requests"] > 0 and rows[0]["errors"] == 0 and rows[0]["foreign"] == 0

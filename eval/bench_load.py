@@ -1,0 +1,156 @@
+"""The load, busy-core and bad-input parts of `make bench` (eval/bench.py calls `run`; `render` writes
+their Markdown). Each part is bounded in time and stops by itself.
+
+1. Serving: `carnet serve --workers N` on 127.0.0.1 and eval/load.py's clients (1, 10, 50; each asks
+   its own patient and checks every returned document's patient), with 2 workers and, at 50 clients,
+   with 1 worker: throughput, p50/p95/p99, errors, foreign answers, throughput over one client's.
+2. Ingest with the other core busy: the same files ingested quiet and with a busy loop on one core
+   (started by the bench, stopped after), chunks/s and their ratio.
+3. Bad files: each crafted file of eval/bad_pdfs.py read by the document reader process: the refusal,
+   the wall time and the reader's peak resident memory.
+4. First answer: `carnet serve` started on the ingested store until the first question is answered
+   (add the ingest's wall time above for a `make run`-like start).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def bench_serving(home: Path, embedder: str, seconds: float, *, levels=(1, 10, 50)) -> dict:
+    from eval.load import measure, running_server
+
+    out = {"embedder": embedder, "seconds": seconds, "workers": {}}
+    for workers, lv in ((2, list(levels)), (1, [max(levels)])):
+        print(f"serve with {workers} worker(s): {lv} clients ...", file=sys.stderr, flush=True)
+        with running_server(home, workers=workers, embedder=embedder) as url:
+            out["workers"][workers] = measure(url, home, lv, seconds)
+    return out
+
+
+def bench_busy_ingest(corpus: Path, embedder: str, workdir: Path, patients: int = 1) -> dict:
+    from eval.bench import bench_ingest
+    from eval.load import busy_core
+
+    subset = workdir / "busy-corpus"
+    if subset.exists():
+        shutil.rmtree(subset)
+    for folder in sorted(p for p in corpus.iterdir() if p.is_dir())[:patients]:
+        shutil.copytree(folder, subset / folder.name)
+    bench_ingest(subset, embedder, workdir / "busy-warm")  # page cache, compiled regexes: not on the quiet run
+    quiet = bench_ingest(subset, embedder, workdir / "busy-quiet")
+    with busy_core():
+        busy = bench_ingest(subset, embedder, workdir / "busy-busy")
+    ratio = busy["chunks_per_s"] / quiet["chunks_per_s"] if quiet["chunks_per_s"] else None
+    return {"embedder": embedder, "files": quiet["files"], "chunks": quiet["chunks"], "quiet": quiet, "busy": busy,
+            "ratio": round(ratio, 2) if ratio else None}
+
+
+def bench_bad_files(workdir: Path) -> list[dict]:
+    from carnet.errors import CarnetError
+    from eval.bad_pdfs import write_bad_pdfs
+    from ingest.limits import DocumentLimits
+    from ingest.worker import DocumentJob, DocumentWorker
+
+    folder = workdir / "bad"
+    home = workdir / "bad-home"
+    files = write_bad_pdfs(folder)
+    worker = DocumentWorker(DocumentLimits())
+    rows = []
+    try:
+        warm = DocumentJob("warm.pdf", b"%PDF-1.4", None, "0" * 32)
+        try:
+            worker.understand(warm, home)  # start the reader: its start is not any file's cost
+        except CarnetError:
+            pass
+        for name, path in files.items():
+            t0 = time.perf_counter()
+            try:
+                worker.understand(DocumentJob(name, path.read_bytes(), None, "0" * 32), home)
+                reason = "accepted"
+            except CarnetError as e:
+                reason = str(e)
+            rows.append({"file": name, "bytes": path.stat().st_size, "seconds": round(time.perf_counter() - t0, 2),
+                         "peak_rss_mb": round(worker.last_peak_rss / 2**20), "reason": reason})
+    finally:
+        worker.close()
+    return rows
+
+
+def bench_first_answer(home: Path, embedder: str) -> dict:
+    import httpx
+
+    from eval.load import running_server, store_owners
+
+    _, patients = store_owners(home)
+    t0 = time.perf_counter()
+    with running_server(home, workers=2, embedder=embedder) as url:
+        up = time.perf_counter() - t0
+        r = httpx.post(f"{url}/v1/patients/{patients[0]}/ask", json={"question": "dernier compte rendu"}, timeout=120)
+        first = time.perf_counter() - t0
+    return {"serve_up_s": round(up, 1), "first_answer_s": round(first, 1), "status": r.status_code}
+
+
+def run(corpus: Path, seed_home: Path, embedder: str, ingest_wall_s: float, *, seconds: float = 30,
+        workdir: Path | None = None) -> dict:
+    own = workdir is None
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="carnet-bench-load-"))
+    try:
+        result = {"bad_files": bench_bad_files(workdir)}
+        print("bad files done", file=sys.stderr, flush=True)
+        result["first_answer"] = {**bench_first_answer(seed_home, embedder), "ingest_wall_s": ingest_wall_s}
+        result["serving"] = bench_serving(seed_home, embedder, seconds)
+        result["busy_ingest"] = bench_busy_ingest(corpus, embedder, workdir)
+        return result
+    finally:
+        if own:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def render(load: dict) -> list[str]:
+    out = []
+    s = load.get("serving")
+    if s:
+        out += ["", f"## Many doctors at once ({s['embedder']} embedder)", "",
+                "`carnet serve --workers N` on 127.0.0.1; each client is one keep-alive connection asking its own "
+                f"patient's questions one after the other for {s['seconds']} s (eval/load.py), and checks that "
+                "every returned document belongs to that patient (the store says whose each document is).", "",
+                "| workers | clients | requests | req/s | × one client | p50 ms | p95 ms | p99 ms | errors | foreign |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        one = next((r["throughput"] for r in s["workers"].get(2, s["workers"].get("2", [])) if r["clients"] == 1), None)
+        for workers, rows in s["workers"].items():
+            for r in rows:
+                times = f"{r['throughput'] / one:.2f}" if one else ""
+                out.append(f"| {workers} | {r['clients']} | {r['requests']} | {r['throughput']} | {times} | {r['p50']} | "
+                           f"{r['p95']} | {r['p99']} | {r['errors']} | {r['foreign']} |")
+    b = load.get("busy_ingest")
+    if b:
+        out += ["", "## Ingest with the other core busy", "",
+                f"The same {b['files']} files ({b['chunks']} chunks, {b['embedder']}) ingested into a fresh store, "
+                "quiet then with a `python -c 'while True: pass'` process started by the bench for the run.", "",
+                "| run | wall s | chunks/s | extract s | embed s |", "|---|---:|---:|---:|---:|"]
+        for name in ("quiet", "busy"):
+            r = b[name]
+            out.append(f"| {name} | {r['wall_s']} | {r['chunks_per_s']} | {r['seconds'].get('extract')} | "
+                       f"{r['seconds'].get('embed')} |")
+        out += ["", f"Busy / quiet throughput: {b['ratio']}."]
+    rows = load.get("bad_files")
+    if rows:
+        out += ["", "## Crafted bad files", "",
+                "Each file of `eval/bad_pdfs.py` read by the document reader process (default limits), after it "
+                "started; the reader's peak resident memory while reading it.", "",
+                "| file | bytes | seconds | peak RSS MB | outcome |", "|---|---:|---:|---:|---|"]
+        for r in rows:
+            out.append(f"| {r['file']} | {r['bytes']:,} | {r['seconds']} | {r['peak_rss_mb']} | {r['reason']} |")
+    f = load.get("first_answer")
+    if f:
+        out += ["", "## First answer", "",
+                f"Ingest of the corpus (above): {f['ingest_wall_s']} s; then `carnet serve --workers 2` answered "
+                f"/healthz after {f['serve_up_s']} s and its first question after {f['first_answer_s']} s "
+                f"(status {f['status']}): a `make run`-like start takes about "
+                f"{round(f['ingest_wall_s'] + f['first_answer_s'])} s to the first answer."]
+    return out
