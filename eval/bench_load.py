@@ -84,13 +84,15 @@ def bench_bad_files(workdir: Path) -> list[dict]:
 def bench_first_answer(home: Path, embedder: str) -> dict:
     import httpx
 
-    from eval.load import running_server, store_owners
+    from eval.load import bench_headers, running_server, store_owners
 
     _, patients = store_owners(home)
+    headers = bench_headers(home, patients[:1])
     t0 = time.perf_counter()
     with running_server(home, workers=2, embedder=embedder) as url:
         up = time.perf_counter() - t0
-        r = httpx.post(f"{url}/v1/patients/{patients[0]}/ask", json={"question": "dernier compte rendu"}, timeout=120)
+        r = httpx.post(f"{url}/v1/patients/{patients[0]}/ask", json={"question": "dernier compte rendu"},
+                       headers=headers, timeout=120)
         first = time.perf_counter() - t0
     return {"serve_up_s": round(up, 1), "first_answer_s": round(first, 1), "status": r.status_code}
 

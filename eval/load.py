@@ -151,11 +151,28 @@ async def _level(url: str, clients: int, seconds: float, patients: list[str], ow
             **_pcts(out["latencies"])}
 
 
+def bench_headers(home: Path, patients: list[str]) -> dict:
+    """Bearer headers of a "bench-load" practitioner granted `patients` in the store at `home` (a grant
+    written into that store), with a token from the store's own key."""
+    from carnet.access import AccessControl
+    from carnet.auth import LocalIssuer
+    from carnet.config import Settings
+    from index.store import Store
+
+    settings = Settings(home=home)
+    control = AccessControl(Store(home), settings)
+    for patient in patients:
+        control.grant("bench-load", patient)
+    token = LocalIssuer(home).issue("bench-load", "practitioner", audience=settings.auth_audience)
+    return {"Authorization": f"Bearer {token}"}
+
+
 def measure(url: str, home: Path, levels: list[int], seconds: float, *, max_requests: int = 5000,
             questions: list[str] | None = None, headers: dict | None = None) -> list[dict]:
     owners, patients = store_owners(home)
     if not patients:
         raise SystemExit(f"The store at {home} holds no patient.")
+    headers = headers if headers is not None else bench_headers(home, patients)
     results = []
     for clients in levels:
         asyncio.run(_level(url, min(clients, 2), 2, patients, owners, list(questions or QUESTIONS), 20,
@@ -178,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--busy", action="store_true", help="Keep one core busy during the measurement.")
     ap.add_argument("--token", default=os.environ.get("CARNET_TOKEN"), help="Bearer token, if the server asks one.")
     args = ap.parse_args(argv)
-    headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
+    headers = {"Authorization": f"Bearer {args.token}"} if args.token else None  # None: a bench token
     levels = [int(x) for x in args.clients.split(",")]
     with running_server(args.home, workers=args.workers, embedder=args.embedder) as url:
         if args.busy:
