@@ -156,8 +156,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.error("unexpected error on %s %s", request.method, redact.redact_url(request.url.path),
                   exc_info=(type(e), e, e.__traceback__))
         if _is_fhir(request):
-            return fhir_routes.outcome_response(500, "Internal error; it has been logged.", "exception")
-        return problems.problem(500, "internal_error", "Internal error; it has been logged.")
+            response = fhir_routes.outcome_response(500, "Internal error; it has been logged.", "exception")
+        else:
+            response = problems.problem(500, "internal_error", "Internal error; it has been logged.")
+        hygiene.add_security_headers(request.url.path, response.headers)  # answered outside that middleware
+        return response
 
     app.add_middleware(AnswerUnexpectedErrors, respond=unexpected)  # a bug's 500 keeps the connection open
 

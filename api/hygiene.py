@@ -40,6 +40,25 @@ def host_name(host_header: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
+def add_security_headers(path: str, headers) -> None:
+    """The headers every response carries; also called for a bug's 500, which is answered outside this
+    middleware (api/middleware.py) and would otherwise leave without them."""
+    if path in ("/docs", "/redoc") or path.startswith(DOCS_ASSETS):
+        csp = DOCS_CSP
+    elif path.startswith(("/v1/", "/fhir/")) or path in ("/openapi.json", "/healthz"):
+        csp = DATA_CSP
+    else:
+        csp = PAGE_CSP
+    headers.setdefault("Content-Security-Policy", csp)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if path.startswith(("/v1/", "/fhir/")):
+        headers.setdefault("Cache-Control", "no-store")
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     allowed = settings.allowed_hosts
 
@@ -51,22 +70,7 @@ def install(app: FastAPI, settings: Settings) -> None:
                                                     "CARNET_SERVER_NAMES).")
         else:
             response = await call_next(request)
-        path = request.url.path
-        headers = response.headers
-        if path in ("/docs", "/redoc") or path.startswith(DOCS_ASSETS):
-            csp = DOCS_CSP
-        elif path.startswith(("/v1/", "/fhir/")) or path in ("/openapi.json", "/healthz"):
-            csp = DATA_CSP
-        else:
-            csp = PAGE_CSP
-        headers.setdefault("Content-Security-Policy", csp)
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Referrer-Policy"] = "no-referrer"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        if path.startswith(("/v1/", "/fhir/")):
-            headers.setdefault("Cache-Control", "no-store")
+        add_security_headers(request.url.path, response.headers)
         return response
 
     origins = settings.allowed_origins

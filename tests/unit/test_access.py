@@ -330,6 +330,21 @@ def test_security_headers_host_check_and_no_cors(world):
     assert "access-control-allow-origin" not in preflight.headers
 
 
+def test_a_bugs_500_carries_the_security_headers_too(world, monkeypatch):
+    """A 500 is answered outside the security middleware (so that the connection stays open): it must not
+    leave without the headers every other response has."""
+    searcher = world["client"].app.state.carnet.searcher
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(searcher, "ask", broken)
+    r = world["client"].post("/v1/patients/P0001/ask", json={"question": "dernier bilan"}, headers=world["granted"])
+    assert r.status_code == 500 and r.headers["content-type"].startswith("application/problem+json")
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["cache-control"] == "no-store"
+
+
 def test_errors_are_problem_details(world):
     client = world["client"]
     for r, status in ((client.get("/v1/nowhere"), 404), (client.delete("/healthz"), 405),
