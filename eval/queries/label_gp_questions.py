@@ -70,6 +70,20 @@ def matches(row: dict, spec: dict) -> bool:
     return not (("start" in spec and d < spec["start"]) or ("end" in spec and d > spec["end"]))
 
 
+def gold_answer(rows: list[dict], spec: dict) -> tuple[list[str], str] | None:
+    """The gold sources and the question's kind for one patient's matching truth rows; None on a tie on the
+    date of the act, where no single document is the right answer. Shared with label_hurried.py."""
+    rows = sorted(rows, key=lambda r: r["service_date"], reverse=True)
+    count = spec.get("count", 1)
+    if spec.get("all"):
+        gold, kind = [r["source"] for r in rows], "date-scoped"
+    else:
+        if len(rows) > count and rows[count - 1]["service_date"] == rows[count]["service_date"]:
+            return None
+        gold, kind = [r["source"] for r in rows[:count]], "counted" if count > 1 else "latest"
+    return gold, kind if gold else "no-answer"
+
+
 def label(truth: list[dict], questions: list[str]) -> list[dict]:
     patients = sorted({r["patient"] for r in truth})
     out = []
@@ -78,18 +92,11 @@ def label(truth: list[dict], questions: list[str]) -> list[dict]:
         if spec is None:
             continue
         for p in patients:
-            rows = sorted((r for r in truth if r["patient"] == p and matches(r, spec)),
-                          key=lambda r: r["service_date"], reverse=True)
-            count = spec.get("count", 1)
-            if spec.get("all"):
-                gold, kind = [r["source"] for r in rows], "gp-date-scoped"
-            else:
-                if len(rows) > count and rows[count - 1]["service_date"] == rows[count]["service_date"]:
-                    continue  # a tie on the date of the act: no single right answer
-                gold, kind = [r["source"] for r in rows[:count]], "gp-counted" if count > 1 else "gp-latest"
-            if not gold:
-                kind = "gp-no-answer"
-            out.append({"id": f"gp{n:02d}-{p}", "patient": p, "query": q, "relevant": gold, "kind": kind})
+            answer = gold_answer([r for r in truth if r["patient"] == p and matches(r, spec)], spec)
+            if answer is None:
+                continue
+            gold, kind = answer
+            out.append({"id": f"gp{n:02d}-{p}", "patient": p, "query": q, "relevant": gold, "kind": f"gp-{kind}"})
     return out
 
 

@@ -23,6 +23,9 @@ from pathlib import Path
 
 from carnet.codes import specialty_group
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from label_gp_questions import gold_answer  # noqa: E402  (a sibling script, not a package)
+
 LAB, IMG, OP, ER, PATH, CERT = ["11502-2"], ["18748-4"], ["34874-8"], ["15507-7"], ["11526-1"], ["89601-9"]
 CONS = ["11488-4", "78513-9"]
 DIS = ["11490-0", "34112-3", "34133-9"]
@@ -313,17 +316,10 @@ def label(truth: list[dict], *, clean: bool = False) -> list[dict]:
         if query is None:
             continue
         for p in patients:
-            rows = sorted((r for r in truth if r["patient"] == p and matches(r, spec)),
-                          key=lambda r: r["service_date"], reverse=True)
-            count = spec.get("count", 1)
-            if spec.get("all"):
-                gold, kind = [r["source"] for r in rows], "date-scoped"
-            else:
-                if len(rows) > count and rows[count - 1]["service_date"] == rows[count]["service_date"]:
-                    continue  # a tie on the date of the act: no single right answer
-                gold, kind = [r["source"] for r in rows[:count]], "counted" if count > 1 else "latest"
-            if not gold:
-                kind = "no-answer"
+            answer = gold_answer([r for r in truth if r["patient"] == p and matches(r, spec)], spec)
+            if answer is None:
+                continue  # a tie on the date of the act: no single right answer
+            gold, kind = answer
             out.append({"id": f"h{n:03d}-{p}", "patient": p, "query": query, "relevant": gold,
                         "kind": f"h-{kind}-{language}", "lang": language})
     return out
