@@ -65,7 +65,7 @@ def _interpretation_without(c: Carnet, body: schemas.AskRequest):
     """The question's interpretation minus the chips the doctor removed (None: let ask() parse it)."""
     if not body.remove:
         return None
-    from query.parse import READING_KINDS, without
+    from query.chips import READING_KINDS, without
 
     literal = [chip.value for chip in body.remove if chip.kind in READING_KINDS]
     interp = c.searcher.interpret(body.question, body.today, literal=literal)

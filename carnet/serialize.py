@@ -68,7 +68,7 @@ def interpretation_dict(interp: Interpretation, language: str | None = None) -> 
             "end": interp.date_range.end.isoformat() if interp.date_range.end else None,
             "phrase": interp.date_range.phrase,
         }
-    from query.parse import describe, describe_alternatives
+    from query.chips import describe, describe_alternatives
 
     out["chips"] = describe(interp, language or interp.language)
     out["alternatives"] = describe_alternatives(interp, language or interp.language)

@@ -15,7 +15,8 @@ from carnet.codes import SPECIALTY_GROUPS
 from carnet.errors import InvalidInput
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import DateRange, Interpretation
-from query.parse import describe, parse_question, without
+from query.chips import describe, without
+from query.parse import parse_question
 
 pytestmark = pytest.mark.unit
 

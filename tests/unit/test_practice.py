@@ -14,7 +14,8 @@ import pytest
 
 from carnet.codes import DOCUMENT_TYPES, SPECIALTY_GROUPS
 from carnet.lexicon import ANALYTES, EXAMS
-from query.parse import describe, describe_alternatives, parse_question, without
+from query.chips import describe, describe_alternatives, without
+from query.parse import parse_question
 from query.practice import AMBIGUOUS, PRACTICE, max_edits, read_marker
 
 pytestmark = pytest.mark.unit
