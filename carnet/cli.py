@@ -324,6 +324,9 @@ def _register_subcommands() -> None:
     from carnet.cli_access import register
 
     register(app)  # carnet access ..., carnet audit
+    from carnet.cli_db import register as register_db
+
+    register_db(app)  # carnet db start-embedded / stop-embedded / migrate
 
 
 _register_subcommands()

