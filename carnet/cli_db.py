@@ -43,7 +43,10 @@ def start_embedded(directory: DirOption) -> None:
 
 @db_app.command("stop-embedded")
 def stop_embedded(directory: DirOption) -> None:
-    """Stop the embedded PostgreSQL started with --dir DIR (open sessions are rolled back)."""
+    """Stop the embedded PostgreSQL started with --dir DIR (open sessions are rolled back).
+
+    Example: carnet db stop-embedded --dir .pg
+    """
     from index.postgres import embedded
 
     console, out = _console()
