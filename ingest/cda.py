@@ -64,6 +64,7 @@ class CodedLabResult:
     flag: str | None  # "H" | "L" | "A" | None
     section: int  # index into CdaDocument.sections
     text_value: str | None = None  # a result that is not a quantity ("Négatif")
+    range_unit: str | None = None  # the unit referenceRange prints its bounds in, when it prints one
 
     @property
     def analyte(self) -> str:
@@ -425,12 +426,13 @@ def _lab_results(section: Element, index: int, type_code: str | None) -> list[Co
         if number is None and not text_value:
             continue
         unit = _display_unit(unit)
-        low, high = _range(obs)
+        low, high, range_unit = _range(obs)
         flag = None
         interp = obs.find("h:interpretationCode", _NS)
         if interp is not None and interp.get("code"):
             flag = _FLAGS.get(interp.get("code").upper())
-        out.append(CodedLabResult(loinc, label.strip(), number, unit, low, high, flag, index, text_value))
+        out.append(CodedLabResult(loinc, label.strip(), number, unit, low, high, flag, index, text_value,
+                                  _display_unit(range_unit) if range_unit else None))
     return out
 
 
@@ -441,7 +443,8 @@ def _translation_label(code_el: Element) -> str | None:
     return None
 
 
-def _range(obs: Element) -> tuple[float | None, float | None]:
+def _range(obs: Element) -> tuple[float | None, float | None, str | None]:
+    """The normal range of an observation: (low, high, the unit its bounds are printed in)."""
     for rng in obs.findall("h:referenceRange/h:observationRange", _NS):
         interp = rng.find("h:interpretationCode", _NS)
         if interp is not None and interp.get("code") not in (None, "N"):
@@ -451,14 +454,15 @@ def _range(obs: Element) -> tuple[float | None, float | None]:
             low, high = value.find("h:low", _NS), value.find("h:high", _NS)
             lo = _float(low.get("value")) if low is not None and low.get("nullFlavor") is None else None
             hi = _float(high.get("value")) if high is not None and high.get("nullFlavor") is None else None
+            unit = next((b.get("unit") for b in (low, high) if b is not None and b.get("unit")), None)
             if lo is not None or hi is not None:
-                return lo, hi
+                return lo, hi, unit
         text = _text(rng.find("h:text", _NS))
         if text:
-            m = re.match(r"^\s*(\d+(?:[.,]\d+)?)\s*[-–à]\s*(\d+(?:[.,]\d+)?)", text)
+            m = re.match(r"^\s*(\d+(?:[.,]\d+)?)\s*[-–à]\s*(\d+(?:[.,]\d+)?)\s*([^\s\d][^\s]*)?", text)
             if m:
-                return _float(m.group(1)), _float(m.group(2))
-    return None, None
+                return _float(m.group(1)), _float(m.group(2)), m.group(3)
+    return None, None, None
 
 
 def _entries(section_el: Element, section: CdaSection, index: int) -> list[CodedEntry]:

@@ -5,8 +5,10 @@ are two keys ("asat", "alat", both under the "transaminases" family that questio
 only where the analyte has one usual serum/blood LOINC code; where the code depends on the unit (mass or
 substance concentration) the unit picks it. Units as printed are mapped to UCUM ("µmol/L" -> "umol/L",
 "UI/L" -> "U/L", "G/L" -> "10*9/L"); values are converted between units only with the analyte's molar mass
-(glucose, cholesterol, triglycerides, creatinine, urea, uric acid) or a fixed factor (haemoglobin g/dL <->
-g/L, HbA1c % <-> mmol/mol); a trend never mixes units it cannot convert.
+(glucose, cholesterol, triglycerides, creatinine, urea, uric acid, calcium, magnesium, phosphorus), the
+valence of an ion (mEq/L <-> mmol/L) or a fixed factor (haemoglobin g/dL <-> g/L, HbA1c % <-> mmol/mol);
+a trend never mixes units it cannot convert, and a reference range printed in another unit is converted the
+same way before it judges a value (ingest.lab_flags).
 """
 
 from __future__ import annotations
@@ -97,6 +99,9 @@ _CELL_COUNTS = {"leucocytes", "plaquettes", "neutrophiles", "lymphocytes", "eosi
 _MOLAR = {"glycemie": 5.551, "cholesterol-total": 2.586, "cholesterol-hdl": 2.586, "cholesterol-ldl": 2.586,
           "triglycerides": 1.143, "uree": 16.65}  # mmol/L per g/L
 _MICROMOLAR_PER_MG_L = {"creatinine": 8.84, "acide-urique": 5.95}  # µmol/L per mg/L
+# Ions printed in mEq/L or mmol/L: mmol/L = mEq/L / valence; calcium and magnesium also in mg/L (molar mass).
+_VALENCE = {"sodium": 1, "potassium": 1, "chlore": 1, "bicarbonates": 1, "calcium": 2, "magnesium": 2}
+_MG_L_PER_MMOL = {"calcium": 40.08, "magnesium": 24.305, "phosphore": 30.97}
 
 
 def ucum(unit: str | None, key: str | None = None) -> str | None:
@@ -142,6 +147,13 @@ def _to_base(key: str, value: float, unit: str) -> tuple[float, str] | None:
             return value * _MICROMOLAR_PER_MG_L[key], "umol/L"
         if unit == "mg/dL":
             return value * 10 * _MICROMOLAR_PER_MG_L[key], "umol/L"
+    if key in _VALENCE or key in _MG_L_PER_MMOL:
+        if unit == "mmol/L":
+            return value, "mmol/L"
+        if unit == "meq/L" and key in _VALENCE:
+            return value / _VALENCE[key], "mmol/L"
+        if unit in ("mg/L", "mg/dL") and key in _MG_L_PER_MMOL:
+            return value * (10 if unit == "mg/dL" else 1) / _MG_L_PER_MMOL[key], "mmol/L"
     if key == "hemoglobine":
         if unit == "g/dL":
             return value * 10, "g/L"

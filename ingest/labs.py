@@ -9,8 +9,9 @@ text, rows whose cells come out on separate lines. The parser works on lines:
 2. a row is cut at its first free-standing number: what comes before is the label, the number the value
    ("1,25", "12.4", "< 0,5", "250 000");
 3. the rest gives the unit (the token after the value, when it looks like a unit), the reference range
-   (bracketed first, then "N :" / "VR :", then a bare "a - b", then "< b" / "> a"), the flag written by the
-   lab (H, L, *, ↑, ↓, +, -) and, when none is written, the flag computed from the range;
+   (bracketed first, then "N :" / "VR :", then a bare "a - b", then "< b" / "> a") with the unit it prints,
+   the marker written by the lab (H, L, *, ↑, ↓, +, -) and the flag (ingest.lab_flags): from the row's own
+   range in the value's unit when it has one it can use, else from the lab's marker, else none;
 4. a row is kept when it is plausibly a measurement: a known analyte (carnet.lexicon.ANALYTES) or a unit
    or a reference range, and a label that is not an address, a date, a phone or a page number.
 
@@ -26,6 +27,7 @@ from dataclasses import asdict, dataclass
 from carnet.lexicon import ANALYTES
 from carnet.models import ExtractedDocument
 from carnet.text import fold
+from ingest.lab_flags import Range, decide
 
 # --- numbers ---------------------------------------------------------------------------------------
 
@@ -81,7 +83,8 @@ def _is_unit(token: str) -> bool:
 # --- ranges and flags ------------------------------------------------------------------------------
 
 _DASH = r"(?:-|–|—|à|a|to)"
-_UNIT_OPT = r"(?:\s*[a-zA-Zµμ%/²,.0-9]{1,16})?"
+# the unit a range may print inside its brackets ("(0,70-1,10 g/L)"): checked with _is_unit before it is used
+_UNIT_OPT = r"(?:\s*(?P<runit>[a-zA-Zµμ%][a-zA-Zµμ%/²,.0-9]{0,15}))?"
 _RANGE_ENCLOSED = re.compile(
     rf"[(\[]\s*(?:(?:N|VN|VR|R[ée]f\.?|Normes?)\s*[:=]?\s*)?(?P<lo>{_NUM})\s*(?:{_DASH}|;)\s*(?P<hi>{_NUM}){_UNIT_OPT}\s*[)\]]",
     re.IGNORECASE,
@@ -96,6 +99,18 @@ _RANGE_PREFIXED = re.compile(
     re.IGNORECASE,
 )
 _RANGE_BARE = re.compile(rf"(?<![\d.,/])(?P<lo>{_NUM})\s*(?:-|–|—|\bà\b|\ba\b)\s*(?P<hi>{_NUM})(?![\d.,/])")
+# One range per sex or age on the same row ("H : 13-17  F : 12-16", "Homme 0,7-1,2 / Femme 0,5-1,0",
+# "Adult: 4-10 Child: 5-15"): the row has no single range for this patient.
+_LABELLED_RANGE = re.compile(
+    rf"(?<![\w])(?P<who>hommes?|femmes?|males?|females?|men|women|adultes?|adults?|enfants?|child(?:ren)?"
+    rf"|[HFM](?=\s*[:=]))\s*[:=]?\s*(?:{_NUM}\s*{_DASH}\s*{_NUM}|[<>≤≥]\s*{_NUM})",
+    re.IGNORECASE,
+)
+# "0,27 - 4,20" with its first bound misread by OCR ("0;27 - 4,20"): the dash between two numbers is a
+# range's dash, never the lab's "-" marker.
+_DASH_BETWEEN_NUMBERS = re.compile(r"(?<=\d)(\s+)[-–—](\s+)(?=[<>]?\s*\d)")
+# LabCorp prints a two-digit footnote after the test's name ("Glucose 01   105 High"): not the value.
+_FOOTNOTE = re.compile(r"0\d")
 _BOUND_BARE = re.compile(rf"(?P<op>[<>≤≥])\s*(?P<b>{_NUM})(?![\d])")
 
 _FLAG_TOKENS = {"H": "H", "L": "L", "B": "L", "+": "H", "++": "H", "-": "L", "--": "L", "↑": "H", "↓": "L",
@@ -292,6 +307,16 @@ def _rows(text: str) -> list[str]:
     return rows
 
 
+_SEXES = {"h": "m", "m": "m", "homme": "m", "hommes": "m", "male": "m", "males": "m", "men": "m",
+          "f": "f", "femme": "f", "femmes": "f", "female": "f", "females": "f", "women": "f",
+          "adulte": "adult", "adultes": "adult", "adult": "adult", "adults": "adult",
+          "enfant": "child", "enfants": "child", "child": "child", "children": "child"}
+
+
+def _who(word: str) -> str:
+    return _SEXES.get(word.lower(), word.lower())
+
+
 def _first_value(line: str) -> re.Match | None:
     for m in _FREE_NUM.finditer(line):
         return m
@@ -303,16 +328,18 @@ _LABEL_GOES_ON = re.compile(r"^\s*(?:[a-zA-Zµμ%]\S*\s*)?[—–\-]\s*[^\W\d_]"
 
 def _value_match(masked: str) -> re.Match | None:
     """The row's value: the first free number, unless the label goes on after it ("HGPO 75 g — T0  0,83 g/L":
-    the dose and the time point are part of the label)."""
+    the dose and the time point are part of the label) or it is a footnote number ("Glucose 01  105")."""
     matches = list(_FREE_NUM.finditer(masked))
     for i, m in enumerate(matches):
         if i + 1 < len(matches) and _LABEL_GOES_ON.match(masked[m.end():]):
+            continue
+        if i + 1 < len(matches) and not m.group("cmp") and _FOOTNOTE.fullmatch(m.group("num")):
             continue
         return m
     return None
 
 
-def _parse_row(line: str, page: int) -> LabValue | None:
+def _parse_row(line: str, page: int, ocr: bool = False) -> LabValue | None:
     if not re.search(r"\d", line):
         return None
     masked = _DATE.sub(lambda m: " " * len(m.group()), line)  # dates keep their place, lose their digits
@@ -379,6 +406,7 @@ def _parse_row(line: str, page: int) -> LabValue | None:
 
     low = high = None
     range_span = None
+    range_unit = None
     for pattern in (_RANGE_ENCLOSED, _BOUND_ENCLOSED, _RANGE_PREFIXED, _RANGE_BARE, _BOUND_BARE):
         rm = pattern.search(rest)
         if not rm:
@@ -398,12 +426,31 @@ def _parse_row(line: str, page: int) -> LabValue | None:
         else:
             continue
         range_span = rm.span()
+        if gd.get("runit") and _is_unit(gd["runit"]):
+            range_unit = gd["runit"].strip().rstrip(".,;:")
+        else:  # "70-99 mg/dL": the unit printed right after the range is the range's
+            after = re.match(r"\s*(" + _UNIT_TOKEN.pattern + ")", rest[rm.end():], re.IGNORECASE)
+            if after and _is_unit(after.group(1)) and after.group(1).strip().upper() not in _FLAG_TOKENS:
+                range_unit = after.group(1).strip().rstrip(".,;:")
         break
+    if unit is None:
+        # US panels print the unit in a column after the flag or the range ("105 High  98  mg/dL  65-99",
+        # "105 H  65-99 mg/dL"): the first unit on the row is the value's
+        before = rest[: range_span[0]] if range_span else rest
+        for tok in before.split():
+            if _is_unit(tok) and tok.upper() not in _FLAG_TOKENS:
+                unit = tok.strip().rstrip(".,;:")
+                break
+        else:
+            unit = range_unit
+    labelled = {_who(m.group("who")) for m in _LABELLED_RANGE.finditer(rest)}
 
     # the flag written by the lab: a token between the value (or its unit) and the range, or right after it
     flag_text = rest
     if range_span:
         flag_text = rest[: range_span[0]] + " " + rest[range_span[1]:]
+    flag_text = _LABELLED_RANGE.sub(" ", flag_text)
+    flag_text = _DASH_BETWEEN_NUMBERS.sub(r"\1 \2", flag_text)
     written = None
     for tok in flag_text.split():
         t = tok.strip().upper()
@@ -416,19 +463,10 @@ def _parse_row(line: str, page: int) -> LabValue | None:
         written = early_flag
     if written is None and arrows:
         written = arrows[0]
-    computed = None
-    if comparator is None or comparator == ">":
-        if high is not None and value > high:
-            computed = "H"
-    if comparator is None or comparator == "<":
-        if low is not None and value < low:
-            computed = "L"
-    if written == "*":
-        flag = computed
-    elif written in ("H", "L"):
-        flag = written
-    else:
-        flag = computed
+    printed = Range(low, high, range_unit) if (low is not None or high is not None) else None
+    flag, used = decide(_to_float(num), unit, printed, marker=written, analyte=analyte_key(label),
+                        comparator=comparator, ambiguous_range=len(labelled) > 1, ocr=ocr)
+    low, high = (used.low, used.high) if used else (None, None)
 
     plausible = _known_analyte(label) or unit is not None or range_span is not None
     if not plausible:
@@ -443,13 +481,13 @@ _LOOKALIKES = str.maketrans({"\u00ad": "-", "\u2010": "-", "\u2011": "-", "\u221
                              "\uff1b": ";", "\u00a0": " ", "\u202f": " "})
 
 
-def parse_lab_text(text: str, page: int = 1) -> list[LabValue]:
-    """Lab values found in one page of text."""
+def parse_lab_text(text: str, page: int = 1, ocr: bool = False) -> list[LabValue]:
+    """Lab values found in one page of text (`ocr`: the page was read by OCR, see ingest.lab_flags)."""
     out = []
     # PDF fonts print "-" and ";" as look-alikes: soft hyphen, non-breaking hyphen, minus, Greek question mark
     text = text.translate(_LOOKALIKES)
     for row in _rows(text):
-        v = _parse_row(row, page)
+        v = _parse_row(row, page, ocr)
         if v is not None:
             out.append(v)
     return out
@@ -460,8 +498,8 @@ def extract_lab_rows(doc: ExtractedDocument) -> list[LabValue]:
     (a later repetition is a previous result or a summary table)."""
     seen: set[tuple[str, str]] = set()
     out: list[LabValue] = []
-    for number, text in ((p.number, p.text) for p in doc.pages):
-        for v in parse_lab_text(text, number):
+    for p in doc.pages:
+        for v in parse_lab_text(p.text, p.number, p.ocr):
             key = (v.analyte, v.label)
             if key in seen:
                 continue

@@ -24,6 +24,7 @@ from index.store import Store, document_id_for
 from index.vectors import VectorIndex
 from ingest.cda import CdaDocument
 from ingest.lab_codes import ucum
+from ingest.lab_flags import Range, decide
 from ingest.limits import DocumentLimits
 from ingest.worker import DocumentJob, UnderstoodDocument, shared_worker, understand_document
 
@@ -374,14 +375,19 @@ def _versioning(cda: CdaDocument | None, f: SourceFile) -> dict | None:
 
 
 def _coded_lab_values(cda: CdaDocument, section_pages: dict[int, int]) -> list[dict]:
-    """Lab values coded in a level-3 CDA's entries (no text parsing): one row per (analyte, label), the first."""
+    """Lab values coded in a level-3 CDA's entries (no text parsing): one row per (analyte, label), the first.
+    The flag is judged like a report's (ingest.lab_flags): the referenceRange in the value's unit first, then
+    the interpretationCode."""
     rows, seen = [], set()
     for r in cda.lab_results:
         if r.value is None or (r.analyte, r.label) in seen:
             continue
         seen.add((r.analyte, r.label))
-        rows.append({"analyte": r.analyte, "label": r.label, "value": r.value, "unit": r.unit, "low": r.low,
-                     "high": r.high, "flag": r.flag, "page": section_pages.get(r.section, 1), "loinc": r.loinc,
+        printed = Range(r.low, r.high, r.range_unit) if (r.low is not None or r.high is not None) else None
+        flag, used = decide(r.value, r.unit, printed, marker=r.flag, analyte=r.analyte)
+        rows.append({"analyte": r.analyte, "label": r.label, "value": r.value, "unit": r.unit,
+                     "low": used.low if used else None, "high": used.high if used else None, "flag": flag,
+                     "page": section_pages.get(r.section, 1), "loinc": r.loinc,
                      "ucum": ucum(r.unit, r.analyte), "origin": "cda", "confidence": None})
     return rows
 

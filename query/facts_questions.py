@@ -135,7 +135,7 @@ def changes_answer(facts: list[Fact], docs: list[dict], labs: list[dict], today:
     changes = None
     if treatment and treatment["date"] and treatment["date"] > since and treatment["previous"]:
         changes = treatment["previous"]
-    out_of_range = [lab for lab in labs if lab.get("flag") in ("H", "L") and (lab.get("date") or "") > since]
+    out_of_range = [lab for lab in labs if lab.get("flag") in ("H", "L", "A") and (lab.get("date") or "") > since]
     items = ([{"kind": "document", "text": d.get("title") or d.get("type_code") or "document",
                "document_id": d["id"], "page": 1, "date": d.get("service_date")} for d in newer_docs]
              + [{"kind": "problem", **p} for p in new_problems]

@@ -165,7 +165,7 @@ def patient_synthesis(store, patient_id: str, language: str = "fr") -> dict:
         "allergy_contradictions": allergy["contradictions"],
         "problems": clinical.problems(facts, MAX_ITEMS),
         "labs": labs,
-        "out_of_range": [lab for lab in labs if lab["flag"] in ("H", "L")],
+        "out_of_range": [lab for lab in labs if lab["flag"] in ("H", "L", "A")],
     }
 
 
