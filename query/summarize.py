@@ -312,8 +312,9 @@ def generated_summarizer(settings):
     The check is cheap (no model load, no hashing): an OpenAI-compatible endpoint is configured, or
     llama-cpp-python is installed and the GGUF (or its parts) is on disk."""
     from query import generate
+    from query.llm_chat import LLMConfig
 
-    config = generate.LLMConfig.from_env()
+    config = LLMConfig.from_env()
     if not config.endpoint and not _local_model_available():
         log.warning("the local generative model is not installed (make install-llm): using extractive summaries")
         return None

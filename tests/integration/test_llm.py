@@ -85,7 +85,8 @@ def _hits(store, *shas):
 
 @pytest.fixture(scope="module")
 def summarizer():
-    from query.generate import GeneratedSummarizer, LLMConfig
+    from query.generate import GeneratedSummarizer
+    from query.llm_chat import LLMConfig
 
     s = GeneratedSummarizer(config=LLMConfig())
     t0 = time.perf_counter()
@@ -102,12 +103,13 @@ def _report(label, s, seconds):
 
 
 def _assert_every_sentence_supported(summary, store):
-    from query.generate import _document_header, check_support
+    from query.llm_prompt import document_header
+    from query.support_check import check_support
 
     for sentence in summary.sentences:
         chunks = [c for c in store.document_chunks(sentence.citation.document_id) if c["page"] == sentence.citation.page]
         assert chunks, sentence.citation
-        header = _document_header(store.document(sentence.citation.document_id))  # title and date count as support
+        header = document_header(store.document(sentence.citation.document_id))  # title and date count as support
         assert check_support(sentence.text, " ".join(c["text"] for c in chunks) + " " + header).supported, sentence.text
 
 

@@ -99,7 +99,8 @@ def test_prompt_lists_the_codes_and_today():
 
 
 def test_summarizer_shares_its_model_with_the_interpreter():
-    from query.generate import GeneratedSummarizer, LLMConfig
+    from query.generate import GeneratedSummarizer
+    from query.llm_chat import LLMConfig
 
     s = GeneratedSummarizer(llm=fake({"exams": ["ecg"]}), config=LLMConfig())
     assert s.interpret("dernier ECG", TODAY).exam_keys == ("ecg",)
