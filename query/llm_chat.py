@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+
 @dataclass(frozen=True)
 class LLMConfig:
     """How to reach the generative model. `from_env` reads CARNET_LLM_* variables."""
@@ -167,4 +168,3 @@ class GenerationStats:
     def generation_tokens_per_second(self) -> float:
         writing = self.seconds - self.seconds_to_first_token
         return (self.completion_tokens - 1) / writing if writing > 0 and self.completion_tokens > 1 else 0.0
-

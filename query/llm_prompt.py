@@ -28,6 +28,7 @@ MAX_SOURCES = 4  # excerpts in all
 MAX_SOURCE_CHARS = 900  # per excerpt (one chunk at the default chunk size)
 PREFERRED_SECTIONS = ("conclusion", "resultats", "synthese")
 
+
 @dataclass(frozen=True)
 class Source:
     tag: str  # "S1"
@@ -158,4 +159,3 @@ def citation_grammar(n_sources: int, max_lines: int = 3) -> str:
     return ("root ::= line" + " line?" * (max_lines - 1) + "\n"
             f'line ::= "[" ({tags}) "] " text "\\n"\n'
             'text ::= ([^\\n\\[\\]<>.] | "." [0-9])+ "."\n')
-

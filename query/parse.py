@@ -226,4 +226,3 @@ def warm_up(today: date | None = None) -> None:
     today = today or date.today()
     phrase_index()
     question_dates.warm_up(today)
-

@@ -150,4 +150,3 @@ def phrase_index() -> PhraseIndex:
 def _contains(key: tuple[str, ...], part: tuple[str, ...]) -> bool:
     n = len(part)
     return any(key[i:i + n] == part for i in range(len(key) - n + 1))
-

@@ -79,4 +79,3 @@ class WordView:
 
 def original_text(question: str, words: list[Word], span: range) -> str:
     return question[words[span[0]].start:words[span[-1]].end]
-

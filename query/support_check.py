@@ -214,4 +214,3 @@ def verify_claims(claims: Sequence[Claim], sources: Sequence[Source]) -> list[Ve
 def counts_as_sentence(claim: Claim) -> bool:
     """Fragments such as 'Réponse :' are ignored; anything with two content words counts when dropped."""
     return bool(claim.tags) or len(content_words(claim.text)) >= 2
-

@@ -70,4 +70,3 @@ def read_words(text: str, vocabulary: PhraseIndex, literal: frozenset[str]
             corrections.append(Correction(folded, token, norm))
         words.append(Word(text=typed, norm=norm, start=start, end=end))
     return words, corrections, alternatives
-
