@@ -22,7 +22,7 @@ from xml.etree.ElementTree import Element
 
 from carnet import codes
 from carnet.errors import UnreadableDocument
-from ingest.cda import hl7_date, parse_xml
+from ingest.cda_xml import hl7_date, parse_xml
 
 TYPE_CODE = "urn:uuid:f0306f51-975f-434e-a61c-c59651d33983"
 CLASS_CODE = "urn:uuid:41a5887f-8865-4c09-adf7-e362475b143a"
@@ -148,7 +148,7 @@ def _documents(root: Element, subset: PurePosixPath, names: dict) -> list[XdmDoc
 
 def _overrides(obj: Element, slots: dict[str, list[str]]) -> dict[str, Any]:
     """DocMeta overrides from an ExtrinsicObject's slots and classifications."""
-    from ingest.cda import author_specialty
+    from ingest.cda_header import author_specialty
 
     out: dict[str, Any] = {}
     start = hl7_date((slots.get("serviceStartTime") or [""])[0])
