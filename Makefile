@@ -47,8 +47,10 @@ $(LLM_STAMP): $(STAMP) query/llm_model.py
 
 install-llm: $(LLM_STAMP)
 
+# `make run` stores the documents first (answerable by type, date and words at once) and lets the server
+# embed them in the background; `make ingest` alone embeds them before it ends.
 ingest: install
-	$(CARNET) ingest data/samples --home $(HOME_DIR)
+	$(CARNET) ingest data/samples --home $(HOME_DIR) $(INGEST_FLAGS)
 
 serve: install
 	$(CARNET) serve --home $(HOME_DIR) --host $(HOST) --port $(PORT)
@@ -60,6 +62,7 @@ sign-in: ingest
 	@$(CARNET) access grant $(DEMO_PRACTITIONER) --all --home $(HOME_DIR)
 	@echo "Sign in to the page with: http://$(HOST):$(PORT)/#token=$$($(CARNET) access token $(DEMO_PRACTITIONER) --name 'Dr Démo' --home $(HOME_DIR) 2>/dev/null | tail -n 1)"
 
+run: INGEST_FLAGS := --defer-embedding
 run: ingest sign-in serve
 
 # The LLM runs with one thread in tests: with two, a busy neighbour core slows generation ~8x.

@@ -88,7 +88,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from ingest.scratch import clean_stale
 
         clean_stale(settings.home)  # scratch files of a process that died (uploads, OCR page images)
+        from index.pending import BackgroundEmbedder
+
+        # Chunks an ingest stored without vectors (`carnet ingest --defer-embedding`, an ingest still running
+        # or one that crashed) are embedded here, in small batches, while questions are answered by words
+        # and filters meanwhile. An upload embeds its own chunks before it answers.
+        background = BackgroundEmbedder(carnet.store, carnet.vectors, carnet.embedder)
+        app.state.background_embedder = background
+        background.start()
         yield
+        background.stop()
         if "ingestor" in carnet.__dict__:
             carnet.ingestor.close()  # the document reader process of uploads
 

@@ -118,6 +118,10 @@ class AnswerOut(BaseModel):
     timings_ms: dict[str, float]
     facts: dict | None = Field(None, description="For allergies, current treatment and what changed since the last "
                                                  "consultation: what the record states, each item with its documents")
+    semantic_search: Literal["ready", "pending"] = Field(
+        "ready", description="'pending' while some of the patient's documents are not embedded yet (a large ingest "
+                             "stores text first and embeds in the background): the answer is ranked by words, type "
+                             "and date only and may change once embedding is done; 'ready' otherwise")
 
 
 class PatientOut(BaseModel):

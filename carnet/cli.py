@@ -56,9 +56,14 @@ def ingest(
     home: HomeOption = None,
     embedder: EmbedderOption = None,
     json_output: JsonOption = False,
+    defer_embedding: Annotated[bool, typer.Option(
+        "--defer-embedding", help="Store the documents for search by type, date and words only, and leave their "
+                                  "embedding to `carnet serve` (which embeds in the background) or the next ingest.")] = False,
 ) -> None:
-    """Extract, understand, chunk, embed and store PDFs, CDA R2 .xml documents (level 1 or 3) and IHE XDM .zip exports.
+    """Extract, understand, chunk, store and embed PDFs, CDA R2 .xml documents (level 1 or 3) and IHE XDM .zip exports.
 
+    Every file is stored first (a server answers questions on it by type, date and words at once), then the
+    chunks are embedded (with those an interrupted run left).
     Example: carnet ingest data/samples ; carnet ingest record.zip --patient P0001
     """
     from carnet.progress import TenthsReporter
@@ -82,7 +87,21 @@ def ingest(
                 if tenths is not None:
                     tenths.advance()
 
-            report = c.ingestor.ingest(files, progress=advance, patient_names=names)
+            report = c.ingestor.ingest(files, progress=advance, patient_names=names, embed=False)
+            waiting = c.store.pending_count()
+            if waiting and not defer_embedding:
+                embedding = bar.add_task("", total=waiting)
+                tenths = None if json_output or console.is_terminal else TenthsReporter(
+                    waiting, lambda line: console.print(f"Embedding: {line}", highlight=False, soft_wrap=True),
+                    what="chunks")
+
+                def embedded(n: int) -> None:
+                    bar.update(embedding, advance=n, description="embedding")
+                    if tenths is not None:
+                        tenths.advance(n)
+
+                c.ingestor.embed_pending(report, embedded)
+                report.pending = c.store.pending_count()
     except CarnetError as e:
         _fail(e)
     finally:
@@ -94,6 +113,9 @@ def ingest(
         out.print(f"added {len(report.added)} · unchanged {len(report.unchanged)} · duplicates {len(report.duplicates)}"
                   f" · failed {len(report.failed)}  ({report.pages} pages, {report.chunks} chunks,"
                   f" {report.ocr_pages} OCR pages)")
+        if report.pending:
+            out.print(f"  {report.pending} chunks wait for their vectors: `carnet serve` embeds them in the "
+                      "background (until then questions are answered by type, date and words)")
         for source, reason in report.failed:
             out.print(f"  [red]failed[/] {source}: {reason}")
         for source, original in report.duplicates:

@@ -218,3 +218,6 @@ class Answer:
     message: str | None = None  # e.g. "Aucun document ne correspond" when documents is empty
     timings_ms: dict[str, float] = field(default_factory=dict)
     facts: dict | None = None  # an answer read from the stored facts (query.facts_questions): allergies, treatment
+    # "pending": some of the patient's documents are not embedded yet (index/pending.py), so the answer was
+    # ranked by words, type and date only; "ready": every document could be searched by meaning too.
+    semantic_search: str = "ready"

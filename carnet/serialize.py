@@ -117,4 +117,5 @@ def answer_dict(answer: Answer, language: str | None = None) -> dict:
         "message": answer.message,
         "timings_ms": answer.timings_ms,
         "facts": answer.facts,
+        "semantic_search": answer.semantic_search,
     }

@@ -19,6 +19,7 @@ from index.vectors import VectorIndex
 class Carnet:
     settings: Settings
     embedder_threads: int | None = None  # None: the engine's default (all cores, for ingest)
+    defer_embedding: bool = False  # the ingestor stores text only; index/pending.py embeds it afterwards
 
     @cached_property
     def store(self) -> Store:
@@ -58,7 +59,8 @@ class Carnet:
         s = self.settings
         return Ingestor(self.store, self.vectors, self.embedder, chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap,
                         max_bytes=s.max_upload_bytes, ocr=s.ocr, ocr_languages=s.ocr_languages,
-                        limits=s.document_limits(), isolate=s.isolate_documents)
+                        limits=s.document_limits(), isolate=s.isolate_documents,
+                        defer_embedding=self.defer_embedding)
 
     @cached_property
     def searcher(self):

@@ -4,6 +4,12 @@ SQLite is the source of truth; the per-patient FAISS files (index/vectors.py) ar
 vectors kept here and can always be rebuilt. A document is written in one transaction with all its
 chunks, so a crash in the middle of an ingest never leaves a half-written document.
 
+Lexical first, vectors after: a document may be written without its vectors (`add_document(vectors=None)`).
+Its chunks are then searchable by words, type and date at once, and are listed in `pending_vectors` until
+`set_vectors` writes their vectors (index/pending.py does, in the background). A chunk's vector is a column
+of its row, written once by an UPDATE of a still-pending chunk: a crash mid-embedding leaves the rest
+pending for the next run, and no chunk can get two vectors.
+
 Chunk ids are (patient number << 36) + a per-patient sequence: all of a patient's chunks lie in one
 rowid range, so FTS5 and the vector files can be searched for one patient without touching anyone
 else's rows (the cost of a question does not grow with the number of other patients).
@@ -34,7 +40,7 @@ from carnet.models import Chunk, DocMeta
 from carnet.text import fold
 
 PATIENT_SHIFT = 36  # chunk id = patient_num << 36 | sequence: 2^36 chunks per patient, 2^27 patients
-SCHEMA_VERSION = 5  # 4: chunks_stem (stemmed FTS of chunks, filled when an older store is opened); 5: confidentiality, author_id; grants, break_glass, audit_events; CDA versions and coded entries
+SCHEMA_VERSION = 6  # 4: chunks_stem (stemmed FTS of chunks, filled when an older store is opened); 5: confidentiality, author_id; grants, break_glass, audit_events; CDA versions and coded entries; 6: pending_vectors
 # The stored PDF's SHA-1 (hex) and size in bytes: FHIR's Attachment.hash and .size without reading the file.
 _ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"),
                   # Version 5: the source's confidentiality codes, comma-separated (CDA confidentialityCode,
@@ -120,6 +126,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     vector BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
+-- Chunks stored before their vectors (their `vector` is an empty blob until set_vectors): keyed by chunk id,
+-- so a patient's pending chunks are a rowid range like the patient's chunks.
+CREATE TABLE IF NOT EXISTS pending_vectors (
+    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id),
+    document_id TEXT NOT NULL REFERENCES documents(id),
+    passage TEXT NOT NULL  -- what the vector is computed from (the chunk with its title and section)
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
@@ -394,7 +407,7 @@ class Store:
         source: str,
         meta: DocMeta,
         chunks: Sequence[Chunk],
-        vectors: np.ndarray,
+        vectors: np.ndarray | None,
         page_count: int,
         ocr_pages: Sequence[int],
         ocr_confidence: float | None,
@@ -405,10 +418,17 @@ class Store:
         facts: Sequence[Fact] = (),
         versioning: dict | None = None,
         coded_entries: Sequence[dict] = (),
+        passages: Sequence[str] | None = None,
     ) -> str:
-        """Write one document, its chunks, vectors, FTS rows, lab values and facts in a single transaction."""
-        if len(chunks) != len(vectors):
+        """Write one document, its chunks, vectors, FTS rows, lab values and facts in a single transaction.
+
+        `vectors=None`: the chunks are written without vectors and listed as pending (see `pending_chunks`),
+        each with the text its vector is to be computed from (`passages`, default: the chunk's text); the
+        document is found by words and filters at once, by meaning once `set_vectors` has run."""
+        if vectors is not None and len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        if passages is not None and len(chunks) != len(passages):
+            raise ValueError(f"{len(chunks)} chunks but {len(passages)} passages")
         document_id = document_id_for(patient_id, content_sha256)
         # The PDF before the row (a row without its PDF is broken); removed again if the row cannot be written.
         wrote_pdf = self._write_pdf(document_id, pdf_bytes)
@@ -467,10 +487,10 @@ class Store:
             seq = patient["next_chunk_seq"]
             base = patient["num"] << PATIENT_SHIFT
             chunk_rows = []
-            for i, (c, v) in enumerate(zip(chunks, vectors)):
+            for i, c in enumerate(chunks):
+                blob = b"" if vectors is None else np.asarray(vectors[i], dtype=np.float32).tobytes()
                 chunk_rows.append(
-                    (base + seq + i, document_id, c.page, c.char_start, c.char_end, c.section, c.text,
-                     np.asarray(v, dtype=np.float32).tobytes())
+                    (base + seq + i, document_id, c.page, c.char_start, c.char_end, c.section, c.text, blob)
                 )
             conn.executemany(
                 "INSERT INTO chunks(id, document_id, page, char_start, char_end, section, text, vector) "
@@ -482,6 +502,10 @@ class Store:
             )
             conn.executemany("INSERT INTO chunks_stem(rowid, body, key) VALUES (?, ?, ?)",
                              [(r[0], *stem_row(r[6], meta.title)) for r in chunk_rows])
+            if vectors is None:
+                conn.executemany("INSERT INTO pending_vectors(chunk_id, document_id, passage) VALUES (?, ?, ?)",
+                                 [(r[0], document_id, passages[i] if passages is not None else r[6])
+                                  for i, r in enumerate(chunk_rows)])
             for lv in lab_values:
                 _insert(conn, "lab_values", {"document_id": document_id, **lv})
             self._write_facts(conn, patient["num"], document_id, facts)
@@ -615,9 +639,10 @@ class Store:
     # --- chunks --------------------------------------------------------------------------------------
 
     def chunk_vectors(self, patient_num: int) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, vectors) of a patient's chunks: a rowid range scan."""
+        """(ids, vectors) of a patient's embedded chunks (pending ones left out): a rowid range scan."""
         lo, hi = chunk_id_range(patient_num)
-        rows = self.db.execute("SELECT id, vector FROM chunks WHERE id BETWEEN ? AND ? ORDER BY id", [lo, hi]).fetchall()
+        rows = self.db.execute("SELECT id, vector FROM chunks WHERE id BETWEEN ? AND ? AND length(vector) > 0 "
+                               "ORDER BY id", [lo, hi]).fetchall()
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -679,6 +704,53 @@ class Store:
         ).fetchall()
         rows.sort(key=lambda r: (r[1], r[0]))
         return [(r[0], -r[1]) for r in rows[:limit]]
+
+    # --- vectors written after the text (lexical first) ----------------------------------------------------
+
+    def pending_chunks(self, limit: int = 64, patient_num: int | None = None) -> list[tuple[int, str]]:
+        """(chunk id, passage to embed) of up to `limit` chunks stored without their vector, lowest id first
+        (a patient's chunks together), of one patient or of the whole store. Empty when all have vectors."""
+        lo, hi = chunk_id_range(patient_num) if patient_num is not None else (0, (1 << 63) - 1)
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT chunk_id, passage FROM pending_vectors WHERE chunk_id BETWEEN ? AND ? ORDER BY chunk_id LIMIT ?",
+            [lo, hi, int(limit)]).fetchall()]
+
+    def pending_count(self) -> int:
+        """How many chunks wait for their vector, over the whole store."""
+        return self.db.execute("SELECT COUNT(*) FROM pending_vectors").fetchone()[0]
+
+    def pending_documents(self, patient_num: int) -> set[str]:
+        """The patient's documents that have a chunk without its vector yet (not searchable by meaning):
+        a rowid range of the small pending table, empty in a store at rest."""
+        lo, hi = chunk_id_range(patient_num)
+        return {r[0] for r in self.db.execute(
+            "SELECT DISTINCT document_id FROM pending_vectors WHERE chunk_id BETWEEN ? AND ?", [lo, hi]).fetchall()}
+
+    def set_vectors(self, vectors: dict[int, np.ndarray]) -> dict[int, int]:
+        """Write the vectors of pending chunks (chunk id -> vector) in one transaction, and bump the
+        `vectors_version` of each patient concerned so that their vector files are rebuilt. A chunk that is
+        no longer pending (another process wrote it first) is left as it is. Returns {patient number: new
+        vectors_version} of the patients whose chunks got vectors."""
+        conn = self.db.conn
+        patients: set[int] = set()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for chunk_id, vector in vectors.items():
+                done = conn.execute("DELETE FROM pending_vectors WHERE chunk_id = ?", [int(chunk_id)]).rowcount
+                if done:
+                    conn.execute("UPDATE chunks SET vector = ? WHERE id = ?",
+                                 [np.asarray(vector, dtype=np.float32).tobytes(), int(chunk_id)])
+                    patients.add(int(chunk_id) >> PATIENT_SHIFT)
+            versions = {}
+            for num in sorted(patients):
+                conn.execute("UPDATE patients SET vectors_version = vectors_version + 1 WHERE num = ?", [num])
+                versions[num] = conn.execute("SELECT vectors_version FROM patients WHERE num = ?", [num]).fetchone()[0]
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return versions
 
     def lab_values(self, patient_id: str) -> list[dict]:
         patient = self.patient(patient_id)

@@ -1,8 +1,12 @@
-"""The ingestion pipeline: files -> extract -> understand -> chunk -> embed -> store, one document at a time.
+"""The ingestion pipeline: files -> extract -> understand -> chunk -> store, one document at a time, then embed.
 
 A batch skips a bad file, says why and carries on. Each document is committed in one transaction, so a
 crash loses at most the document in flight, and re-running the same command picks up where it stopped
 (documents already stored are recognised by their content hash and reported as unchanged).
+Lexical first: documents are stored without their vectors, so that they answer questions by type, date
+and words while the batch goes on; their chunks are embedded once every file is stored (index/pending.py),
+or later by the server when embedding is deferred. Chunks a crashed run left without vectors are embedded
+by the next run.
 Logs carry ids, sources and reasons, never document text.
 """
 
@@ -31,6 +35,7 @@ from ingest.worker import DocumentJob, UnderstoodDocument, shared_worker, unders
 log = logging.getLogger("carnet.ingest")
 
 SUPPORTED_SUFFIXES = (".pdf", ".xml", ".zip")
+INGEST_EMBED_BATCH = 64  # chunks embedded at once after the files are stored (the engine batches them)
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class IngestReport:
     pages: int = 0
     chunks: int = 0
     ocr_pages: int = 0
+    embedded: int = 0  # chunks that got their vectors in this run (a crashed run's leftovers included)
+    pending: int = 0  # chunks still without vectors at the end (embedding deferred)
     seconds: dict[str, float] = field(default_factory=lambda: {"extract": 0.0, "understand": 0.0, "embed": 0.0,
                                                                  "write": 0.0, "index": 0.0})
 
@@ -60,6 +67,7 @@ class IngestReport:
             "added": len(self.added), "unchanged": len(self.unchanged), "duplicates": len(self.duplicates),
             "failed": [{"source": s, "reason": r} for s, r in self.failed],
             "pages": self.pages, "chunks": self.chunks, "ocr_pages": self.ocr_pages,
+            "embedded": self.embedded, "pending": self.pending,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -162,7 +170,8 @@ class Ingestor:
 
     def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, *, chunk_size: int = 900,
                  chunk_overlap: int = 120, max_bytes: int = 50_000_000, ocr: bool = True,
-                 ocr_languages: str = "fra+eng", limits: DocumentLimits | None = None, isolate: bool = False):
+                 ocr_languages: str = "fra+eng", limits: DocumentLimits | None = None, isolate: bool = False,
+                 defer_embedding: bool = False):
         self.store = store
         self.vectors = vectors
         self.embedder = embedder
@@ -175,6 +184,9 @@ class Ingestor:
         # isolate: read each document in a worker process that is killed past the time or memory limit
         # (ingest/worker.py); in-process, only the structural limits apply (tests, trusted batches).
         self.worker = shared_worker(self.limits) if isolate else None
+        # defer_embedding: `ingest` stores documents for lexical search only and leaves their embedding to
+        # whoever runs index.pending next (the server's background thread, or the next ingest)
+        self.defer_embedding = defer_embedding
 
     def close(self) -> None:
         """Stop the document reader process (it would end with this process anyway)."""
@@ -190,7 +202,11 @@ class Ingestor:
             return understand_document(job, self.limits, scratch)
 
     def ingest(self, files: Iterable[SourceFile], progress: Callable[[SourceFile], None] | None = None,
-               patient_names: dict[str, str] | None = None) -> IngestReport:
+               patient_names: dict[str, str] | None = None, embed: bool | None = None,
+               embed_progress: Callable[[int], None] | None = None) -> IngestReport:
+        """Store the files (lexical first), then embed the pending chunks of the patients they belong to unless
+        `embed` is False (default: unless the ingestor defers embedding). `embed_progress(n)`: n more chunks
+        embedded. The store's other pending chunks are `embed_pending`'s (the CLI's ingest runs it after)."""
         from ingest.scratch import clean_stale
 
         report = IngestReport()
@@ -213,12 +229,30 @@ class Ingestor:
             finally:
                 if progress:
                     progress(f)
+        if embed if embed is not None else not self.defer_embedding:
+            for patient_id in sorted(touched):
+                self.embed_pending(report, embed_progress, self.store.patient(patient_id)["num"])
         t0 = time.perf_counter()
-        for patient_id in sorted(touched):
+        for patient_id in sorted(touched):  # vector files at the version just written (pending chunks left out)
             patient = self.store.patient(patient_id)
             self.vectors.rebuild(patient["num"], patient["vectors_version"])
         report.seconds["index"] += time.perf_counter() - t0
+        report.pending = self.store.pending_count()
         return report
+
+    def embed_pending(self, report: IngestReport | None = None, progress: Callable[[int], None] | None = None,
+                      patient_num: int | None = None) -> int:
+        """Embed the pending chunks of one patient, or of the whole store (this batch's and any a crashed or
+        deferred run left). Returns how many."""
+        from index.pending import embed_pending
+
+        t0 = time.perf_counter()
+        done = embed_pending(self.store, self.vectors, self.embedder, batch=INGEST_EMBED_BATCH, progress=progress,
+                             patient_num=patient_num)
+        if report is not None:
+            report.embedded += done
+            report.seconds["embed"] += time.perf_counter() - t0
+        return done
 
     def _read(self, f: SourceFile) -> tuple[bytes, CdaDocument | None, dict]:
         """(stored bytes, the CDA document if it is one, the sidecar's or XDS metadata's overrides)."""
@@ -294,13 +328,11 @@ class Ingestor:
         done = self._understand(job)
         meta, chunks = done.meta, list(done.chunks)
         t2 = time.perf_counter()
-        vectors = self.embedder.embed_passages(list(done.passages))
-        t3 = time.perf_counter()
         fp = done.fingerprint
         versioning = _versioning(cda, f)
         canonical_id, group = (None, []) if versioning else self._near_duplicate(f.patient_id, meta, fp, document_id)
         self.store.add_document(
-            patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=vectors,
+            patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=None, passages=list(done.passages),
             page_count=done.page_count, ocr_pages=list(done.ocr_pages),
             ocr_confidence=done.ocr_confidence,
             fingerprint=fp, file_size=len(data), pdf_bytes=pdf_bytes,
@@ -322,7 +354,7 @@ class Ingestor:
         # extract and understand are the worker's own timings; "extract" also holds the hand-over to it
         overhead = (t2 - t0) - done.seconds["extract"] - done.seconds["understand"]
         for key, dt in (("extract", done.seconds["extract"] + overhead), ("understand", done.seconds["understand"]),
-                        ("embed", t3 - t2), ("write", t4 - t3)):
+                        ("write", t4 - t2)):
             report.seconds[key] += dt
         log.info("added %s as %s (%d pages, %d chunks)", f.source, document_id, done.page_count, len(chunks))
         return "added"

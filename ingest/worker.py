@@ -6,9 +6,14 @@ that can be killed, so that no file can take the service or the batch down.
 reused for the documents of a batch or the server's uploads) and enforces the backstops the structural
 limits of ingest/limits.py cannot: wall time (the child is killed after `limits.seconds`) and memory
 (the resident memory of the child and its OCR subprocesses, read every 50 ms, must stay under
-`limits.memory_bytes`). Resident memory rather than RLIMIT_AS: the clinical NLP libraries the facts
-need map 2.4 GB of address space for 0.5 GB resident, so an address-space cap that lets them load
-bounds nothing. A killed or crashed child is replaced for the next document;
+`limits.memory_bytes`). A fixed RLIMIT_AS or RLIMIT_DATA bounds nothing useful here: once the facts'
+clinical NLP library is loaded the child maps 2.5 GB of address space, 1.46 GB of it private writable
+(VmData), for 0.5 GB resident. So the kernel's cap is relative and covers the hostile part: while the
+PDF library parses a file and renders pages for OCR, the child's RLIMIT_DATA is its data size at that
+moment plus `limits.memory_bytes`, so an allocation burst between two samples fails there (a
+MemoryError, refused like the sampled limit) instead of taking the machine's memory; the soft limit is
+lifted again for the understanding of the text it extracted (bounded by max_text_chars), and the
+50 ms sampling of resident memory stays the guard for the whole document. A killed or crashed child is replaced for the next document;
 the scratch folder of the document (OCR page images) is removed at once. The refusal names the limit.
 One reader serves a whole process (`shared_worker`), so it starts once per batch or server.
 """
@@ -19,11 +24,14 @@ import atexit
 import logging
 import multiprocessing as mp
 import os
+import resource
 import signal
 import threading
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
 from carnet.models import Chunk, DocMeta
@@ -64,8 +72,49 @@ class UnderstoodDocument:
     seconds: dict
 
 
+def _data_bytes() -> int:
+    """This process's private writable memory mapped (VmData), in bytes; 0 where /proc does not say."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+@contextmanager
+def data_limit(extra_bytes: int) -> Iterator[None]:
+    """Inside the block, the kernel refuses this process (and the OCR programs it starts) more than
+    `extra_bytes` of private writable memory beyond what it maps now (RLIMIT_DATA's soft limit; the hard
+    limit stays, so the limit is lifted after). An allocation past it is a MemoryError; a library that
+    reports it as its own error (MuPDF's "malloc failed") is turned into one."""
+    now = _data_bytes()
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if not now:
+        yield
+        return
+    cap = now + extra_bytes
+    resource.setrlimit(resource.RLIMIT_DATA, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    try:
+        yield
+    except MemoryError:
+        raise
+    except Exception as e:
+        if "malloc" in str(e).lower() or "out of memory" in str(e).lower():
+            raise MemoryError(str(e)) from e
+        raise
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+_IN_READER = False  # set in the reader child: only there does the PDF library run under data_limit
+
+
 def understand_document(job: DocumentJob, limits: DocumentLimits, scratch: Path | None = None) -> UnderstoodDocument:
-    """Extract, understand and chunk one PDF. Raises UnreadableDocument (limits, corrupt, empty)."""
+    """Extract, understand and chunk one PDF. Raises UnreadableDocument (limits, corrupt, empty); in the
+    reader child, MemoryError when the PDF library's parsing goes past the data limit (`data_limit`)."""
     from carnet.lexicon import ANALYTES
     from ingest.chunk import chunk_by_sections, chunk_document, passage_text
     from ingest.dedupe import fingerprint
@@ -75,8 +124,9 @@ def understand_document(job: DocumentJob, limits: DocumentLimits, scratch: Path 
     from ingest.understand import understand
 
     t0 = time.perf_counter()
-    doc = extract_pdf_bytes(job.pdf_bytes, job.source, max_bytes=job.max_bytes, ocr=job.ocr,
-                            ocr_languages=job.ocr_languages, limits=limits, scratch=scratch)
+    with data_limit(limits.memory_bytes) if _IN_READER else nullcontext():
+        doc = extract_pdf_bytes(job.pdf_bytes, job.source, max_bytes=job.max_bytes, ocr=job.ocr,
+                                ocr_languages=job.ocr_languages, limits=limits, scratch=scratch)
     t1 = time.perf_counter()
     meta = understand(doc, job.overrides or None)
     chunker = chunk_by_sections if job.by_sections else chunk_document
@@ -103,6 +153,8 @@ def understand_document(job: DocumentJob, limits: DocumentLimits, scratch: Path 
 
 
 def _child_main(conn, limits: DocumentLimits) -> None:
+    global _IN_READER
+    _IN_READER = True
     os.setpgrp()  # its OCR subprocesses share its process group: killing the group kills them too
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     for var in ("OMP_NUM_THREADS", "OMP_THREAD_LIMIT", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):

@@ -215,6 +215,9 @@ class Searcher:
         if visible is not None:
             rows = [r for r in rows if visible(r)]
         by_id = {r["id"]: r for r in rows}
+        # Documents stored before their vectors (lexical first): until they are embedded, questions are
+        # ranked by words and filters only, and the answer says so.
+        waiting = self.store.pending_documents(patient["num"]) & set(by_id)
         canonical = [r for r in rows if not r["canonical_id"]]
         wants_admin = "ADMIN" in interp.type_codes
         candidates = [r for r in canonical
@@ -228,17 +231,18 @@ class Searcher:
         message = None
         if interp.has_filters and not candidates:
             message = "no-match"
-            alternatives = self._rank(patient, question, words, canonical, by_id, top_k=3, matched_by=("alternative",))
+            alternatives = self._rank(patient, question, words, canonical, by_id, top_k=3, matched_by=("alternative",),
+                                      use_dense=not waiting)
         elif interp.order == "latest":
             documents = self._latest(patient, question, words, candidates, by_id, interp.count or top_k, interp)
         else:
-            scored = self._score(patient, question, words, candidates, by_id)
+            scored = self._score(patient, question, words, candidates, by_id, use_dense=not waiting)
             if not interp.has_filters:
                 scored = [s for s in scored if self._answers(s)]
                 if not scored:
                     message = "no-match"
                     alternatives = self._rank(patient, question, words, canonical, by_id, top_k=3,
-                                              matched_by=("alternative",))
+                                              matched_by=("alternative",), use_dense=not waiting)
             limit = interp.count or top_k
             documents = self._hits(scored[:limit], by_id, ("filter",) if interp.has_filters else ("dense", "bm25"))
         t3 = time.perf_counter()
@@ -247,7 +251,8 @@ class Searcher:
         timings["total"] = (t3 - t0) * 1000
         answer = Answer(question=question, patient=patient_id, interpretation=interp, documents=tuple(documents),
                         alternatives=tuple(alternatives), message=message,
-                        timings_ms={k: round(v, 2) for k, v in timings.items()})
+                        timings_ms={k: round(v, 2) for k, v in timings.items()},
+                        semantic_search="pending" if waiting else "ready")
         return self.summarize(answer) if summarize else answer
 
     def _facts_answer(self, intent: str, patient_id: str, question: str, today: date, t0: float,
@@ -411,8 +416,8 @@ class Searcher:
             if opts.evidence_first >= 2 and evidence else set()
         return lexical, evidence, key
 
-    def _rank(self, patient, question, words, docs, by_id, top_k, matched_by) -> list[DocumentHit]:
-        return self._hits(self._score(patient, question, words, docs, by_id)[:top_k], by_id, matched_by)
+    def _rank(self, patient, question, words, docs, by_id, top_k, matched_by, use_dense=True) -> list[DocumentHit]:
+        return self._hits(self._score(patient, question, words, docs, by_id, use_dense)[:top_k], by_id, matched_by)
 
     def _latest(self, patient, question, words, docs, by_id, n, interp: Interpretation) -> list[DocumentHit]:
         """Most recent first. With a topic ("dernier scanner thoracique"), the documents that mention it

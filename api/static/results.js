@@ -111,6 +111,10 @@ export function renderAnswer(answer, terms, t) {
   const alternatives = answer.alternatives || [];
   const cardsById = new Map(documents.map((d) => [d.id, d]));
 
+  // Documents stored before their vectors: the answer was ranked by words, type and date only.
+  if (answer.semantic_search === "pending") {
+    nodes.push(h("p", { class: "semantic-pending", role: "status" }, t("semanticPending")));
+  }
   if (answer.message === "no-match" || !documents.length) {
     nodes.push(h("div", { class: "no-match", role: "status" },
       h("p", { class: "no-match-title" }, t("noMatch")),

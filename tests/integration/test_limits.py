@@ -65,6 +65,21 @@ def test_the_memory_backstop_kills_the_reader_and_a_new_one_reads_the_next_file(
         worker.close()
 
 
+def test_the_kernel_data_limit_stops_an_allocation_burst_the_sampling_would_miss(tmp_path, monkeypatch):
+    """With the 50 ms sampling blinded, the reader's RLIMIT_DATA alone refuses the bomb, and the next reader works."""
+    monkeypatch.setattr(DocumentWorker, "_rss", staticmethod(lambda pid: 0))
+    bomb = content_bomb(tmp_path / "bomb.pdf", inflated_mb=600)
+    good = write_pdf(tmp_path / "good.pdf", [GOOD])
+    worker = DocumentWorker(DocumentLimits(max_page_content_bytes=10**10, max_text_chars=10**10,
+                                           memory_bytes=300_000_000))
+    try:
+        with pytest.raises(UnreadableDocument, match="300 MB of memory, over the limit"):
+            worker.understand(_job(bomb, "bomb.pdf"), tmp_path / "home")
+        assert worker.understand(_job(good, "good.pdf"), tmp_path / "home").chunks
+    finally:
+        worker.close()
+
+
 def test_the_time_backstop_kills_the_reader(tmp_path):
     bomb = content_bomb(tmp_path / "bomb.pdf")
     worker = DocumentWorker(DocumentLimits(max_page_content_bytes=10**10, max_text_chars=10**10, seconds=1,

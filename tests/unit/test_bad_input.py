@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -123,3 +124,22 @@ def test_cli_ingest_shows_each_skipped_entry(settings, tmp_path):
     result = runner.invoke(cli, ["ingest", "/dev/zero", "--patient", "PAT-A", "--home", str(settings.home),
                                  "--embedder", "hashing"], env=env)
     assert result.exit_code == 1 and "not a regular file" in result.output
+
+
+def test_the_data_limit_refuses_an_allocation_past_it_and_is_lifted_after():
+    """In a child interpreter: the soft RLIMIT_DATA of ingest.worker.data_limit, then none."""
+    import subprocess
+    import sys
+
+    code = ("from ingest.worker import data_limit\n"
+            "try:\n"
+            "    with data_limit(100_000_000):\n"
+            "        x = bytearray(400_000_000)\n"
+            "    print('allocated')\n"
+            "except MemoryError:\n"
+            "    print('refused')\n"
+            "y = bytearray(400_000_000)\n"
+            "print('lifted')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert out.stdout.split() == ["refused", "lifted"], out.stderr
