@@ -48,8 +48,9 @@ def understand_text(text: str, overrides: dict[str, Any] | None = None) -> DocMe
     else:
         type_code, type_confidence, noise_reason = classify_type(ctx, hint)
 
-    focus = section_lines(ctx, sections, "indication") | section_lines(ctx, sections, "technique")
-    exams = exam_keys(ctx, focus, act=type_code in (DIAG, IMAGING))
+    # the technique names the act done; the indication why it was done (an earlier exam, often)
+    exams = exam_keys(ctx, section_lines(ctx, sections, "technique"), act=type_code in (DIAG, IMAGING),
+                      indication_lines=section_lines(ctx, sections, "indication"))
 
     candidates: tuple[str, ...] = ()
     if type_code == ADMIN:

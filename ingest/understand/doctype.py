@@ -52,6 +52,7 @@ _EXAM_DIAGNOSTIC = (
     r"exploration fonctionnelle respiratoire|explorations fonctionnelles respiratoires|pulmonary function|"
     r"echocardiograph\w*|echographie cardiaque|echo cardiaque|\bett\b|\beto\b|echocardiogram|coloscopi\w*|colonoscopy|"
     r"fibroscopi\w*|gastroscopi\w*|\bfogd\b|endoscopi\w*|\beeg\b|electroencephalogra\w*|\bemg\b|electromyogra\w*|"
+    r"electroneuromyogra\w*|\benmg\b|nerve conduction stud\w*|"
     r"audiometri\w*|audiogramme|polysomnographi\w*|polygraphie ventilatoire|sleep study|coronarographi\w*|"
     r"coronary angiogra\w*|\bmapa\b|stress test|exercise test|fibroscopie bronchique|bronchoscopi\w*|"
     r"explorations? fonctionnelles?|compte[- ]rendu d'acte diagnostique|enregistrement ecg"

@@ -44,6 +44,19 @@ _WEAK_EXAMS = frozenset({"radio", "echo", "ct", "rx", "oct", "tte", "ett", "eto"
 # chest X-ray in 6 weeks") and dated history ("ECG du 03/02/2019 : normal") are not results of this act.
 _RESULT_AFTER = re.compile(r"^(?:[\s-]+[\w'-]+){0,3}?\s*(?::|showed|shows|revealed|demonstrated|montre|retrouve|"
                            r"objective|revele|met en evidence|sans (anomalie|modification|changement)|normal(?:e)?\b)")
+# ... but a result told in a past tense is an earlier act's ("Her EEG showed...", "La coronarographie avait
+# montré...", "l'angioscanner de janvier montrait..."), unless the line says it was done today.
+_PAST_RESULT = re.compile(r"^(?:[\s-]+[\w'-]+){0,3}?\s*(?:showed|revealed|demonstrated|had (?:shown|revealed|demonstrated)|"
+                          r"(?:avait|avaient|a|ont)(?: (?:aussi|deja|bien|alors))? (?:montre|retrouve|objective|revele|mis en evidence)|"
+                          r"montrait|retrouvait|objectivait|revelait)\b")
+_TODAY = re.compile(r"\b(today|this morning|in (?:the )?(?:clinic|surgery|office) today|ce jour|aujourd'hui|ce matin|"
+                    r"realisee?s? ce jour|de ce jour|du jour)\b")
+# A mention dated by its month or placed before ("Cardiac MRI in April", "l'angioscanner de janvier", "the
+# previous echo") names an earlier act.
+_EARLIER = re.compile(r"^\W*(?:[\w'-]+\s+){0,2}?(?:(?:in|en|de|d'|of|from|since|depuis|du mois de)\s?(?:janvier|fevrier|mars|avril|mai|juin|"
+                      r"juillet|aout|septembre|octobre|novembre|decembre|january|february|march|april|june|july|august|"
+                      r"september|october|november|december)\b|(?:last|previous|prior|earlier|precedente?|anterieure?)\b)")
+_EARLIER_BEFORE = re.compile(r"\b(previous|prior|earlier|last|old|precedente?|ancienne?|derniere?|initiale?)\s+$")
 PLANNED = re.compile(r"\b(prevoir|prevu|programme|a faire|a realiser|a programmer|demande|prescrit|sera|"
                       r"controle (dans|a)|rendez-vous|rdv|planned|scheduled|to be|requested|will|repeat|"
                       r"a renouveler|a refaire|in \d+ (weeks?|months?)|dans \d+ (semaines?|mois))\b")
@@ -58,7 +71,8 @@ def _reported_exams(ctx: Context, facilities: set[int]) -> list[str]:
     found: list[str] = []
     lines = ctx.nonempty
     for i, ln in enumerate(lines):
-        if PLANNED.search(ln.folded) or ln.index in facilities:
+        today = _TODAY.search(ln.folded) is not None
+        if (PLANNED.search(ln.folded) and not today) or ln.index in facilities:
             continue
         # "... Radiographie" / "thoracique : surcharge" and "... Fond" / "d'œil dilaté : ..." were wrapped
         text = f"{ln.folded} {lines[i + 1].folded[:80]}" if i + 1 < len(lines) else ln.folded
@@ -66,8 +80,13 @@ def _reported_exams(ctx: Context, facilities: set[int]) -> list[str]:
             if m.start() >= len(ln.folded):
                 break  # the next line's own exams are its business
             rest = text[m.end():]
-            done = _DONE_WITH.search(_before(ctx, ln, m.start()))
-            if (done or _RESULT_AFTER.match(rest)) and not _DATED.search(rest[:40]):
+            before = _before(ctx, ln, m.start())
+            done = _DONE_WITH.search(before)
+            if _DATED.search(rest[:40]):
+                continue
+            if not today and (_EARLIER.match(rest) or _EARLIER_BEFORE.search(before) or _PAST_RESULT.match(rest)):
+                continue
+            if done or _RESULT_AFTER.match(rest):
                 key = _EXAM_OWNER[m.group(1)]
                 if key not in found:
                     found.append(key)
@@ -83,38 +102,81 @@ def _before(ctx: Context, ln: Line, start: int) -> str:
     return text[-40:]
 
 
-def exam_keys(ctx: Context, focus_lines: set[int], act: bool = False) -> tuple[str, ...]:
-    """Exam keys: the exams named in the title/header zone and the given lines (indication, technique
-    sections), then those whose result the document reports ("ECG : rythme sinusal") or that were done
-    with the main one ("complétée par une échographie"). For an act (`act`: imaging, diagnostic test)
-    that names none, its opening sentence or conclusion, else its measurements, tell the exam."""
+def exam_keys(ctx: Context, focus_lines: set[int], act: bool = False, indication_lines: set[int] = frozenset()
+              ) -> tuple[str, ...]:
+    """Exam keys: first the exam the document IS (named in its title / header zone or its technique
+    section: `focus_lines`), then those whose result it reports ("ECG : rythme sinusal") or that were done
+    with the main one ("complétée par une échographie"). The indication section (`indication_lines`) names
+    why the act was done ("abnormal ECG", "EF 38% on echocardiogram"): it counts only when nothing above
+    names the exam. For an act (`act`: imaging, diagnostic test) that names none, its opening sentence or
+    conclusion, else its measurements, tell the exam."""
     # letterhead lines that name a place ("Scanner IRM Val de Loire") give neither exam nor result
     facilities = {ln.index for ln in ctx.letterhead if _names_a_facility(ln.folded)}
     named = _named_exams(ctx, focus_lines, facilities - focus_lines)
+    if not named and indication_lines:
+        named = _named_exams(ctx, indication_lines, facilities, title_zone=False)
     if act and not named:
         named = _opening_exams(ctx, facilities) or list(measured_exams(ctx))
     return tuple(dict.fromkeys([*named, *_reported_exams(ctx, facilities)]))
 
 
-def _named_exams(ctx: Context, focus_lines: set[int], facilities: set[int]) -> list[str]:
-    lines = ({ln.index for ln in ctx.letterhead[:6]} | {ln.index for ln in ctx.title_lines} | focus_lines
-             | {ln.index for ln in _title_zone(ctx) if _exam_title(ln.folded)})
-    found: list[str] = []
+_TITLE_WORDS = 10
+# "Exam: XR Chest PA", "Examen : IRM cérébrale", "Procedure: Left heart catheterization": the label names
+# the act the document reports (its value ends at the next column of the line).
+_LABELLED_EXAM = re.compile(r"^(?:exam(?:ination)?|examen(?: realise| pratique)?|type d'examen|study|procedure|"
+                            r"modality|modalite|acte(?: realise)?)\s*:\s*(.{2,60}?)(?: {3,}|$)")
+
+
+# Standard abbreviations and names of acts that a report's title uses and a question rarely does (the
+# question side has the lexicon): the DICOM/RIS modality prefix "XR", "CXR", French "coro", "ENMG", the US
+# "cardiac cath", "ambulatory ECG" for a Holter, "nerve conduction studies" for an EMG.
+_TITLE_NAMES = (
+    ("radiographie", re.compile(r"^(?:xr|cxr|dx|cr)\b(?! d)|\b(?:xr|cxr)\b|\bplain films?\b")),
+    ("coronarographie", re.compile(r"\bcoro\b|\bcatheteri[sz]ation\b|\bcardiac cath\b|\bcoronary angiogra\w*|"
+                                   r"\bangiographie coronaire\b|\bleft heart cath\w*")),
+    ("holter", re.compile(r"\bambulatory (?:ecg|ekg|electrocardiogra\w*)|\b24 ?-?h(?:our|eures?)? (?:ecg|ekg)\b")),
+    ("emg", re.compile(r"\belectroneuromyogra\w*|\benmg\b|\bnerve conduction stud\w*|\bemg/ncs\b|\bncs/emg\b")),
+    ("endoscopie", re.compile(r"\boeso-?gastro-?duodenoscopie\b|\begd\b|\bupper (?:gi )?endoscopy\b")),
+    ("echocardiographie", re.compile(r"\bechocardiographie transthoracique\b|\bett\b|\beto\b|\btte\b|\btee\b")),
+    ("scanner", re.compile(r"\btdm\b|\bct (?:scan|abdomen|chest|head|thorax|pelvis)\b|\bangio-?scanner\b")),
+)
+# A more specific act named with the one it is a kind of ("HOLTER ECG", "ECG (Holter)", "ECG d'effort",
+# "échographie cardiaque"): the title names one act, the specific one.
+_KIND_OF = {"holter": "ecg", "epreuve-effort": "ecg", "echocardiographie": "echographie"}
+
+
+def _title_abbreviations(line: str) -> list[str]:
+    return [key for key, rx in _TITLE_NAMES if rx.search(line)]
+
+
+def _named_exams(ctx: Context, focus_lines: set[int], facilities: set[int], title_zone: bool = True) -> list[str]:
     titles = {ln.index for ln in ctx.title_lines}
+    # the first letterhead lines, short ones only: a sentence there is the body of an unheaded note
+    zone = ({ln.index for ln in ctx.letterhead[:6] if len(ln.folded.split()) <= _TITLE_WORDS} | titles
+            | {ln.index for ln in _title_zone(ctx) if _exam_title(ln.folded)}) if title_zone else set()
+    labelled = {ln.index: m.group(1) for ln in ctx.nonempty[:TITLE_SEARCH_LINES]
+                if title_zone and (m := _LABELLED_EXAM.match(ln.folded))}
+    lines = zone | focus_lines | set(labelled)
+    found: list[str] = []
     # a title line stands for its whole line: it comes joined when the layout wrapped it
     for ln in [*ctx.title_lines, *(ln for ln in ctx.nonempty if ln.index not in titles)]:
         if ln.index not in lines or _COMPARISON.match(ln.folded) or PLANNED.search(ln.folded):
             continue
         if ln.index in facilities:
             continue
-        for m in _EXAM_RX.finditer(ln.folded):
+        in_line: list[str] = []
+        text = labelled.get(ln.index, ln.folded)
+        for m in _EXAM_RX.finditer(text):
             syn = m.group(1)
-            if syn in _WEAK_EXAMS and not _strong_context(ln.folded, syn):
+            if syn in _WEAK_EXAMS and not _strong_context(text, syn):
                 continue
             if _DONE_WITH.search(_before(ctx, ln, m.start())):
                 continue  # a complement, not the main exam (_reported_exams adds it)
-            key = _EXAM_OWNER[syn]
-            if key not in found:
+            in_line.append(_EXAM_OWNER[syn])
+        if ln.index in titles or ln.index in labelled or (ln.index in zone and _exam_title(ln.folded)):
+            in_line += _title_abbreviations(text)
+        for key in in_line:
+            if key not in found and not any(_KIND_OF.get(other) == key for other in in_line):
                 found.append(key)
     return found
 
@@ -160,10 +222,19 @@ _FACILITY = re.compile(r"\b(centre|center|cabinet|institut|service|pole|clinique
                        r"imagerie medicale|unite|department|departement|maison)\b")
 
 
+# A line that says it is a report or a recording is a title, however many exams it names
+# ("24 HOUR AMBULATORY ECG (HOLTER) REPORT", "ENREGISTREMENT HOLTER ECG DES 24 HEURES").
+_REPORT_WORD = re.compile(r"\b(report|compte[- ]?rendu|enregistrement|recording|study|protocole)\b")
+
+
 def _names_a_facility(line: str) -> bool:
     """A letterhead line naming where, not what: "Centre d'échographie", "Scanner IRM Metz Parc" (a place
     offering several modalities; a report's own title names one exam)."""
-    return _FACILITY.search(line) is not None or len({_EXAM_OWNER[m.group(1)] for m in _EXAM_RX.finditer(line)}) >= 2
+    if _FACILITY.search(line) is not None:
+        return True
+    keys = {_EXAM_OWNER[m.group(1)] for m in _EXAM_RX.finditer(line)}
+    keys -= {_KIND_OF[k] for k in keys if k in _KIND_OF}
+    return len(keys) >= 2 and not _REPORT_WORD.search(line)
 
 
 def _strong_context(line: str, syn: str) -> bool:
