@@ -46,7 +46,7 @@ def understand_text(text: str, overrides: dict[str, Any] | None = None) -> DocMe
     if overrides.get("type_code"):
         type_code, type_confidence = overrides["type_code"], overrides.get("type_confidence", 1.0)
     else:
-        type_code, type_confidence, noise_reason = classify_type(ctx, hint)
+        type_code, type_confidence, noise_reason = classify_type(ctx, hint, language)
 
     # the technique names the act done; the indication why it was done (an earlier exam, often)
     exams = exam_keys(ctx, section_lines(ctx, sections, "technique"), act=type_code in (DIAG, IMAGING),

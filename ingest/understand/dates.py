@@ -118,7 +118,61 @@ def find_dates(ctx: Context, month_first: bool | None = None) -> list[DateMentio
             if v:
                 found.append(DateMention(v, line, start, end, ambiguous=a <= 12 and b <= 12 and a != b))
     found.sort(key=lambda d: (d.line, d.start))
-    return found
+    return _with_yearless(ctx, found)
+
+
+# Dates written without their year ("revu le 16 avril", "seen on March 14th", "le 14/03"): full month names
+# only (an abbreviation or a bare "d/m" is too often something else: "PA 128/74", "8/10 P2"), a numeric one
+# only after "le / du / au / on".
+_FULL_MONTHS = "|".join(sorted((k for k in _MONTHS if len(k) >= 4 or k == "mai"), key=len, reverse=True))
+_NO_YEAR_AFTER = r"(?!\.?,?\s*(?:\d{4}|\d{1,2}[/.\-]))"
+_YEARLESS = (
+    ("dm", re.compile(rf"(?<![\w/])(1er|\d{{1,2}})(?:st|nd|rd|th|er)?\s+(?:of\s+)?({_FULL_MONTHS}){_NO_YEAR_AFTER}(?![\w])")),
+    ("md", re.compile(rf"(?<![\w/])({_FULL_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d\w]){_NO_YEAR_AFTER}")),
+    ("num", re.compile(r"\b(?:le|du|au|on)\s+(\d{1,2})/(\d{1,2})(?![/\d.\-])")),
+)
+
+
+def _with_yearless(ctx: Context, found: list[DateMention]) -> list[DateMention]:
+    """`found` plus the dates written without a year, each given the year that puts it nearest the letter's
+    own date (or, without one, the latest full date): "revu le 16 avril" in a letter of 23 April 2024 is
+    16 April 2024, "le 28 décembre" in a letter of 22 January 2024 is 28 December 2023. Without any full
+    date to lean on, such a date is left out rather than put in the current year."""
+    if not found:
+        return found
+    letter = [d for d in found if _LETTER_DATE.match(ctx.lines[d.line].folded[:d.start])]
+    anchor = letter[0].value if letter else max(d.value for d in found)
+    taken = {(d.line, d.start) for d in found}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for d in found:
+        spans.setdefault(d.line, []).append((d.start, d.end))
+    extra: list[DateMention] = []
+    for ln in ctx.lines:
+        s = ln.folded
+        if not s or not any(ch.isdigit() for ch in s):
+            continue
+        for kind, rx in _YEARLESS:
+            for m in rx.finditer(s):
+                if any(a <= m.start() < b or a < m.end() <= b for a, b in spans.get(ln.index, ())):
+                    continue
+                if kind == "dm":
+                    day, month = (1 if m.group(1) == "1er" else int(m.group(1))), _MONTHS[m.group(2)]
+                elif kind == "md":
+                    day, month = int(m.group(2)), _MONTHS[m.group(1)]
+                else:
+                    day, month = int(m.group(1)), int(m.group(2))
+                    if english_country(ctx) == "us":
+                        day, month = month, day
+                options = [v for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (v := _make(y, month, day))]
+                if not options or (ln.index, m.start()) in taken:
+                    continue
+                value = min(options, key=lambda v: abs((v - anchor).days))
+                start = m.start(1) if kind == "num" else m.start()
+                extra.append(DateMention(value, ln.index, start, m.end(), ambiguous=True))
+                spans.setdefault(ln.index, []).append((m.start(), m.end()))
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda d: (d.line, d.start))
 
 
 def _looks_month_first(ctx: Context, raw: list) -> bool:

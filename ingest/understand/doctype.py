@@ -160,8 +160,28 @@ _REQUESTS = re.compile(r"faire pratiquer|bilan sanguin|\ba jeun\b|dosages?|analy
                        r"\bnfs\b|\bhba1c\b|\bcrp\b|ionogramme|radiographie|echographie|scanner|\birm\b")
 
 
-def classify_type(ctx: Context, specialty_hint: str | None = None) -> tuple[str, float, str | None]:
-    """(LOINC type code, confidence, noise reason or None)."""
+_DISCHARGE_TITLE = next(r.pattern for r in RULES if r.type_code == DISCHARGE and r.title)
+_STAY_DATES = re.compile(r"\b(hospitalise\w*|sejourne|sejour|admise?)\b[^.]{0,60}\bdu \d{1,2}\b[^.]{0,40}\bau \d{1,2}\b|"
+                         r"\bentree? le\b[^.]{0,60}\bsortie le\b|\bsortie le \d")
+
+
+def _names_discharge_letter(ctx: Context) -> bool:
+    return any(_DISCHARGE_TITLE.search(ln.folded) for ln in ctx.letterhead) or bool(
+        _DISCHARGE_TITLE.search(ctx.letterhead_text))
+
+
+def _tells_a_stay(ctx: Context) -> bool:
+    """Stay dates ("du 14 au 21 février", "sortie le 21"), a narrative history and how the stay went."""
+    from .structure import headings
+
+    families = {name for _, name in headings(ctx)}
+    return bool(_STAY_DATES.search(ctx.folded)) and "hpi" in families and "course" in families
+
+
+def classify_type(ctx: Context, specialty_hint: str | None = None, language: str | None = None
+                  ) -> tuple[str, float, str | None]:
+    """(LOINC type code, confidence, noise reason or None). `language` ("fr", "en"): the genre of a stay's
+    report depends on it (see the end)."""
     scores: dict[str, float] = {}
     title = ctx.title_lines
     title_ids = {ln.index for ln in title}
@@ -213,8 +233,11 @@ def classify_type(ctx: Context, specialty_hint: str | None = None) -> tuple[str,
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = round(min(0.99, top / (top + second + 1.0)), 3)
 
-    if best == STAY and scores.get(DISCHARGE, 0.0) >= 2.0 and _LETTER.search(body):
-        best = DISCHARGE  # a stay report written as a letter with discharge details is the discharge letter
+    # A report of a stay titled as one stays one, even when written as a letter to the GP; an untitled French
+    # letter that tells a stay (its history, then how it went, then the discharge) is the stay's report, not
+    # the lettre de liaison, which names itself.
+    if best == DISCHARGE and language == "fr" and not _names_discharge_letter(ctx) and _tells_a_stay(ctx):
+        best = STAY
     if best == PRESCRIPTION:
         best = _prescription_kind(ctx, drug_lines)
     if best == CONSULT and specialty_hint == "SM38":

@@ -40,7 +40,8 @@ _VOCAB: dict[str, str] = {
     "SM21": r"hematolog\w*|haematolog\w*",
     "SM24": r"gastro-?enterolog\w*|hepato-?gastro\w*|hepatolog\w*|gastroenterolog\w*|\bhge\b|endoscopie digestive",
     "SM25": r"medecine du travail|medecin du travail|occupational health",
-    "SM27": r"medecine interne|interniste|internal medicine|internist|general medicine|acute medicine",
+    "SM27": r"medecine interne|interniste|internal medicine|internist|general medicine|acute medicine|hospital medicine|"
+            r"hospitalists?",
     "SM28": r"medecine nucleaire|nuclear medicine",
     "SM29": r"medecine physique|readaptation|reeducation fonctionnelle|\bmpr\b|rehabilitation medicine",
     "SM30": r"nephrolog\w*|dialyse|renal (medicine|unit)",
@@ -75,7 +76,8 @@ _PERSON = re.compile(r"(^|\W)(dr|docteur|drs|pr|professeur|prof|mr|mrs|ms|consul
 _ADDRESSEE = re.compile(
     r"cher|chere|dear|copie|\bcc\b|\bc\.c\.|adresse(e)? (a|au|par)|destinataires?|a l'attention|\ba l'att|medecin traitant|"
     r"prescripteur|demandeur|requesting|requested by|demande par|referred by|referring|referral from|re:|pour avis|envoye a|medecin preleveur|"
-    r"\bgp\b: |your patient|votre patient|a transmettre|\bto:|^\s*(anesthesiste|anesthesie|type d'anesthesie|aides?( operatoires?)?|ibode|iade|infirmi\w*|"
+    r"\bgp\b: |your patient|votre patient|a transmettre|\bto:|^\s*consultants\s*:|^\s*consulting (physicians?|services?)\s*:|"
+    r"^\s*(anesthesiste|anesthesie|type d'anesthesie|aides?( operatoires?)?|ibode|iade|infirmi\w*|"
     r"instrumentiste|anaesthetists?|an(a)?esthesiologists?|anaesthesia|anesthesia|assistant)\b"
 )
 _DEPARTMENT = re.compile(
@@ -111,9 +113,21 @@ CONTENT_TYPES = frozenset({"11488-4"})
 _GP_TYPES = frozenset({"11488-4", "57833-6", "57828-6", "57832-8", "89601-9", "87273-9", "60591-5"})
 
 
-def _line_weight(ln: Line, prev: Line | None, in_header: bool, in_title: bool) -> float:
+# A line that says who is responsible for the document: the attending of a stay, the author, the signer.
+_AUTHOR_LABEL = re.compile(r"^\W*(attending( physician)?|responsible (consultant|physician)|author|auteur|"
+                           r"medecin responsable|praticien responsable|redige par|written by|dictated by)\b")
+# A doctor named inside a sentence of the body, in brackets after an act ("hemiarthroplasty (Dr. Novak,
+# Orthopedics)"), is someone the author writes about: the surgeon of a stay, a colleague consulted.
+_NAMED_IN_PASSING = re.compile(r"\((dr|docteur|pr)\b\.?[^)]{0,60}\)|\b(by|par|with|avec) (dr|docteur|pr)\b")
+
+
+def _line_weight(ln: Line, prev: Line | None, in_header: bool, in_title: bool, in_body: bool = False) -> float:
     if _ADDRESSEE.search(ln.folded):
         return 0.0
+    if _AUTHOR_LABEL.match(ln.folded):
+        return 5.0
+    if in_body and _NAMED_IN_PASSING.search(ln.folded):
+        return 0.4
     if _PERSON.search(ln.folded) or (prev is not None and _PERSON.search(prev.folded) and not _ADDRESSEE.search(prev.folded)
                                      and len(ln.folded) < 60):
         return 4.0
@@ -151,6 +165,9 @@ def specialty_scores(ctx: Context) -> dict[str, float]:
     # the letter starts at its salutation: what follows is body, however near the top it stands
     header_ids = {ln.index for ln in ctx.letterhead}
     title_ids = {ln.index for ln in ctx.title_lines}
+    # the body: not a title, and before the signature block (the last lines)
+    tail = min(_SIGNATURE_LINES, max(1, len(ctx.nonempty) // 4))
+    body_ids = {ln.index for ln in ctx.nonempty[:-tail]} - title_ids
     scores: dict[str, float] = {}
     prev: Line | None = None
     for ln in ctx.nonempty:
@@ -159,7 +176,7 @@ def specialty_scores(ctx: Context) -> dict[str, float]:
             continue
         found = sorted((m.start(), code) for code, pattern in _SPECIALTY if (m := pattern.search(ln.folded)))
         if found:
-            w = _line_weight(ln, prev, ln.index in header_ids, ln.index in title_ids)
+            w = _line_weight(ln, prev, ln.index in header_ids, ln.index in title_ids, ln.index in body_ids)
             if w:
                 # "Service de Pneumologie et Allergologie": the first-named is the department's own field
                 for i, (_, code) in enumerate(found):
@@ -191,6 +208,7 @@ def infer_specialty(ctx: Context, type_code: str | None, exam_keys: tuple[str, .
     return code, confidence, candidates
 
 
+_SIGNATURE_LINES = 6
 _SPLIT = 0.85  # a runner-up with this share of the winner's points splits the evidence
 _SIGNED_POINTS = 4.0  # what one signature or role line gives (see _line_weight)
 
