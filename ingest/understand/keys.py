@@ -44,9 +44,10 @@ _WEAK_EXAMS = frozenset({"radio", "echo", "ct", "rx", "oct", "tte", "ett", "eto"
 # chest X-ray in 6 weeks") and dated history ("ECG du 03/02/2019 : normal") are not results of this act.
 _RESULT_AFTER = re.compile(r"^(?:[\s-]+[\w'-]+){0,3}?\s*(?::|showed|shows|revealed|demonstrated|montre|retrouve|"
                            r"objective|revele|met en evidence|sans (anomalie|modification|changement)|normal(?:e)?\b)")
-# ... but a result told in a past tense is an earlier act's ("Her EEG showed...", "La coronarographie avait
-# montré...", "l'angioscanner de janvier montrait..."), unless the line says it was done today.
-_PAST_RESULT = re.compile(r"^(?:[\s-]+[\w'-]+){0,3}?\s*(?:showed|revealed|demonstrated|had (?:shown|revealed|demonstrated)|"
+# ... but a result told in a tense before the letter's own is an earlier act's ("La coronarographie avait
+# montré...", "l'angioscanner de janvier montrait...", "had shown"), unless the line says it was done today.
+# (English letters tell today's findings in the simple past: "The 12-lead ECG showed sinus rhythm".)
+_PAST_RESULT = re.compile(r"^(?:[\s-]+[\w'-]+){0,3}?\s*(?:had (?:shown|revealed|demonstrated)|"
                           r"(?:avait|avaient|a|ont)(?: (?:aussi|deja|bien|alors))? (?:montre|retrouve|objective|revele|mis en evidence)|"
                           r"montrait|retrouvait|objectivait|revelait)\b")
 _TODAY = re.compile(r"\b(today|this morning|in (?:the )?(?:clinic|surgery|office) today|ce jour|aujourd'hui|ce matin|"
@@ -56,7 +57,8 @@ _TODAY = re.compile(r"\b(today|this morning|in (?:the )?(?:clinic|surgery|office
 _EARLIER = re.compile(r"^\W*(?:[\w'-]+\s+){0,2}?(?:(?:in|en|de|d'|of|from|since|depuis|du mois de)\s?(?:janvier|fevrier|mars|avril|mai|juin|"
                       r"juillet|aout|septembre|octobre|novembre|decembre|january|february|march|april|june|july|august|"
                       r"september|october|november|december)\b|(?:last|previous|prior|earlier|precedente?|anterieure?)\b)")
-_EARLIER_BEFORE = re.compile(r"\b(previous|prior|earlier|last|old|precedente?|ancienne?|derniere?|initiale?)\s+$")
+# ... and so does one the patient already had ("her EEG", "his MRI": an exam known before this letter).
+_EARLIER_BEFORE = re.compile(r"\b(previous|prior|earlier|last|old|precedente?|ancienne?|derniere?|initiale?|her|his|their)\s+$")
 PLANNED = re.compile(r"\b(prevoir|prevu|programme|a faire|a realiser|a programmer|demande|prescrit|sera|"
                       r"controle (dans|a)|rendez-vous|rdv|planned|scheduled|to be|requested|will|repeat|"
                       r"a renouveler|a refaire|in \d+ (weeks?|months?)|dans \d+ (semaines?|mois))\b")
