@@ -57,6 +57,11 @@ hypertension dyspnee douleur thoracique effort ecg rythme sinusal anticoagulant 
 radiographie pulmonaire nodule lobe inferieur droit gauche contrôle mois semaines hospitalisation sortie
 service urgence chirurgie operatoire anesthesie ordonnance posologie comprime matin soir biopsie resultat
 normal anormal stable evolution favorable suivi rendez vous docteur centre hospitalier laboratoire""".split()
+# Topic-only questions (no type, date or exam: the stemmed BM25 + evidence + rerank path, two or three FTS5
+# searches within the patient's rowid range), asked of every real patient; timed apart from the labelled ones.
+# Common words on purpose: their stems' doclists span the whole synthetic corpus.
+TOPICAL_QUESTIONS = ("diabète", "insuffisance cardiaque", "douleur thoracique", "fibrillation atriale", "BPCO",
+                     "hypertension artérielle", "fatty liver", "chest pain", "nodule pulmonaire", "kidney function")
 
 
 # --- machine -------------------------------------------------------------------------------------------
@@ -348,6 +353,10 @@ def serve_and_measure(spec: dict) -> dict:
         carnet.embedder.embed_query(questions[i % len(questions)]["query"])
         embed.append((time.perf_counter() - t0) * 1000)
     out["embed_query"] = _pcts(embed)
+    topical = [{"patient": p, "query": t} for p in sorted({q["patient"] for q in questions}) for t in TOPICAL_QUESTIONS]
+    _time_questions(searcher, topical, len(topical), today)  # first pass: not timed
+    times, stages = _time_questions(searcher, topical, spec["samples"], today)
+    out["topical"] = {**_pcts(times), "questions": len(topical), "stages_p50": {k: percentile(v, 50) for k, v in stages.items()}}
     # Without the LRU cache: every question reads the patient's FAISS file (from the OS page cache).
     uncached = Carnet(settings.model_copy(update={"vector_cache_bytes": 0}), embedder_threads=1)
     uncached.__dict__["embedder"] = carnet.embedder  # same loaded model
@@ -463,6 +472,14 @@ def render_markdown(result: dict) -> str:
             e = row["embed_query"]
             out.append(f"| {row['store']['patients']:,} | " + " | ".join(
                 str(row["stages_p50"].get(k)) for k in last["stages_p50"]) + f" | {e['p50']} / {e['p95']} |")
+        if all("topical" in row for row in scale):
+            out += ["", "Topic-only questions (`TOPICAL_QUESTIONS`: stemmed BM25, evidence and key-line searches "
+                        "within the patient's rowid range, dense search, rerank), each asked of every real patient:", "",
+                    "| patients | questions | p50 ms | p95 ms | p99 ms | rank stage p50 ms |", "|---:|---:|---:|---:|---:|---:|"]
+            for row in scale:
+                t = row["topical"]
+                out.append(f"| {row['store']['patients']:,} | {t['questions']} | {t['p50']} | {t['p95']} | {t['p99']} | "
+                           f"{t['stages_p50'].get('rank')} |")
         out += ["", "### Memory over many different patients", "",
                 "One question to each of many synthetic patients (their FAISS files are built on first use, as "
                 "after a restart), in the same process after the latency runs. RSS at checkpoints; the LRU cache "
