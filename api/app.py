@@ -61,14 +61,15 @@ def _returned(answer) -> list[str]:
     return [h.document["id"] for h in (*answer.documents, *answer.alternatives)]
 
 
-def _interpretation_without(c: Carnet, body: schemas.AskRequest):
-    """The question's interpretation minus the chips the doctor removed (None: let ask() parse it)."""
+def _interpretation_without(c: Carnet, body: schemas.AskRequest, patient_id: str, visible):
+    """The question's interpretation minus the chips the doctor removed (None: let ask() parse it). Read in
+    the patient's record first, as ask() does (an ambiguous word the doctor did not settle)."""
     if not body.remove:
         return None
     from query.chips import READING_KINDS, without
 
     literal = [chip.value for chip in body.remove if chip.kind in READING_KINDS]
-    interp = c.searcher.interpret(body.question, body.today, literal=literal)
+    interp = c.searcher.interpret(body.question, body.today, literal=literal, patient_id=patient_id, visible=visible)
     for chip in body.remove:
         interp = without(interp, chip.kind, chip.value)
     return interp
@@ -203,7 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         `documents` holds only documents that answer the question; when nothing matches, `message` is
         "no-match" and `alternatives` offers the closest documents, labelled as such."""
         access = c.access.open_patient(who, patient_id, "ask", reason, question=body.question)
-        interp = _interpretation_without(c, body)
+        interp = _interpretation_without(c, body, patient_id, access.visible)
         answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
                                 interpretation=interp, summarize=body.summary, visible=access.visible)
         c.access.record(access, "ask", question=body.question, document_ids=_returned(answer))
@@ -217,7 +218,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         `answer` (documents, no summary) at once, then `summary-estimate` ({"seconds"}), then `summary`
         when it is written, then `done`. Errors before the first event are problem details."""
         access = c.access.open_patient(who, patient_id, "ask", reason, question=body.question)
-        interp = _interpretation_without(c, body)
+        interp = _interpretation_without(c, body, patient_id, access.visible)
         answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
                                 interpretation=interp, summarize=False, visible=access.visible)
         c.access.record(access, "ask", question=body.question, document_ids=_returned(answer))

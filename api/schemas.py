@@ -89,22 +89,58 @@ class DateRangeOut(BaseModel):
     phrase: str
 
 
+class ReadingOut(BaseModel):
+    value: str = Field(description="The reading's choice, 'word=kind:code' ('mg=analyte:magnesium'): what the "
+                       "chip below sends", examples=["mg=analyte:magnesium"])
+    label: str = Field(examples=["magnésium"])
+    documents: int | None = Field(description="Documents of this patient's record this reading finds (filters, "
+                                  "or the text naming it for a topic); null when the record was not read")
+    chosen: bool = Field(description="The reading the answer was given for")
+    chip: Chip = Field(description="Send it in the ask request's `remove` to be answered with this reading "
+                       "(kind 'reading')")
+
+
+class AmbiguityOut(BaseModel):
+    word: str = Field(description="The short form as typed", examples=["MG"])
+    reading: str = Field(description="The reading taken (a `readings[].value`)", examples=["mg=specialty:medecine-generale"])
+    label: str = Field(description="The reading taken, in words", examples=["médecine générale"])
+    decided_by: Literal["usage", "record", "doctor"] = Field(
+        description="record: only that reading finds documents in this patient's record, so it was taken; "
+                    "usage: several readings (or none) find documents, the commonest is taken and the question "
+                    "is ambiguous; doctor: chosen with a reading chip")
+    ambiguous: bool = Field(description="True when neither the record nor the doctor decided: show `message` "
+                            "and the other readings")
+    message: str = Field(description="One sentence saying how the word was read and why, in the chips' language",
+                         examples=["« MG » est ambigu : lu comme médecine générale, la lecture la plus courante "
+                                   "(12 documents). Autres lectures : magnésium (3 documents), myasthénie (0 document)."])
+    readings: list[ReadingOut] = Field(description="Every reading, the one taken included, commonest first")
+
+
 class InterpretationOut(BaseModel):
+    """How the question was read. `chips` is the reading to show; each chip can be sent back in `remove`."""
+
     question: str
-    type_codes: list[str]
-    specialty_groups: list[str]
+    type_codes: list[str] = Field(description="LOINC document types the answer is filtered on")
+    specialty_groups: list[str] = Field(description="Author specialty groups (carnet.codes.SPECIALTY_GROUPS keys)")
     exam_keys: list[str]
     analyte_keys: list[str]
     date_range: DateRangeOut | None
     order: Literal["latest", "relevance"]
     count: int | None
-    topic: str
+    topic: str = Field(description="What is left once the filters are read; ranked by text and meaning")
     language: str
-    interpreter: str
-    chips: list[Chip] = Field(description="The reading as removable chips; kinds correction/expansion/reading "
-                                          "show a word read otherwise than typed ('der → dernier')")
-    alternatives: list[Chip] = Field(default_factory=list, description="Other readings of an ambiguous "
-                                     "abbreviation ('MG → magnésium ?'): send one in `remove` to take it instead")
+    interpreter: str = Field(description="rules, or llm when the optional model read a question the rules could not")
+    chips: list[Chip] = Field(description="The reading as removable chips. Kinds type, specialty, exam, analyte, "
+                                          "date, order, count, topic: sending the chip in `remove` drops that "
+                                          "filter. Kinds correction ('der → dernier'), expansion ('BH → bilan "
+                                          "hépatique') and reading ('MG → médecine générale'): a word read "
+                                          "otherwise than typed; sending it keeps the word as typed")
+    alternatives: list[Chip] = Field(default_factory=list, description="The other readings of each ambiguous "
+                                     "abbreviation as chips ('MG → magnésium ?', kind reading, value "
+                                     "'mg=analyte:magnesium'): send one in `remove` to be answered with it")
+    ambiguity: list[AmbiguityOut] = Field(default_factory=list, description="Each ambiguous abbreviation of the "
+                                          "question ('MG', 'IC', 'écho'...), how it was read against this "
+                                          "patient's record, and all its readings with their documents")
 
 
 class AnswerOut(BaseModel):

@@ -136,6 +136,29 @@ class Alternative:
 
 
 @dataclass(frozen=True)
+class Ambiguity:
+    """A short form with several readings ("MG": médecine générale, magnésium, myasthénie) and how it was read.
+
+    `readings` holds every reading, the one taken included, in order of common usage; `chosen` is the taken
+    one's choice. `decided_by`: "usage" (nothing decided: the commonest reading is taken and the answer says
+    the question is ambiguous), "record" (only that reading finds documents in this patient's record),
+    "doctor" (chosen on the page or sent in the API's `remove`). `documents`: how many of the record's
+    documents each reading finds, in the order of `readings`, once the record was read (empty before)."""
+
+    word: str  # folded
+    shown: str  # as typed
+    readings: tuple[Alternative, ...]
+    chosen: str
+    decided_by: Literal["usage", "record", "doctor"] = "usage"
+    documents: tuple[int, ...] = ()
+
+    @property
+    def unresolved(self) -> bool:
+        """Neither the doctor nor the record said which reading is meant."""
+        return self.decided_by == "usage"
+
+
+@dataclass(frozen=True)
 class Interpretation:
     """What the doctor asked, as filters Carnet can apply. Returned with every answer."""
 
@@ -152,6 +175,7 @@ class Interpretation:
     interpreter: str = "rules"  # "rules" | "llm"
     corrections: tuple[Correction, ...] = ()  # words read otherwise than typed (shown as chips, undoable)
     alternatives: tuple[Alternative, ...] = ()  # other readings of an ambiguous abbreviation, to choose from
+    ambiguities: tuple[Ambiguity, ...] = ()  # each ambiguous short form, its readings and who decided
 
     @property
     def has_filters(self) -> bool:

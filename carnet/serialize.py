@@ -68,10 +68,14 @@ def interpretation_dict(interp: Interpretation, language: str | None = None) -> 
             "end": interp.date_range.end.isoformat() if interp.date_range.end else None,
             "phrase": interp.date_range.phrase,
         }
+    from query import ambiguity
     from query.chips import describe, describe_alternatives
 
-    out["chips"] = describe(interp, language or interp.language)
-    out["alternatives"] = describe_alternatives(interp, language or interp.language)
+    language = language or interp.language
+    out.pop("ambiguities", None)  # described below, with the sentence that says how each was read
+    out["chips"] = describe(interp, language)
+    out["alternatives"] = describe_alternatives(interp, language)
+    out["ambiguity"] = ambiguity.describe(interp, language)
     return out
 
 

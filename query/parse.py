@@ -167,7 +167,7 @@ def parse_question(question: str, today: date, literal: Iterable[str] = ()) -> I
     vocabulary = phrase_index()
     text = unicodedata.normalize("NFC", question)
     literal = frozenset(fold(str(w)).strip() if "=" not in str(w) else str(w).strip().lower() for w in literal)
-    words, corrections, alternatives = read_words(text, vocabulary, literal)
+    words, corrections, alternatives, ambiguities = read_words(text, vocabulary, literal)
 
     date_range = question_dates.extract_dates(text, words, today)
     count = _extract_count(words)
@@ -218,6 +218,7 @@ def parse_question(question: str, today: date, literal: Iterable[str] = ()) -> I
         interpreter="rules",
         corrections=tuple(corrections),
         alternatives=tuple(alternatives),
+        ambiguities=tuple(ambiguities),
     )
 
 

@@ -5,8 +5,9 @@ Two concerns, both data with a small lookup, read by `query.parse`:
 1. PRACTICE: abbreviations and English terms, each tied to a code Carnet filters on (a LOINC document
    type, an exam key of carnet.lexicon, an analyte key, a specialty group of carnet.codes) and to the
    public reference it comes from (the `source` column). The expansion is what the interpretation's chip
-   shows ("BH → bilan hépatique"). AMBIGUOUS lists the short forms with two common readings ("MG":
-   médecine générale or magnésium): the first is taken, the others are offered on the page.
+   shows ("BH → bilan hépatique"). AMBIGUOUS lists the short forms with several common readings ("MG":
+   médecine générale, magnésium or myasthénie): the first is taken unless the patient's record decides
+   (query.ambiguity), the others are offered on the page.
 2. Order, count and date markers ("dernier", "latest", "depuis", "before"...) under the shapes a hurried
    doctor types: truncation ("der", "dern."), dropped vowels ("dnr", "lst", "avt"), one-edit typos and
    transpositions ("dernir", "drenier", "lastest"), missing accents. `read_marker` is a mechanism, not a
@@ -230,20 +231,41 @@ class Reading:
     source: str
 
 
-# Short forms with two common readings in French practice (bio-top.net; "Quand les lettres masquent les
-# maux", acronymes à manier avec précaution): the first reading is taken, the others offered as choices.
+# Short forms with two or more common readings in French practice (bio-top.net; "Quand les lettres masquent
+# les maux", acronymes à manier avec précaution; LOINC display names for the exams), in order of how commonly
+# they are meant. The parser takes the first and offers the others; query.ambiguity then lets the patient's
+# record decide when only one reading finds anything in it, and says the question is ambiguous otherwise.
 AMBIGUOUS: dict[str, tuple[Reading, ...]] = {
     "mg": (Reading("specialty:medecine-generale", "medecine generale", "médecine générale", "general practice",
                    DMP_SPECIALTIES),
-           Reading("analyte:magnesium", "magnesium", "magnésium", "magnesium", BIOTOP)),
+           Reading("analyte:magnesium", "magnesium", "magnésium", "magnesium", BIOTOP),
+           Reading("topic:myasthenie", "myasthenie", "myasthénie", "myasthenia gravis", BIOTOP)),
     "ic": (Reading("topic:insuffisance-cardiaque", "insuffisance cardiaque", "insuffisance cardiaque",
                    "heart failure", BIOTOP),
            Reading("topic:insuffisance-coronaire", "insuffisance coronaire", "insuffisance coronaire",
                    "coronary insufficiency", BIOTOP)),
+    "ir": (Reading("topic:insuffisance-renale", "insuffisance renale", "insuffisance rénale", "renal failure",
+                   BIOTOP),
+           Reading("topic:insuffisance-respiratoire", "insuffisance respiratoire", "insuffisance respiratoire",
+                   "respiratory failure", BIOTOP)),
+    "ep": (Reading("topic:embolie-pulmonaire", "embolie pulmonaire", "embolie pulmonaire", "pulmonary embolism",
+                   BIOTOP),
+           Reading("topic:epanchement-pleural", "epanchement pleural", "épanchement pleural", "pleural effusion",
+                   BIOTOP)),
     "pa": (Reading("topic:pression-arterielle", "pression arterielle", "pression artérielle", "blood pressure",
                    BIOTOP),
            Reading("analyte:phosphatases-alcalines", "phosphatases alcalines", "phosphatases alcalines",
                    "alkaline phosphatase", BIOTOP)),
+    "rp": (Reading("exam:radiographie", "radiographie", "radiographie pulmonaire", "chest X-ray", BIOTOP),
+           Reading("topic:retrecissement-pulmonaire", "retrecissement pulmonaire", "rétrécissement pulmonaire",
+                   "pulmonary stenosis", BIOTOP)),
+    # "écho" alone: in French any ultrasound, in English usage the echocardiogram ("an echo")
+    "echo": (Reading("exam:echographie", "echographie", "échographie", "ultrasound", LOINC_FR),
+             Reading("exam:echocardiographie", "echocardiographie", "échocardiographie", "echocardiogram",
+                     LOINC_FR)),
+    "endo": (Reading("specialty:endocrinologie", "endocrinologie", "endocrinologie", "endocrinology",
+                     DMP_SPECIALTIES),
+             Reading("exam:endoscopie", "endoscopie", "endoscopie digestive", "endoscopy", BIOTOP)),
 }
 
 

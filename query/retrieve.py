@@ -166,13 +166,24 @@ class Searcher:
 
     # --- public ----------------------------------------------------------------------------------------
 
-    def interpret(self, question: str, today: date | None = None, literal: Sequence[str] = ()) -> Interpretation:
+    def interpret(self, question: str, today: date | None = None, literal: Sequence[str] = (),
+                  patient_id: str | None = None, visible: Callable[[dict], bool] | None = None) -> Interpretation:
         """The rules' reading of the question; when they find no filter and a fallback interpreter (an LLM)
         is configured, its reading instead, if it yields a valid filter. The rules' reading otherwise.
-        `literal`: words the doctor asked to keep as typed, readings chosen (query.parse.parse_question)."""
+        `literal`: words the doctor asked to keep as typed, readings chosen (query.parse.parse_question).
+        With `patient_id`, an ambiguous short form is read against that patient's record (the documents
+        `visible` lets the caller see): query.ambiguity."""
+        today = today or date.today()
+        interp = self._read(question, today, literal)
+        if patient_id is None or not interp.ambiguities:
+            return interp
+        patient = self.store.patient(patient_id)
+        rows = [r for r in self.store.documents(patient_id) if not r["canonical_id"] and (visible is None or visible(r))]
+        return self._in_record(question, today, literal, interp, patient, rows)
+
+    def _read(self, question: str, today: date, literal: Sequence[str] = ()) -> Interpretation:
         from query.parse import parse_question
 
-        today = today or date.today()
         interp = parse_question(question, today, literal=literal)
         if interp.has_filters or self.fallback_interpreter is None:
             return interp
@@ -182,6 +193,37 @@ class Searcher:
             log.warning("fallback interpreter failed (%s): keeping the rules' interpretation", type(e).__name__)
             return interp
         return proposed if proposed is not None and proposed.has_filters else interp
+
+    def _in_record(self, question: str, today: date, literal: Sequence[str], interp: Interpretation, patient: dict,
+                   rows: Sequence[dict]) -> Interpretation:
+        """Each ambiguity decided by what its readings find among `rows` (the patient's canonical, visible
+        documents; hidden ones must not decide, or the reading would tell of them)."""
+        from query.ambiguity import resolve
+        from query.parse import parse_question
+
+        def reread(choices: tuple[str, ...]) -> Interpretation:
+            return parse_question(question, today, literal=[*literal, *choices])
+
+        def support(reading_interp: Interpretation, reading) -> int:
+            found = [r for r in rows if _matches(r, reading_interp)
+                     and (not r["is_noise"] or not reading_interp.has_filters)]
+            if reading.id.startswith("topic:"):
+                named = self._documents_naming(patient["num"], reading.phrase)
+                found = [r for r in found if r["id"] in named]
+            return len(found)
+
+        return resolve(interp, reread, support)
+
+    def _documents_naming(self, patient_num: int, phrase: str) -> set[str]:
+        """The patient's documents whose text names `phrase` (its words together, or a medical name of it)."""
+        from query.terms import evidence_match, synonym_phrases
+
+        words = re.findall(r"\w+", fold(phrase))
+        proof = evidence_match(words, synonym_phrases(words))
+        if not proof:
+            return set()
+        chunk_ids = [c for c, _ in self.store.search_stems(patient_num, proof, limit=CANDIDATE_CHUNKS)]
+        return {row["document_id"] for row in self.store.chunks(chunk_ids).values()}
 
     def ask(self, patient_id: str, question: str, *, top_k: int = 5, today: date | None = None,
             interpretation: Interpretation | None = None, summarize: bool = True,
@@ -207,10 +249,6 @@ class Searcher:
 
                     store = VisibleRecord(self.store, patient_id, visible)
                 return self._facts_answer(intent, patient_id, question, today or date.today(), t0, store)
-        interp = interpretation or self.interpret(question, today)
-        t1 = time.perf_counter()
-        timings["interpret"] = (t1 - t0) * 1000
-
         rows = self.store.documents(patient_id)
         if visible is not None:
             rows = [r for r in rows if visible(r)]
@@ -219,6 +257,15 @@ class Searcher:
         # ranked by words and filters only, and the answer says so.
         waiting = self.store.pending_documents(patient["num"]) & set(by_id)
         canonical = [r for r in rows if not r["canonical_id"]]
+        if interpretation is None:  # (a caller's interpretation was read in the record already: interpret())
+            interp = self._read(question, today or date.today())
+            if interp.ambiguities:
+                interp = self._in_record(question, today or date.today(), (), interp, patient, canonical)
+        else:
+            interp = interpretation
+        t1 = time.perf_counter()
+        timings["interpret"] = (t1 - t0) * 1000
+
         wants_admin = "ADMIN" in interp.type_codes
         candidates = [r for r in canonical
                       if _matches(r, interp) and (wants_admin or not r["is_noise"] or not interp.has_filters)]
@@ -226,22 +273,25 @@ class Searcher:
         timings["filter"] = (t2 - t1) * 1000
 
         words = topic_words(interp)
+        # "IC" read as "insuffisance cardiaque": ranked (embedded, and its words sought as the question's own)
+        # as the question with what its short forms were read as
+        asked = as_read(question, interp)
         documents: list[DocumentHit] = []
         alternatives: list[DocumentHit] = []
         message = None
         if interp.has_filters and not candidates:
             message = "no-match"
-            alternatives = self._rank(patient, question, words, canonical, by_id, top_k=3, matched_by=("alternative",),
+            alternatives = self._rank(patient, asked, words, canonical, by_id, top_k=3, matched_by=("alternative",),
                                       use_dense=not waiting)
         elif interp.order == "latest":
-            documents = self._latest(patient, question, words, candidates, by_id, interp.count or top_k, interp)
+            documents = self._latest(patient, asked, words, candidates, by_id, interp.count or top_k, interp)
         else:
-            scored = self._score(patient, question, words, candidates, by_id, use_dense=not waiting)
+            scored = self._score(patient, asked, words, candidates, by_id, use_dense=not waiting)
             if not interp.has_filters:
                 scored = [s for s in scored if self._answers(s)]
                 if not scored:
                     message = "no-match"
-                    alternatives = self._rank(patient, question, words, canonical, by_id, top_k=3,
+                    alternatives = self._rank(patient, asked, words, canonical, by_id, top_k=3,
                                               matched_by=("alternative",), use_dense=not waiting)
             limit = interp.count or top_k
             documents = self._hits(scored[:limit], by_id, ("filter",) if interp.has_filters else ("dense", "bm25"))
@@ -475,6 +525,15 @@ def filter_passage(chunks: Sequence[dict]) -> dict:
 _STOP = set("""le la les l de du des d un une et ou a au aux en dans pour par sur avec sans que qui quoi quel quelle
 the a an of in on for to and or with without what which is are was me moi mon ma mes son sa ses ce cette patient
 patiente""".split())
+
+
+def as_read(question: str, interp: Interpretation) -> str:
+    """The question followed by the words its ambiguous short forms were read as ("IC insuffisance cardiaque")."""
+    if not interp.ambiguities:
+        return question
+    from query.ambiguity import reading_of
+
+    return " ".join([question, *(reading_of(a, a.chosen).phrase for a in interp.ambiguities)])
 
 
 def asked_terms(interp: Interpretation) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from carnet.models import Alternative, Correction
+from carnet.models import Alternative, Ambiguity, Correction
 from carnet.text import fold
 from query import practice as P
 from query.phrase_index import PhraseIndex
@@ -28,11 +28,18 @@ def _looks_like_a_name(token: str, n: int, tokens: list[tuple[str, int, int]]) -
     return n > 0 and token[:1].isupper() and not token.isupper()
 
 
+def _in_longer_phrase(n: int, merged: list[tuple[str, int, int]], vocabulary: PhraseIndex) -> bool:
+    """Whether the word and the next ones are a phrase of the vocabulary ("echo coeur", "echo cardiaque"):
+    the phrase says which reading is meant."""
+    after = [singular(fold(t)) for t, _, _ in merged[n:n + 3]]
+    return any(tuple(after[:k]) in vocabulary.phrases for k in range(2, len(after) + 1))
+
+
 def read_words(text: str, vocabulary: PhraseIndex, literal: frozenset[str]
-                ) -> tuple[list[Word], list[Correction], list[Alternative]]:
+                ) -> tuple[list[Word], list[Correction], list[Alternative], list[Ambiguity]]:
     """The question's words, each read: markers completed, typos corrected, ambiguous abbreviations given
-    their first reading (the others become alternatives). `literal` holds folded words to keep as typed
-    and "word=reading-id" choices."""
+    their first reading or the one chosen (the others become alternatives). `literal` holds folded words to
+    keep as typed and "word=reading-id" choices."""
     raw = [(m.group(), m.start(), m.end()) for m in WORD_PATTERN.finditer(text)]
     merged: list[tuple[str, int, int]] = []
     for token, start, end in raw:  # "c.r.h." -> "crh", "C.R." -> "cr": initials typed with dots
@@ -46,6 +53,7 @@ def read_words(text: str, vocabulary: PhraseIndex, literal: frozenset[str]
     words: list[Word] = []
     corrections: list[Correction] = []
     alternatives: list[Alternative] = []
+    ambiguities: list[Ambiguity] = []
     for n, (token, start, end) in enumerate(merged):
         typed = token.lower()
         folded = fold(token)
@@ -53,13 +61,17 @@ def read_words(text: str, vocabulary: PhraseIndex, literal: frozenset[str]
             words.append(Word(text=typed, norm=folded, start=start, end=end))
             continue
         readings = P.AMBIGUOUS.get(folded)
-        if readings and not (n and merged[n - 1][0].isdigit()):  # "75 mg" is a dose, not a specialty
-            chosen = next((r for r in readings if r.id == choices.get(folded)), readings[0])
+        # "75 mg" is a dose, not a specialty; "echo coeur" a phrase of its own
+        if readings and not (n and merged[n - 1][0].isdigit()) and not _in_longer_phrase(n, merged, vocabulary):
+            picked = next((r for r in readings if r.id == choices.get(folded)), None)
+            chosen = picked or readings[0]
             for part in chosen.phrase.split():
                 words.append(Word(text=part, norm=part, start=start, end=end))
             corrections.append(Correction(folded, token, chosen.label_fr, "reading"))
-            alternatives.extend(Alternative(f"{folded}={r.id}", token, r.label_fr, r.label_en)
-                                for r in readings if r is not chosen)
+            options = tuple(Alternative(f"{folded}={r.id}", token, r.label_fr, r.label_en) for r in readings)
+            alternatives.extend(a for a, r in zip(options, readings) if r is not chosen)
+            ambiguities.append(Ambiguity(folded, token, options, f"{folded}={chosen.id}",
+                                         "doctor" if picked else "usage"))
             continue
         norm = folded
         if _looks_like_a_name(token, n, merged):
@@ -69,4 +81,4 @@ def read_words(text: str, vocabulary: PhraseIndex, literal: frozenset[str]
         if norm != folded and singular(norm) != singular(folded) and norm.rstrip("s") != folded.rstrip("s"):
             corrections.append(Correction(folded, token, norm))
         words.append(Word(text=typed, norm=norm, start=start, end=end))
-    return words, corrections, alternatives
+    return words, corrections, alternatives, ambiguities

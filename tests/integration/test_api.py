@@ -128,3 +128,21 @@ def test_ask_shows_readings_and_takes_them_back(client):
     chosen = client.post("/v1/patients/PAT-A/ask", json={"question": "dernier MG", "remove": [other]}).json()
     assert chosen["interpretation"]["analyte_keys"] == ["magnesium"]
     assert chosen["interpretation"]["alternatives"][0]["value"] == "mg=specialty:medecine-generale"
+    # how it was read, against this record, and every reading one click away
+    (how,) = ambiguous["ambiguity"]
+    assert how["word"] == "MG" and how["reading"] == "mg=specialty:medecine-generale" and how["message"]
+    assert how["decided_by"] in ("usage", "record") and how["ambiguous"] is (how["decided_by"] == "usage")
+    assert [r["chip"] for r in how["readings"] if not r["chosen"]] == ambiguous["alternatives"]
+    assert all(isinstance(r["documents"], int) for r in how["readings"])
+    assert chosen["interpretation"]["ambiguity"][0]["decided_by"] == "doctor"
+
+
+def test_the_openapi_documents_how_a_question_was_read(client):
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    interpretation = schemas["InterpretationOut"]["properties"]
+    for field in ("chips", "alternatives", "ambiguity"):
+        assert interpretation[field].get("description"), field
+    assert set(schemas["AmbiguityOut"]["properties"]) >= {"word", "reading", "decided_by", "ambiguous", "message",
+                                                          "readings"}
+    assert "record" in schemas["AmbiguityOut"]["properties"]["decided_by"]["description"]
+    assert {"value", "documents", "chip"} <= set(schemas["ReadingOut"]["properties"])

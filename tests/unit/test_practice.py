@@ -163,10 +163,25 @@ def test_ambiguous_abbreviation_offers_the_other_reading():
     interp = parse_question("dernier cr du MG", TODAY)
     assert interp.specialty_groups == ("medecine-generale",)
     alternatives = describe_alternatives(interp, "fr")
-    assert alternatives == [{"kind": "reading", "value": "mg=analyte:magnesium", "label": "MG → magnésium ?"}]
+    assert alternatives == [{"kind": "reading", "value": "mg=analyte:magnesium", "label": "MG → magnésium ?"},
+                            {"kind": "reading", "value": "mg=topic:myasthenie", "label": "MG → myasthénie ?"}]
+    (ambiguity,) = interp.ambiguities
+    assert ambiguity.unresolved and ambiguity.chosen == "mg=specialty:medecine-generale"
+    assert [r.choice for r in ambiguity.readings] == ["mg=specialty:medecine-generale", "mg=analyte:magnesium",
+                                                      "mg=topic:myasthenie"]
     chosen = parse_question("dernier cr du MG", TODAY, literal=[alternatives[0]["value"]])
     assert chosen.analyte_keys == ("magnesium",) and not chosen.specialty_groups
+    assert chosen.ambiguities[0].decided_by == "doctor"
     assert describe_alternatives(chosen, "en")[0]["value"] == "mg=specialty:medecine-generale"
+
+
+def test_a_phrase_that_says_which_reading_is_meant_is_not_ambiguous():
+    assert parse_question("derniere echo coeur", TODAY).exam_keys == ("echocardiographie",)
+    assert not parse_question("derniere echo coeur", TODAY).ambiguities
+    assert not parse_question("metformine 500 mg", TODAY).ambiguities  # a dose
+    echo = parse_question("derniere echo", TODAY)
+    assert echo.exam_keys == ("echographie",) and echo.ambiguities[0].unresolved
+    assert parse_question("der endo", TODAY, literal=["endo=exam:endoscopie"]).exam_keys == ("endoscopie",)
 
 
 def test_every_ambiguous_abbreviation_has_two_readings_of_known_codes():
