@@ -9,9 +9,17 @@ label_gp_questions.py. None of this is used by the unit tests.
 
     python eval/queries/label_hurried.py data/samples/truth.jsonl > eval/queries/hurried.jsonl
     python eval/queries/label_hurried.py data/samples/truth.jsonl --clean > eval/queries/hurried_clean.jsonl
+    python -m eval.handwritten write H && python eval/queries/label_hurried.py H/truth.jsonl --ambiguous \
+        > eval/queries/hurried_ambiguous_handwritten.jsonl
 
 Kinds are "h-<latest|counted|date-scoped|no-answer>-<fr|en>", so `carnet eval` reports the English
-questions on the French record apart; the clean file keeps the same ids and kinds.
+questions on the French record apart; the clean file keeps the same ids and kinds. A question with an
+ambiguous short form (`either`: "der MG", "der echo", "derniere endo", "der rp") is "h-ambiguous-<kind>-fr"
+and carries "ambiguity": "record" when only one of its readings has documents in that patient's record (the
+gold is that reading's answer), "usage" when several or none do (the gold is the commonest reading's, the
+first listed); its clean wording, when it has one, means the commonest reading and keeps the plain kind. A
+reading that is a subject ("rétrécissement pulmonaire") is looked for in the text layer of the PDFs next
+to the truth file.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import sys
 from pathlib import Path
 
 from carnet.codes import specialty_group
+from carnet.text import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from label_gp_questions import gold_answer  # noqa: E402  (a sibling script, not a package)
@@ -49,6 +58,18 @@ def e(key, **more):
 
 def a(key, **more):
     return {"analyte": key if isinstance(key, list) else [key], **more}
+
+
+def topic(phrase):
+    """A reading that is a subject, not a filter: the documents whose text names it (read from the PDFs)."""
+    return {"mentions": phrase}
+
+
+def either(*readings):
+    """An ambiguous short form ("MG", "écho", "endo", "RP"): its readings, commonest first. For each patient
+    the record decides when only one reading has documents (that reading's gold answer); when several do, the
+    question is ambiguous and the gold is the commonest reading's; the clean wording means the commonest."""
+    return {"either": list(readings)}
 
 
 def since(day, spec):
@@ -129,8 +150,8 @@ QUESTIONS: list[tuple[str, str | None, str, dict]] = [
     ("dernier electro", "dernier électrocardiogramme", "fr", e("ecg")),
     ("der holter", "dernier Holter", "fr", e("holter")),
     ("derniere efr", "dernières explorations fonctionnelles respiratoires", "fr", e("efr")),
-    ("der rp", "dernière radiographie pulmonaire", "fr", e("radiographie")),
-    ("der echo", "dernière échographie", "fr", e("echographie")),
+    ("der rp", "dernière radiographie pulmonaire", "fr", either(e("radiographie"), topic("retrecissement pulmonaire"))),
+    ("der echo", "dernière échographie", "fr", either(e("echographie"), e("echocardiographie"))),
     ("derniere echographie", "dernière échographie", "fr", e("echographie")),
     ("dernier tdm", "dernier scanner", "fr", e("scanner")),
     ("derniere irm", "dernière IRM", "fr", e("irm")),
@@ -199,7 +220,8 @@ QUESTIONS: list[tuple[str, str | None, str, dict]] = [
     ("ordo depuis janv", "ordonnances depuis janvier", "fr", since("2026-01-01", t(RX))),
     ("tsh dpuis 2 ans", "TSH depuis 2 ans", "fr", since("2024-11-27", a("tsh"))),
     ("bilans entre 2019 et 2021", "bilans entre 2019 et 2021", "fr", between("2019-01-01", "2021-12-31", t(LAB))),
-    ("echo depuis 2022", "échographies depuis 2022", "fr", since("2022-01-01", e("echographie"))),
+    ("echo depuis 2022", "échographies depuis 2022", "fr",
+     either(since("2022-01-01", e("echographie")), since("2022-01-01", e("echocardiographie")))),
     ("cs avant 2019", "consultations avant 2019", "fr", until("2018-12-31", t(CONS))),
     # --- latest of a type, English on the French record ---
     ("last consult", "latest consultation", "en", t(CONS)),
@@ -288,6 +310,19 @@ QUESTIONS: list[tuple[str, str | None, str, dict]] = [
     ("xrays bfore 2022", "X-rays before 2022", "en", until("2021-12-31", e("radiographie"))),
     ("consults betwen 2020 and 2022", "consultations between 2020 and 2022", "en",
      between("2020-01-01", "2022-12-31", t(CONS))),
+    # --- ambiguous short forms, French: the record decides, or the question is ambiguous ---
+    ("der MG", None, "fr", either(s("medecine-generale"), a("magnesium"), topic("myasthenie"))),
+    ("dernier cr du MG", None, "fr", either(s("medecine-generale"), a("magnesium"), topic("myasthenie"))),
+    ("dern. MG", None, "fr", either(s("medecine-generale"), a("magnesium"), topic("myasthenie"))),
+    ("derniere endo", None, "fr", either(s("endocrinologie"), e("endoscopie"))),
+    ("der endo", None, "fr", either(s("endocrinologie"), e("endoscopie"))),
+    ("endo depuis 2020", None, "fr",
+     either(since("2020-01-01", s("endocrinologie")), since("2020-01-01", e("endoscopie")))),
+    ("derniere echo", None, "fr", either(e("echographie"), e("echocardiographie"))),
+    ("dern echo", None, "fr", either(e("echographie"), e("echocardiographie"))),
+    ("rp depuis 2021", None, "fr",
+     either(since("2021-01-01", e("radiographie")), since("2021-01-01", topic("retrecissement pulmonaire")))),
+    ("derniere RP", None, "fr", either(e("radiographie"), topic("retrecissement pulmonaire"))),
 ]
 
 
@@ -308,20 +343,61 @@ def matches(row: dict, spec: dict) -> bool:
     return not (("start" in spec and d < spec["start"]) or ("end" in spec and d > spec["end"]))
 
 
-def label(truth: list[dict], *, clean: bool = False) -> list[dict]:
+class _Texts:
+    """The folded text layer of each truth row's PDF (next to truth.jsonl), for readings that are a subject."""
+
+    def __init__(self, root: Path):
+        self.root, self.cache = root, {}
+
+    def names(self, row: dict, phrase: str) -> bool:
+        if row["source"] not in self.cache:
+            import pymupdf
+
+            with pymupdf.open(self.root / row["source"]) as pdf:
+                self.cache[row["source"]] = " ".join(" ".join(fold(page.get_text()).split()) for page in pdf)
+        return fold(phrase) in self.cache[row["source"]]
+
+
+def _matches(row: dict, spec: dict, texts: _Texts) -> bool:
+    if "analyte" in spec and "lab_values" not in row:  # a truth without lab values: the lab report's text
+        rest = {k: v for k, v in spec.items() if k != "analyte"}
+        return (row["type_code"] == LAB[0] and any(texts.names(row, a.replace("-", " ")) for a in spec["analyte"])
+                and matches(row, rest))
+    if "mentions" in spec:
+        rest = {k: v for k, v in spec.items() if k != "mentions"}
+        return not row["is_noise"] and texts.names(row, spec["mentions"]) and matches(row, rest)
+    return matches(row, spec)
+
+
+def label(truth: list[dict], *, clean: bool = False, root: Path | None = None, ambiguous: bool = False) -> list[dict]:
+    """`root`: the folder of the PDFs the truth rows name (a reading that is a subject is read from them);
+    `ambiguous`: only the questions with an ambiguous short form."""
+    texts = _Texts(root or Path("."))
     patients = sorted({r["patient"] for r in truth})
     out = []
-    for n, (hurried, clean_wording, language, spec) in enumerate(QUESTIONS, start=1):
+    for n, (hurried, clean_wording, language, meaning) in enumerate(QUESTIONS, start=1):
         query = clean_wording if clean else hurried
-        if query is None:
+        if query is None or (ambiguous and "either" not in meaning):
             continue
         for p in patients:
-            answer = gold_answer([r for r in truth if r["patient"] == p and matches(r, spec)], spec)
+            rows = [r for r in truth if r["patient"] == p]
+            spec, decided = meaning, None
+            if "either" in meaning:
+                readings = meaning["either"]
+                finding = [] if clean else [x for x in readings if any(_matches(r, x, texts) for r in rows)]
+                spec = finding[0] if len(finding) == 1 else readings[0]
+                decided = None if clean else "record" if len(finding) == 1 else "usage"
+                reading = readings.index(spec)
+            answer = gold_answer([r for r in rows if _matches(r, spec, texts)], spec)
             if answer is None:
                 continue  # a tie on the date of the act: no single right answer
             gold, kind = answer
-            out.append({"id": f"h{n:03d}-{p}", "patient": p, "query": query, "relevant": gold,
-                        "kind": f"h-{kind}-{language}", "lang": language})
+            row = {"id": f"h{n:03d}-{p}", "patient": p, "query": query, "relevant": gold,
+                   "kind": f"h-{'ambiguous-' if decided else ''}{kind}-{language}", "lang": language}
+            if decided:
+                row["ambiguity"] = decided  # "record": only one reading has documents here; "usage": several or none
+                row["reading"] = reading  # which reading, 0 = the commonest (query.practice.AMBIGUOUS's order)
+            out.append(row)
     return out
 
 
@@ -329,9 +405,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("truth", type=Path)
     parser.add_argument("--clean", action="store_true", help="the clean wording of the same questions")
+    parser.add_argument("--ambiguous", action="store_true", help="only the questions with an ambiguous short form "
+                        "(e.g. on the hand-written set, eval.handwritten write H: its truth lists no lab values, "
+                        "so an analyte reading is looked for in the text of its lab reports)")
     args = parser.parse_args(argv)
     truth = [json.loads(line) for line in args.truth.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for row in label(truth, clean=args.clean):
+    for row in label(truth, clean=args.clean, root=args.truth.parent, ambiguous=args.ambiguous):
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
