@@ -4,14 +4,14 @@ import { api, session } from "./api.js";
 import { clear, h } from "./dom.js";
 import { LANGUAGES, translator } from "./i18n.js";
 import { formatDate, highlightTerms, readHash, writeHash } from "./format.js";
-import { renderAlternatives, renderAnswer, renderChips } from "./results.js";
+import { renderAlternatives, renderAmbiguity, renderAnswer, renderChips } from "./results.js";
 import { renderSynthesis, renderTimeline } from "./sidebar.js";
 
 const $ = (id) => document.getElementById(id);
 const el = {
   patientSearch: $("patient-search"), patientOptions: $("patient-options"), banner: $("patient-banner"),
   lang: $("lang-switch"), form: $("ask-form"), question: $("question"), interpretation: $("interpretation"),
-  chips: $("chips"), elapsed: $("elapsed"), widened: $("widened"), error: $("error"), results: $("results"),
+  chips: $("chips"), ambiguity: $("ambiguity"), elapsed: $("elapsed"), widened: $("widened"), error: $("error"), results: $("results"),
   empty: $("empty-state"), timeline: $("timeline"), synthesis: $("synthesis"), shortcuts: $("shortcut-hint"),
   side: $("side"), tabSynthesis: $("tab-synthesis"), tabTimeline: $("tab-timeline"), timelineCount: $("timeline-count"),
   signIn: $("sign-in"), signInForm: $("sign-in-form"), signInToken: $("sign-in-token"), signInError: $("sign-in-error"),
@@ -320,6 +320,9 @@ function renderAnswerState() {
   const readings = (answer.interpretation && answer.interpretation.alternatives) || [];
   clear(el.chips).append(...renderChips(chips, t, removeChip), ...renderAlternatives(readings, t, chooseReading));
   el.interpretation.hidden = !chips.length;
+  const ambiguity = renderAmbiguity((answer.interpretation && answer.interpretation.ambiguity) || [], t, chooseReading);
+  clear(el.ambiguity).append(...ambiguity);
+  el.ambiguity.hidden = !ambiguity.length;
   el.widened.hidden = !state.removed.length;
   if (state.removed.length) {
     clear(el.widened).append(t("widened", state.removed.map((c) => c.label).join(", ")), " ",
@@ -360,6 +363,7 @@ function clearAnswer() {
   clear(el.chips);
   el.interpretation.hidden = true;
   el.widened.hidden = true;
+  el.ambiguity.hidden = true;
   el.elapsed.textContent = "";
   el.results.setAttribute("aria-busy", "false");
   hideError();

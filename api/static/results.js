@@ -19,6 +19,18 @@ export function renderAlternatives(alternatives, t, onChoose) {
                   title: t("chooseReading", chip.label), onclick: () => onChoose(chip) }, chip.label));
 }
 
+/** How each ambiguous abbreviation was read: the server's sentence (ambiguous, or decided by the record), and
+ * for an ambiguous one its other readings as buttons; `onChoose(chip)` re-asks with that reading. */
+export function renderAmbiguity(ambiguity, t, onChoose) {
+  return ambiguity.filter((a) => a.decided_by !== "doctor").map((a) =>
+    h("p", { class: `ambiguity${a.ambiguous ? " ambiguity-open" : ""}`, dataset: { word: a.word, decidedBy: a.decided_by } },
+      h("span", { class: "ambiguity-message" }, a.message),
+      ...(a.ambiguous ? a.readings.filter((r) => !r.chosen).map((r) =>
+        h("button", { type: "button", class: "link-button ambiguity-choice", dataset: { value: r.chip.value },
+                      title: t("chooseReading", r.label), onclick: () => onChoose(r.chip) }, t("readAs", r.label)))
+        : [])));
+}
+
 function snippetNode(text, terms) {
   return h("p", { class: "snippet" },
     highlightParts(text || "", terms).map((part) => (part.match ? h("mark", {}, part.text) : part.text)));

@@ -266,6 +266,26 @@ def test_removing_a_chip_widens_the_search(page, patient):
     page.screenshot(path=str(SHOTS / "chip-removed.png"))
 
 
+def test_an_ambiguous_abbreviation_says_how_it_was_read_and_offers_the_others(page, patient, server):
+    pick_patient(page, patient["id"])
+    ask(page, "dernier MG")
+    served = page.request.post(f"{server['base']}/v1/patients/{patient['id']}/ask", headers=server["headers"],
+                               data={"question": "dernier MG", "summary": False}).json()["interpretation"]
+    (how,) = served["ambiguity"]
+    box = page.locator("#ambiguity .ambiguity")
+    assert box.count() == 1 and how["message"] in box.inner_text()
+    # an ambiguous one offers each other reading in one click; one the record decided says why, no buttons
+    assert box.locator(".ambiguity-choice").count() == (len(how["readings"]) - 1 if how["ambiguous"] else 0)
+    page.screenshot(path=str(SHOTS / "ambiguity.png"))
+    count = page.evaluate("window.carnetAskCount")
+    other = next(r for r in how["readings"] if not r["chosen"])
+    page.locator(f"#chips .chip-alternative[data-value='{other['value']}']").click()
+    page.wait_for_function(f"() => window.carnetAskCount > {count}")
+    labels = [c.inner_text() for c in page.locator("#chips .chip-reading .chip-label").all()]
+    assert f"MG → {other['label']}" in labels, labels
+    assert page.locator("#ambiguity").is_hidden()  # the doctor decided: nothing left to say
+
+
 def test_no_answer_is_said_plainly_with_the_closest_documents_apart(page, patient):
     pick_patient(page, patient["id"])
     ask(page, patient["no_answer"])
