@@ -1,10 +1,10 @@
 """The HTTP API and the doctor's web page. `create_app(settings)` builds everything; nothing at import.
 
-Every data route needs a bearer token (api/deps.py, carnet/auth.py) and checks the caller's access to
-the patient (carnet/access.py: care-team grants, masking, break-glass), and every access is audited.
+Every data route needs a bearer token (api/deps.py, service/auth.py) and checks the caller's access to
+the patient (service/access.py: care-team grants, masking, break-glass), and every access is audited.
 Errors are RFC 9457 problem details (api/problems.py: 401, 403, 404 unknown patient, document or route,
 405, 413 upload too large, 422 bad request, 409 store built with another model), never a trace.
-Under /fhir (api/fhir.py, FHIR R4 DocumentReference and AuditEvent) errors are OperationOutcome.
+Under /fhir (api/fhir/routes.py, FHIR R4 DocumentReference and AuditEvent) errors are OperationOutcome.
 Security headers, the Host check and CORS are api/hygiene.py; when serving, patient identifiers are
 redacted from the access log (api/redact.py).
 """
@@ -26,11 +26,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import admin as admin_routes
-from api import fhir as fhir_routes
+from api.fhir import routes as fhir_routes
 from api import hygiene, problems, redact, schemas
 from api.deps import BreakGlassDep, CarnetDep, PrincipalDep
 from api.middleware import AnswerUnexpectedErrors
-from carnet.access import PatientAccess, VisibleRecord
+from service.access import PatientAccess, VisibleRecord
 from carnet.config import Settings
 from carnet.errors import (
     CarnetError,
@@ -38,8 +38,8 @@ from carnet.errors import (
     NotFound,
     UnreadableDocument,
 )
-from carnet.serialize import answer_dict, document_detail, document_summary
-from carnet.service import Carnet
+from service.serialize import answer_dict, document_detail, document_summary
+from service.facade import Carnet
 
 log = logging.getLogger("carnet.api")
 STATIC = Path(__file__).parent / "static"

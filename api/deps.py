@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from carnet.access import BREAK_GLASS_HEADER, MAX_REASON_CHARS, break_glass_reason
-from carnet.auth import Principal
+from service.access import BREAK_GLASS_HEADER, MAX_REASON_CHARS, break_glass_reason
+from service.auth import Principal
 from carnet.errors import Unauthenticated
-from carnet.service import Carnet
+from service.facade import Carnet
 
 
 def get_carnet(request: Request) -> Carnet:

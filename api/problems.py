@@ -3,7 +3,7 @@
 Every error of the REST API, the page's routes and unknown paths included, is
 `{"type", "title", "status", "detail", "code"}`: `code` is Carnet's machine-readable name
 (`unknown_patient`, `forbidden`, ...), `detail` the sentence for a person. No `instance` member: the
-request's path names the patient. FHIR routes keep answering OperationOutcome (api/fhir.py).
+request's path names the patient. FHIR routes keep answering OperationOutcome (api/fhir/routes.py).
 """
 
 from __future__ import annotations

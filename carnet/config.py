@@ -53,7 +53,7 @@ class Settings(BaseSettings):
                               max_image_pixels=self.max_image_pixels, seconds=self.document_seconds,
                               memory_bytes=self.document_memory_bytes)
 
-    # Access control (carnet/auth.py, carnet/access.py; README "Access control").
+    # Access control (service/auth.py, service/access.py; README "Access control").
     auth_issuer: str | None = Field(None, description="OIDC issuer (`iss`) of the identity provider whose tokens "
                                     "are accepted; unset: only tokens signed by the store's own key.")
     auth_jwks: str | None = Field(None, description="The issuer's keys: a JWKS file, or an https URL fetched on "

@@ -71,7 +71,7 @@ def _metrics(report: dict, kinds: list[str]) -> dict:
 def run(queries_path: Path, home: Path, embedder: str, variants: list[str], baseline: bool, kinds: list[str] | None,
         today: date, per_kind: bool = False) -> list[tuple[str, dict]]:
     from carnet.config import Settings
-    from carnet.service import Carnet
+    from service.facade import Carnet
     from query.retrieve import RankingOptions
 
     carnet = Carnet(Settings(home=home, embedder=embedder, summary_mode="none"))

@@ -22,7 +22,7 @@ from eval.runner import read_queries
 
 def measure(queries_path: Path, home: Path, embedder: str, today: date) -> dict:
     from carnet.config import Settings
-    from carnet.service import Carnet
+    from service.facade import Carnet
 
     carnet = Carnet(Settings(home=home, embedder=embedder, summary_mode="none"))
     rows = [q for q in read_queries(queries_path) if "ambiguity" in q]

@@ -94,7 +94,7 @@ def machine_info() -> dict:
 def bench_ingest(corpus: Path, embedder: str, home: Path, *, ocr: bool = True) -> dict:
     """Ingest `corpus` into a fresh store at `home` with `embedder` (all cores: the ingest setting)."""
     from carnet.config import Settings
-    from carnet.service import Carnet
+    from service.facade import Carnet
     from ingest.pipeline import discover
 
     if home.exists():
@@ -328,7 +328,7 @@ def _time_questions(searcher, questions: list[dict], samples: int, today: date) 
 def serve_and_measure(spec: dict) -> dict:
     """Runs in a fresh process: load the store like the server does and time questions."""
     from carnet.config import Settings
-    from carnet.service import Carnet
+    from service.facade import Carnet
     from eval.runner import percentile
 
     today = date.fromisoformat(spec["today"])

@@ -107,7 +107,7 @@ def bench_deferred_first_answer(corpus: Path, embedder: str, home: Path, limit_s
     import httpx
 
     from carnet.config import Settings
-    from carnet.service import Carnet
+    from service.facade import Carnet
     from eval.load import bench_headers, running_server, store_owners
     from ingest.pipeline import discover
 

@@ -154,8 +154,8 @@ async def _level(url: str, clients: int, seconds: float, patients: list[str], ow
 def bench_headers(home: Path, patients: list[str]) -> dict:
     """Bearer headers of a "bench-load" practitioner granted `patients` in the store at `home` (a grant
     written into that store), with a token from the store's own key."""
-    from carnet.access import AccessControl
-    from carnet.auth import LocalIssuer
+    from service.access import AccessControl
+    from service.auth import LocalIssuer
     from carnet.config import Settings
     from index.store import Store
 

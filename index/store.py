@@ -44,7 +44,7 @@ SCHEMA_VERSION = 6  # 4: chunks_stem (stemmed FTS of chunks, filled when an olde
 # The stored PDF's SHA-1 (hex) and size in bytes: FHIR's Attachment.hash and .size without reading the file.
 _ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"),
                   # Version 5: the source's confidentiality codes, comma-separated (CDA confidentialityCode,
-                  # sidecar securityLabel), and the author's identifier: masking (carnet/access.py) reads both.
+                  # sidecar securityLabel), and the author's identifier: masking (service/access.py) reads both.
                   ("confidentiality", "TEXT"), ("author_id", "TEXT"),
                   # The version of the fact extractor that read the document's facts (NULL: never read, a
                   # document stored before facts existed; the next ingest of its file reads them).
@@ -174,7 +174,7 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_patient ON facts(patient_num, kind);
 CREATE INDEX IF NOT EXISTS facts_document ON facts(document_id);
 """ + """
--- Access control (carnet/access.py, index/access_store.py): care-team grants, break-glass windows and the
+-- Access control (service/access.py, index/access_store.py): care-team grants, break-glass windows and the
 -- append-only audit log of every access. Patients are named by their identifier: a grant may precede ingest.
 CREATE TABLE IF NOT EXISTS grants (
     practitioner TEXT NOT NULL,

@@ -228,7 +228,7 @@ class Searcher:
     def ask(self, patient_id: str, question: str, *, top_k: int = 5, today: date | None = None,
             interpretation: Interpretation | None = None, summarize: bool = True,
             visible: Callable[[dict], bool] | None = None) -> Answer:
-        """`visible` (carnet/access.py): the documents the caller may see; the others are never ranked."""
+        """`visible` (service/access.py): the documents the caller may see; the others are never ranked."""
         if top_k < 1 or top_k > 100:
             raise InvalidInput(f"top_k must be between 1 and 100. Currently, top_k is {top_k}")
         if not isinstance(question, str) or not question.strip():
@@ -245,7 +245,7 @@ class Searcher:
             if intent is not None:  # allergies, current treatment, changes: read from the stored facts
                 store = self.store
                 if visible is not None:  # only the facts of documents the caller may see
-                    from carnet.access import VisibleRecord
+                    from service.access import VisibleRecord
 
                     store = VisibleRecord(self.store, patient_id, visible)
                 return self._facts_answer(intent, patient_id, question, today or date.today(), t0, store)

@@ -13,13 +13,13 @@ TEST_SERVER_NAMES = "localhost,127.0.0.1,::1,testserver"
 
 
 def token_for(settings, practitioner: str = "dr-test", role: str = "practitioner", **claims) -> str:
-    from carnet.auth import LocalIssuer
+    from service.auth import LocalIssuer
 
     return LocalIssuer(settings.home).issue(practitioner, role, audience=settings.auth_audience, **claims)
 
 
 def grant(settings, practitioner: str, patients: Iterable[str]) -> None:
-    from carnet.access import AccessControl
+    from service.access import AccessControl
     from index.store import Store
 
     control = AccessControl(Store(settings.home), settings)

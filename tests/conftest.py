@@ -36,7 +36,7 @@ def settings(tmp_path):
 
 @pytest.fixture
 def carnet(settings):
-    from carnet.service import Carnet
+    from service.facade import Carnet
 
     return Carnet(settings)
 

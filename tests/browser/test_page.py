@@ -102,7 +102,7 @@ def server(tmp_path_factory, patient):
 
     from api.app import create_app
     from carnet.config import Settings
-    from carnet.service import Carnet
+    from service.facade import Carnet
     from ingest.pipeline import discover
 
     tmp = tmp_path_factory.mktemp("page")

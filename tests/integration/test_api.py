@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from carnet.config import Settings
-from carnet.service import Carnet
+from service.facade import Carnet
 from ingest.pipeline import discover
 from tests.auth import TEST_SERVER_NAMES, headers_for
 from tests.pdfs import write_pdf, write_reports

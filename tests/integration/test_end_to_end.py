@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.app import create_app
-from carnet.cli import app as cli_app
+from cli.main import app as cli_app
 from carnet.config import Settings
 from carnet.errors import IndexMismatch, UnknownPatient
-from carnet.service import Carnet
+from service.facade import Carnet
 from ingest.pipeline import discover
 from tests.auth import TEST_SERVER_NAMES, headers_for
 from tests.pdfs import write_pdf, write_reports, write_scanned_pdf

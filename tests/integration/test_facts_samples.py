@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from carnet.config import Settings
-from carnet.serialize import answer_dict
-from carnet.service import Carnet
+from service.serialize import answer_dict
+from service.facade import Carnet
 from ingest.pipeline import discover
 from query.synthesis import patient_synthesis
 

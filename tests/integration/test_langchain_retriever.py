@@ -9,7 +9,7 @@ from langchain_core.runnables import RunnableLambda
 
 from carnet.config import Settings
 from carnet.errors import UnknownPatient
-from carnet.service import Carnet
+from service.facade import Carnet
 from ingest.pipeline import discover
 from query.langchain_retriever import CarnetRetriever
 from tests.pdfs import write_reports

@@ -12,7 +12,7 @@ import pytest
 
 from carnet.config import Settings
 from carnet.errors import UnreadableDocument
-from carnet.service import Carnet
+from service.facade import Carnet
 from eval.bad_pdfs import BAD_PDFS, content_bomb, write_bad_pdfs
 from ingest.limits import DocumentLimits
 from ingest.pipeline import discover

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def ingested(tmp_path):
     from carnet.config import Settings
-    from carnet.service import Carnet
+    from service.facade import Carnet
     from eval.bench import render_tiny_corpus
     from ingest.pipeline import discover
 

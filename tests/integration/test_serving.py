@@ -13,7 +13,7 @@ import uvicorn
 
 from api.app import create_app
 from carnet.config import Settings
-from carnet.service import Carnet
+from service.facade import Carnet
 from ingest.pipeline import discover
 from tests.auth import headers_for
 from tests.pdfs import write_reports

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from carnet.cli import app
+from cli.main import app
 
 pytestmark = [pytest.mark.postgres, pytest.mark.integration]
 

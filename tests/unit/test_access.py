@@ -212,7 +212,7 @@ def test_tokens_are_checked(world, tmp_path):
     url = "/v1/patients/P0001/documents"
     expired = token_for(settings, "dr-granted", hours=1)
     payload = jwt.decode(expired, options={"verify_signature": False})
-    from carnet.auth import LocalIssuer
+    from service.auth import LocalIssuer
 
     key = LocalIssuer(settings.home).private_key()
     old = jwt.encode({**payload, "exp": payload["iat"] - 3600}, key, algorithm="ES256")
@@ -368,7 +368,7 @@ def test_errors_are_problem_details(world):
 def test_the_sidecar_security_label_and_author_identifier_reach_the_store(settings, tmp_path):
     import json
 
-    from carnet.service import Carnet
+    from service.facade import Carnet
     from ingest.pipeline import discover
     from ingest.sources import overrides_from_mapping
 
@@ -396,7 +396,7 @@ def test_an_oidc_issuer_plugged_in_with_a_jwks_file(tmp_path):
     import jwt
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from carnet.auth import LocalIssuer, TokenVerifier
+    from service.auth import LocalIssuer, TokenVerifier
     from carnet.errors import Unauthenticated
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

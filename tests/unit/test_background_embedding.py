@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from carnet.service import Carnet
+from service.facade import Carnet
 from index.embedders import HashingEmbedder
 from index.pending import BackgroundEmbedder, embed_batch, embed_pending, embedding_lock
 from index.store import PATIENT_SHIFT, Store
@@ -165,7 +165,7 @@ def test_the_cli_defers_embedding_when_asked_and_the_next_ingest_finishes_it(tmp
 
     from typer.testing import CliRunner
 
-    from carnet.cli import app
+    from cli.main import app
 
     monkeypatch.setenv("CARNET_OCR", "false")
     monkeypatch.setenv("CARNET_ISOLATE_DOCUMENTS", "false")

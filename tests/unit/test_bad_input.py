@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.app import create_app
-from carnet.cli import app as cli
+from cli.main import app as cli
 from ingest.pipeline import discover
 from tests.pdfs import write_pdf
 

@@ -261,7 +261,7 @@ def test_questions_reach_the_new_types(question, expected):
 
 
 def test_fhir_type_accepts_every_code_of_the_list():
-    from carnet.fhir import parse_search
+    from api.fhir.search import parse_search
 
     for code in codes.DOCUMENT_TYPES:
         if code != "ADMIN":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from carnet.cli import app
+from cli.main import app
 
 pytestmark = pytest.mark.unit
 runner = CliRunner()

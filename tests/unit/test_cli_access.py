@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from carnet.cli import app
+from cli.main import app
 
 pytestmark = pytest.mark.unit
 runner = CliRunner()
@@ -15,7 +15,7 @@ runner = CliRunner()
 
 def test_token_grant_list_revoke_and_audit(settings):
     from carnet.config import Settings
-    from carnet.service import Carnet
+    from service.facade import Carnet
 
     home = str(settings.home)
     token = runner.invoke(app, ["access", "token", "dr-cli", "--name", "Dr CLI", "--home", home])

@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from carnet import fhir
+from api.fhir import search as search_parameters
+from api.fhir import systems
 from carnet.models import DocMeta
 from index.store import Store
 from tests.unit.test_store_and_vectors import add
@@ -113,10 +114,10 @@ def test_repeated_parameters_are_anded(client, record):
 def test_specialty_exact_code_or_carnet_group(client, record):
     assert ids_of(search(client, "patient=P1&specialty=G15_10/SM04")) == named(record, "echo")
     assert ids_of(search(client, "patient=P1&specialty=SM73")) == named(record, "cardio")
-    assert ids_of(search(client, f"patient=P1&specialty={fhir.SPECIALTY_SYSTEM}|G15_10/SM04")) == named(record, "echo")
+    assert ids_of(search(client, f"patient=P1&specialty={systems.SPECIALTY_SYSTEM}|G15_10/SM04")) == named(record, "echo")
     # The group covers SM04, SM73 and SM79-81: what a user means by "cardiologie".
     assert ids_of(search(client, "patient=P1&specialty=cardiologie")) == named(record, "cardio", "echo")
-    assert ids_of(search(client, f"patient=P1&author.specialty={fhir.GROUP_SYSTEM}|biologie")) == named(
+    assert ids_of(search(client, f"patient=P1&author.specialty={systems.GROUP_SYSTEM}|biologie")) == named(
         record, "bio25", "bio23")
     latest = search(client, "patient=P1&specialty=cardiologie&type=11488-4,70004-7&_count=1")
     assert ids_of(latest) == named(record, "cardio")  # "dernier compte rendu de cardiologie"
@@ -271,8 +272,8 @@ def test_noise_is_left_out_unless_asked_for(client, record):
     assert ids_of(search(client, "patient=P1&category=95")) == named(record, "noise")
     resource = search(client, "patient=P1&noise=only")["entry"][0]["resource"]
     assert resource["meta"]["tag"][0]["code"] == "noise"
-    assert resource["type"]["coding"][0]["system"] == fhir.CARNET_TYPE_SYSTEM
-    assert resource["category"][0]["coding"][0] == {"system": fhir.CLASS_SYSTEM, "code": "95",
+    assert resource["type"]["coding"][0]["system"] == systems.CARNET_TYPE_SYSTEM
+    assert resource["category"][0]["coding"][0] == {"system": systems.CLASS_SYSTEM, "code": "95",
                                                     "display": "Document de gestion"}
 
 
@@ -293,7 +294,7 @@ def test_read_by_id_maps_the_dmp_metadata(client, record, settings):
     role = doc["contained"][0]
     assert role["resourceType"] == "PractitionerRole" and role["id"] == "author"
     assert role["organization"] == {"display": "CH de Valmont"}
-    assert role["specialty"][0]["coding"][0] == {"system": fhir.SPECIALTY_SYSTEM, "code": "G15_10/SM04",
+    assert role["specialty"][0]["coding"][0] == {"system": systems.SPECIALTY_SYSTEM, "code": "G15_10/SM04",
                                                  "display": "Cardiologie et maladies vasculaires"}
     assert role["specialty"][0]["coding"][1]["code"] == "cardiologie"
     assert "practiceSetting" not in doc["context"]  # in France that is the cadre d'exercice, not the specialty
@@ -369,7 +370,7 @@ def test_the_v1_api_keeps_its_error_shape(client):
 
 
 def test_parse_search_builds_the_query():
-    q = fhir.parse_search([("patient", "Patient/P1"), ("type", "11528-7,11502-2"), ("date", "ge2024-01"),
+    q = search_parameters.parse_search([("patient", "Patient/P1"), ("type", "11528-7,11502-2"), ("date", "ge2024-01"),
                            ("date", "le2024-12-31"), ("specialty", "radiologie"), ("_count", "5")])
     assert q.patient == "P1" and q.count == 5 and q.descending and q.noise == "exclude"
     assert q.types == (frozenset({"18748-4", "11502-2"}),)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carnet.errors import CarnetError
-from carnet.fhir import SEARCH_PARAMETERS, parse_search
+from api.fhir.search import SEARCH_PARAMETERS, parse_search
 from query.parse import parse_question
 
 pytestmark = pytest.mark.unit

@@ -146,7 +146,7 @@ def test_searcher_falls_back_to_the_rules_when_the_model_gives_nothing(fallback)
 
 def test_service_wires_the_fallback_only_when_asked(tmp_path):
     from carnet.config import Settings
-    from carnet.service import Carnet
+    from service.facade import Carnet
 
     rules = Carnet(Settings(home=tmp_path / "a", embedder="hashing"))
     assert rules.searcher.fallback_interpreter is None

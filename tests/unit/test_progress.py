@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carnet.progress import TenthsReporter
+from cli.progress import TenthsReporter
 
 pytestmark = pytest.mark.unit
 

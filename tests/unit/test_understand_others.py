@@ -230,7 +230,7 @@ def test_candidates_and_needs_review_reach_the_document_listing(tmp_path):
     import numpy as np
 
     from carnet.models import Chunk, DocMeta
-    from carnet.serialize import document_detail, document_summary
+    from service.serialize import document_detail, document_summary
     from index.store import Store
 
     store = Store(tmp_path)

@@ -1,4 +1,4 @@
-"""FHIR R4 DocumentReference: search parameters, the query they build, the resource and Bundle shapes.
+"""FHIR R4 DocumentReference search: the parameters Carnet supports and the query they build.
 
 Carnet answers hospital software as a read-only FHIR server for one resource, DocumentReference, with
 the DMP's vocabulary (../shared/reference/dmp-metadata.md): the type is the LOINC typeCode, the
@@ -6,12 +6,10 @@ category the XDS classCode, the author's specialty a `G15_10/SMxx` code on the a
 PractitionerRole (never `context.practiceSetting`, which in France is the *cadre d'exercice*), and
 `context.period` the date of the act.
 
-`parse_search(items)` turns query parameters (repeats kept) into a `DocumentQuery`; `search(store,
-query, base_url)` applies it to one patient's documents and returns a `searchset` Bundle; `read()`
-returns one resource. Nothing here writes SQL: the patient's rows come from `Store.documents`, so the
-patient is a hard pre-filter and no other patient's row is ever read. Errors are `FhirError`
-(a CarnetError carrying the HTTP status and the OperationOutcome issue code) or the store's
-UnknownPatient / UnknownDocument; `operation_outcome()` builds the error body.
+`parse_search(items)` turns query parameters (repeats kept) into a `DocumentQuery` and `parse_read(items)`
+checks a read's; api/fhir/bundle.py applies the query to one patient's documents (a `searchset` Bundle),
+api/fhir/resource.py writes each DocumentReference. Errors are `FhirError` (a CarnetError carrying the HTTP
+status and the OperationOutcome issue code) or the store's UnknownPatient / UnknownDocument.
 
 Decisions (also in README, "FHIR DocumentReference search"):
 - `date` searches the date of the act (`context.period.start`), like `period-start`. In the DMP,
@@ -27,41 +25,34 @@ Decisions (also in README, "FHIR DocumentReference search"):
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
-from urllib.parse import urlencode
 
-from carnet import codes, doctypes
-from carnet.errors import CarnetError, UnknownDocument
+from api.fhir.systems import (
+    ANALYTE_SYSTEM,
+    CARNET_TYPE_SYSTEM,
+    CLASS_SYSTEM,
+    EXAM_SYSTEM,
+    FHIR_JSON,
+    GROUP_SYSTEM,
+    INS_SYSTEM,
+    LOINC,
+    LOINC_OID,
+    PATIENT_SYSTEM,
+    SPECIALTY_SYSTEM,
+    TRE_A05_OID,
+    TRE_A05_SYSTEM,
+    resource_status,
+)
+from carnet import codes
+from carnet.errors import CarnetError
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.text import fold
 
-FHIR_JSON = "application/fhir+json"
-LOINC = "http://loinc.org"
-LOINC_OID = "urn:oid:2.16.840.1.113883.6.1"
-CLASS_SYSTEM = "urn:oid:1.2.250.1.213.1.1.4.1"  # XDS classCode (classeDocument)
-SPECIALTY_SYSTEM = "urn:oid:1.2.250.1.213.1.1.4.5"  # TRE_G15/R85: G15_10/SMxx author specialties
-# Carnet's own code systems, for what the DMP's value sets do not name.
-CARNET_TYPE_SYSTEM = "urn:carnet:document-type"  # ADMIN: administrative papers
-TRE_A05_SYSTEM = doctypes.TRE_A05_URL  # French complementary document types (SYNTH, CERT_DECL, PRESC-KINE...)
-TRE_A05_OID = f"urn:oid:{doctypes.TRE_A05_OID}"
-GROUP_SYSTEM = "urn:carnet:specialty-group"  # "cardiologie" = SM04, SM73, SM79-81
-EXAM_SYSTEM = "urn:carnet:exam"
-ANALYTE_SYSTEM = "urn:carnet:analyte"
-TAG_SYSTEM = "urn:carnet:tag"
-PATIENT_SYSTEM = "urn:carnet:patient"
-INS_SYSTEM = "urn:oid:1.2.250.1.213.1.4.8"
-
 DEFAULT_COUNT = 20
 MAX_COUNT = 100
-# Labels of the class codes named by the reference; others are shown by code only.
-CLASS_LABELS = codes.CLASS_LABELS
 
 _LOINC_CODE = re.compile(r"^\d{1,7}-\d$")
 _SPECIALTY_CODE = re.compile(r"^(?:G15_10/)?(SM\d{2})$", re.IGNORECASE)
@@ -503,59 +494,6 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-# --- running it ----------------------------------------------------------------------------------------
-
-
-def find(rows: Sequence[dict], query: DocumentQuery) -> list[dict]:
-    """The rows that match, in the asked order (undated last; ties: latest arrival first, then id)."""
-    hits = [r for r in rows if query.matches(r)]
-    dated = [r for r in hits if r.get("service_date")]
-    undated = [r for r in hits if not r.get("service_date")]
-    # Ties on the date of the act: latest arrival first whatever the direction, as `carnet documents` lists them.
-    dated.sort(key=lambda r: (r["ingested_at"] or "", r["id"]), reverse=True)
-    dated.sort(key=lambda r: r["service_date"], reverse=query.descending)
-    undated.sort(key=lambda r: (r["ingested_at"] or "", r["id"]), reverse=True)
-    return dated + undated
-
-
-def search(store, query: DocumentQuery, base_url: str, visible: Callable[[dict], bool] | None = None) -> dict:
-    """A `searchset` Bundle of one patient's matching documents (those `visible` lets the caller see).
-    Raises UnknownPatient."""
-    rows = store.documents(query.patient)  # the patient's rows only; raises UnknownPatient
-    if visible is not None:
-        rows = [r for r in rows if visible(r)]
-    hits = find(rows, query)
-    page = hits[query.offset:query.offset + query.count]
-    replaced = _replaced_by(rows)
-    base = _base(base_url)
-    links = [{"relation": "self", "url": _page_url(base, query, query.offset)}]
-    if query.count and query.offset + query.count < len(hits):
-        links.append({"relation": "next", "url": _page_url(base, query, query.offset + query.count)})
-    if query.count and query.offset > 0:
-        links.append({"relation": "previous", "url": _page_url(base, query, max(0, query.offset - query.count))})
-    return {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": len(hits),
-        "link": links,
-        "entry": [
-            {"fullUrl": f"{base}fhir/DocumentReference/{r['id']}",
-             "resource": document_reference(r, base, store, replaced.get(r["id"], ())),
-             "search": {"mode": "match"}}
-            for r in page
-        ],
-    }
-
-
-def read(store, document_id: str, base_url: str, patient: str | None = None) -> dict:
-    """One DocumentReference. With `patient`, a document of another patient is reported as absent (404)."""
-    doc = store.document(document_id)  # raises UnknownDocument
-    if patient is not None and doc["patient_id"] != patient:
-        raise UnknownDocument(document_id)  # the same answer as a missing id: nothing leaks
-    replaced = _replaced_by(store.documents(doc["patient_id"]))
-    return document_reference(doc, _base(base_url), store, replaced.get(doc["id"], ()))
-
-
 def parse_read(items: Iterable[tuple[str, str]]) -> str | None:
     """The optional `patient` (or `subject`) of a read; anything else is a 400."""
     patient = None
@@ -569,171 +507,3 @@ def parse_read(items: Iterable[tuple[str, str]]) -> str | None:
             raise FhirError(f"Parameter {name!r} is not supported on a read (only `patient`, to check the owner).",
                             issue="not-supported")
     return patient
-
-
-def _replaced_by(rows: Sequence[dict]) -> dict[str, list[str]]:
-    """canonical id -> ids of the near duplicates it replaces."""
-    out: dict[str, list[str]] = {}
-    for r in rows:
-        if r.get("canonical_id"):
-            out.setdefault(r["canonical_id"], []).append(r["id"])
-    return out
-
-
-def _base(base_url: str) -> str:
-    return base_url if base_url.endswith("/") else base_url + "/"
-
-
-def _page_url(base: str, query: DocumentQuery, offset: int) -> str:
-    params = list(query.echo) + [("_count", str(query.count))]
-    if offset:
-        params.append(("_offset", str(offset)))
-    return f"{base}fhir/DocumentReference?{urlencode(params)}"
-
-
-# --- the resource ----------------------------------------------------------------------------------------
-
-
-def resource_status(doc: dict) -> str:
-    """`superseded` for a near duplicate replaced by its canonical version, else `current`."""
-    return "superseded" if doc.get("canonical_id") else "current"
-
-
-def document_reference(doc: dict, base_url: str, store=None, replaces: Iterable[str] = ()) -> dict:
-    """A store row as an R4 DocumentReference (the DMP's metadata; no document text)."""
-    base = _base(base_url)
-    type_code = doc.get("type_code")
-    label = codes.type_label(type_code)
-    out: dict = {"resourceType": "DocumentReference", "id": doc["id"]}
-    meta: dict = {}
-    if doc.get("ingested_at"):
-        meta["lastUpdated"] = doc["ingested_at"]
-    if doc.get("is_noise"):
-        tag = {"system": TAG_SYSTEM, "code": "noise", "display": "Document administratif (bruit)"}
-        meta["tag"] = [tag]
-    if meta:
-        out["meta"] = meta
-    role = _author_role(doc)
-    if role is not None:
-        out["contained"] = [role]
-    out["status"] = resource_status(doc)
-    out["docStatus"] = "final"  # what reaches a shared record is published
-    if type_code:
-        system = CARNET_TYPE_SYSTEM if type_code == "ADMIN" else LOINC if type_code[:1].isdigit() else TRE_A05_SYSTEM
-        coding = {"system": system, "code": type_code}
-        if label:
-            coding["display"] = label
-        out["type"] = {"coding": [coding], **({"text": label} if label else {})}
-    if doc.get("class_code"):
-        coding = {"system": CLASS_SYSTEM, "code": doc["class_code"]}
-        if doc["class_code"] in CLASS_LABELS:
-            coding["display"] = CLASS_LABELS[doc["class_code"]]
-        out["category"] = [{"coding": [coding]}]
-    out["subject"] = {"reference": f"Patient/{doc['patient_id']}"}
-    if role is not None:
-        author = {"reference": "#author"}
-        if doc.get("author"):
-            author["display"] = doc["author"]
-        out["author"] = [author]
-    replaces = list(replaces)
-    if replaces:
-        out["relatesTo"] = [{"code": "replaces", "target": {"reference": f"DocumentReference/{d}"}} for d in replaces]
-    attachment: dict = {"contentType": "application/pdf"}
-    if doc.get("language"):
-        attachment["language"] = doc["language"]
-    attachment["url"] = f"{base}v1/documents/{doc['id']}/pdf"
-    if doc.get("pdf_sha1") and doc.get("pdf_size"):  # recorded at ingest
-        attachment["size"] = doc["pdf_size"]
-        attachment["hash"] = base64.b64encode(bytes.fromhex(doc["pdf_sha1"])).decode()
-    elif store is not None:  # a row written before Carnet recorded them
-        size_hash = _pdf_size_and_sha1(str(store.pdf_path(doc["id"])))
-        if size_hash is not None:
-            attachment["size"], attachment["hash"] = size_hash
-    title = doc.get("title") or label
-    if title:
-        attachment["title"] = title
-    out["content"] = [{"attachment": attachment}]
-    context: dict = {}
-    events = [{"coding": [{"system": EXAM_SYSTEM, "code": k, "display": EXAMS[k].label}]}
-              for k in doc.get("exam_keys") or () if k in EXAMS]
-    events += [{"coding": [{"system": ANALYTE_SYSTEM, "code": k, "display": ANALYTES[k].label}]}
-               for k in doc.get("analyte_keys") or () if k in ANALYTES]
-    if events:
-        context["event"] = events
-    if doc.get("service_date"):
-        period = {"start": doc["service_date"]}
-        if doc.get("service_end_date"):
-            period["end"] = doc["service_end_date"]
-        context["period"] = period
-    if context:
-        out["context"] = context
-    return out
-
-
-def _author_role(doc: dict) -> dict | None:
-    """The author as a contained PractitionerRole: name, organisation and `G15_10/SMxx` specialty."""
-    sm = doc.get("specialty_code")
-    if not (doc.get("author") or doc.get("organisation") or sm):
-        return None
-    role: dict = {"resourceType": "PractitionerRole", "id": "author"}
-    if doc.get("author"):
-        role["practitioner"] = {"display": doc["author"]}
-    if doc.get("organisation"):
-        role["organization"] = {"display": doc["organisation"]}
-    if sm:
-        label = codes.specialty_label(sm)
-        full = f"{codes.SPECIALTY_SYSTEM}/{sm}" if sm.startswith("SM") else sm  # G15_21 pharmacist, G15_60 nurse...
-        coding = [{"system": SPECIALTY_SYSTEM, "code": full,
-                   **({"display": label} if label else {})}]
-        group = codes.specialty_group(sm)
-        if group:
-            coding.append({"system": GROUP_SYSTEM, "code": group, "display": codes.SPECIALTY_GROUP_LABELS[group][0]})
-        role["specialty"] = [{"coding": coding, **({"text": label} if label else {})}]
-    return role
-
-
-@lru_cache(maxsize=8192)
-def _pdf_size_and_sha1(path: str) -> tuple[int, str] | None:
-    """(bytes, base64 SHA-1) of a stored PDF, as R4's Attachment.size and .hash. Stored PDFs never change
-    (their file name derives from their content), so the answer is cached; a missing file is not."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError:
-        return None
-    return len(data), base64.b64encode(hashlib.sha1(data).digest()).decode()
-
-
-# --- errors and capability ---------------------------------------------------------------------------------
-
-
-def operation_outcome(message: str, issue: str = "invalid", severity: str = "error") -> dict:
-    return {"resourceType": "OperationOutcome",
-            "issue": [{"severity": severity, "code": issue, "diagnostics": message}]}
-
-
-def capability_statement(base_url: str, software_version: str) -> dict:
-    """What this endpoint serves: DocumentReference read and search, with the parameters above."""
-    return {
-        "resourceType": "CapabilityStatement",
-        "status": "active",
-        "date": date.today().isoformat(),
-        "kind": "instance",
-        "software": {"name": "Carnet", "version": software_version},
-        "implementation": {"description": "Carnet: a patient's shared medical record (DMP), read-only",
-                           "url": f"{_base(base_url)}fhir"},
-        "fhirVersion": "4.0.1",
-        "format": ["json"],
-        "rest": [{
-            "mode": "server",
-            "resource": [{
-                "type": "DocumentReference",
-                "interaction": [{"code": "read"}, {"code": "search-type"}],
-                "searchParam": [
-                    {"name": p.name, "type": p.type, "documentation": p.description}
-                    for p in SEARCH_PARAMETERS if p.name == "_id" or not p.name.startswith("_")
-                ],
-            }],
-        }],
-    }
-

@@ -12,16 +12,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from cli import common
+
 db_app = typer.Typer(help="The PostgreSQL store: an embedded server for development, migration from SQLite.",
                      no_args_is_help=True)
 
 DirOption = Annotated[Path, typer.Option("--dir", help="The server's folder (its data go to DIR/pgdata).")]
-
-
-def _console():
-    from carnet import cli  # the shared consoles
-
-    return cli.console, cli.out
 
 
 @db_app.command("start-embedded")
@@ -32,13 +28,12 @@ def start_embedded(directory: DirOption) -> None:
     """
     from index.postgres import embedded
 
-    console, out = _console()
     running = embedded.url(directory)
     url = running or embedded.start(directory)
-    console.print(f"PostgreSQL {'was already running' if running else 'started'} in {directory} "
+    common.console.print(f"PostgreSQL {'was already running' if running else 'started'} in {directory} "
                   f"(pid {embedded.server_pid(directory)}); stop it with: carnet db stop-embedded --dir {directory}",
                   highlight=False)
-    out.print(url, highlight=False, soft_wrap=True)
+    common.out.print(url, highlight=False, soft_wrap=True)
 
 
 @db_app.command("stop-embedded")
@@ -49,11 +44,10 @@ def stop_embedded(directory: DirOption) -> None:
     """
     from index.postgres import embedded
 
-    console, out = _console()
     if embedded.stop(directory):
-        out.print(f"PostgreSQL in {directory} stopped.", highlight=False)
+        common.out.print(f"PostgreSQL in {directory} stopped.", highlight=False)
     else:
-        console.print(f"No PostgreSQL is running in {directory}.", highlight=False)
+        common.console.print(f"No PostgreSQL is running in {directory}.", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,52 +1,36 @@
-"""`carnet ...`: a thin command line over the library. Errors become a message and an exit code.
-
-Exit codes: 0 ok, 1 some files failed to ingest, 2 bad input, 3 not found, 4 store/model mismatch.
+"""`carnet ...`: a thin command line over the service layer. Errors become a message and an exit code
+(cli/common.py). Commands of other distributions (eval's `carnet eval` and `carnet samples`) are plugins:
+entry points of the group `carnet.plugins`, each a function that registers its commands on the app.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import date
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from carnet.config import Settings
-from carnet.errors import CarnetError, IndexMismatch, InvalidInput, NotFound
+from carnet.errors import CarnetError, InvalidInput
+from cli import access, common, db
+from cli.common import EmbedderOption, HomeOption, JsonOption
+from cli.progress import TenthsReporter
+from index.store import Store
+from ingest.pipeline import discover, printable_source, read_patient_names
+from query.synthesis import patient_synthesis
+from service.serialize import answer_dict, document_detail
+
+PLUGIN_GROUP = "carnet.plugins"
 
 app = typer.Typer(help="Carnet: ask a patient's shared medical record a question in plain words.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-console = Console(stderr=True)
-out = Console()
-
-HomeOption = Annotated[Optional[Path], typer.Option("--home", help="Store directory (default: $CARNET_HOME or ./.carnet).")]
-EmbedderOption = Annotated[Optional[str], typer.Option(
-    "--embedder", help="e5 (default), minilm, hashing, or a sentence-transformers model folder.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _settings(home: Path | None, embedder: str | None = None) -> Settings:
-    """Settings from the environment, with the command line's --home / --embedder on top."""
-    overrides = {k: v for k, v in {"home": home, "embedder": embedder}.items() if v is not None}
-    return Settings(**overrides)
-
-
-def _carnet(home: Path | None, embedder: str | None, threads: int | None = None):
-    from carnet.service import Carnet
-
-    return Carnet(_settings(home, embedder), embedder_threads=threads)
-
-
-def _fail(e: CarnetError) -> None:
-    console.print(f"[bold red]Error:[/] {e}")
-    code = 3 if isinstance(e, NotFound) else 4 if isinstance(e, IndexMismatch) else 2
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -66,21 +50,18 @@ def ingest(
     chunks are embedded (with those an interrupted run left).
     Example: carnet ingest data/samples ; carnet ingest record.zip --patient P0001
     """
-    from carnet.progress import TenthsReporter
-    from ingest.pipeline import printable_source, discover, read_patient_names
-
     c = None
     try:
-        c = _carnet(home, embedder)
+        c = common.carnet(home, embedder)
         files = discover(path, patient, c.settings.max_upload_bytes)
         with Progress(TextColumn("[bold]Ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TextColumn("{task.description}"), console=console, disable=json_output) as bar:
+                      TextColumn("{task.description}"), console=common.console, disable=json_output) as bar:
             task = bar.add_task("", total=len(files))
             names = read_patient_names(path) if path.is_dir() and patient is None else {}
             names = {p: n for p, n in names.items() if p in {f.patient_id for f in files}}
             # Not a terminal (a log file): one line per tenth, with the time left, instead of the live bar.
-            tenths = None if json_output or console.is_terminal else TenthsReporter(
-                len(files), lambda line: console.print(f"Ingesting: {line}", highlight=False, soft_wrap=True))
+            tenths = None if json_output or common.console.is_terminal else TenthsReporter(
+                len(files), lambda line: common.console.print(f"Ingesting: {line}", highlight=False, soft_wrap=True))
 
             def advance(f):
                 bar.update(task, advance=1, description=printable_source(f.source))
@@ -91,8 +72,8 @@ def ingest(
             waiting = c.store.pending_count()
             if waiting and not defer_embedding:
                 embedding = bar.add_task("", total=waiting)
-                tenths = None if json_output or console.is_terminal else TenthsReporter(
-                    waiting, lambda line: console.print(f"Embedding: {line}", highlight=False, soft_wrap=True),
+                tenths = None if json_output or common.console.is_terminal else TenthsReporter(
+                    waiting, lambda line: common.console.print(f"Embedding: {line}", highlight=False, soft_wrap=True),
                     what="chunks")
 
                 def embedded(n: int) -> None:
@@ -103,23 +84,23 @@ def ingest(
                 c.ingestor.embed_pending(report, embedded)
                 report.pending = c.store.pending_count()
     except CarnetError as e:
-        _fail(e)
+        common.fail(e)
     finally:
         if c is not None and "ingestor" in c.__dict__:
             c.ingestor.close()  # the document reader process and its scratch folder
     if json_output:
-        out.print_json(data=report.as_dict())
+        common.out.print_json(data=report.as_dict())
     else:
-        out.print(f"added {len(report.added)} · unchanged {len(report.unchanged)} · duplicates {len(report.duplicates)}"
+        common.out.print(f"added {len(report.added)} · unchanged {len(report.unchanged)} · duplicates {len(report.duplicates)}"
                   f" · failed {len(report.failed)}  ({report.pages} pages, {report.chunks} chunks,"
                   f" {report.ocr_pages} OCR pages)")
         if report.pending:
-            out.print(f"  {report.pending} chunks wait for their vectors: `carnet serve` embeds them in the "
-                      "background (until then questions are answered by type, date and words)")
+            common.out.print(f"  {report.pending} chunks wait for their vectors: `carnet serve` embeds them in the "
+                             "background (until then questions are answered by type, date and words)")
         for source, reason in report.failed:
-            out.print(f"  [red]failed[/] {source}: {reason}")
+            common.out.print(f"  [red]failed[/] {source}: {reason}")
         for source, original in report.duplicates:
-            out.print(f"  [yellow]duplicate[/] {source} = {original}")
+            common.out.print(f"  [yellow]duplicate[/] {source} = {original}")
     if report.failed:
         raise typer.Exit(1)
 
@@ -139,43 +120,41 @@ def ask(
 
     Example: carnet ask --patient P0001 "dernier compte rendu de cardiologie"
     """
-    from carnet.serialize import answer_dict
-
     try:
         ref = date.fromisoformat(today) if today else None
-        answer = _carnet(home, embedder, threads=1).searcher.ask(patient, question, top_k=top_k, today=ref,
+        answer = common.carnet(home, embedder, threads=1).searcher.ask(patient, question, top_k=top_k, today=ref,
                                                                    summarize=not no_summary)
     except ValueError as e:
-        _fail(InvalidInput(f"--today must be YYYY-MM-DD: {e}"))
+        common.fail(InvalidInput(f"--today must be YYYY-MM-DD: {e}"))
     except CarnetError as e:
-        _fail(e)
+        common.fail(e)
     data = answer_dict(answer)
     if json_output:
-        out.print_json(data=data)
+        common.out.print_json(data=data)
         return
     chips = ", ".join(ch["label"] for ch in data["interpretation"].get("chips", [])) or "—"
-    out.print(f"[dim]Understood:[/] {chips}")
+    common.out.print(f"[dim]Understood:[/] {chips}")
     if not data["documents"]:
-        out.print("[bold yellow]No document in this record answers the question.[/]")
+        common.out.print("[bold yellow]No document in this record answers the question.[/]")
     _print_hits(data["documents"])
     if data["alternatives"]:
-        out.print("[dim]Closest documents (they do not match every filter):[/]")
+        common.out.print("[dim]Closest documents (they do not match every filter):[/]")
         _print_hits(data["alternatives"])
     if data["summary"]:
-        out.print(f"\n[bold]Summary[/] ({data['summary']['mode']})")
+        common.out.print(f"\n[bold]Summary[/] ({data['summary']['mode']})")
         sources = {h["id"]: h["source"] for h in data["documents"]}
         for s in data["summary"]["sentences"]:
             where = sources.get(s["document_id"], s["document_id"][:8])
-            out.print(f"- {escape(s['text'])} [dim]\\[{where} p.{s['page']}][/]")
-    out.print(f"[dim]{data['timings_ms'].get('total', 0):.0f} ms[/]")
+            common.out.print(f"- {escape(s['text'])} [dim]\\[{where} p.{s['page']}][/]")
+    common.out.print(f"[dim]{data['timings_ms'].get('total', 0):.0f} ms[/]")
 
 
 def _print_hits(hits: list[dict]) -> None:
     for h in hits:
         kind = " · ".join(x for x in ((h["type"] or {}).get("label"), (h["specialty"] or {}).get("label")) if x)
-        out.print(f"[bold]{h['rank']}. {h['date'] or '????-??-??'}[/]  {kind or '?'}  [dim]{h['source']} p.{h['page']}[/]")
+        common.out.print(f"[bold]{h['rank']}. {h['date'] or '????-??-??'}[/]  {kind or '?'}  [dim]{h['source']} p.{h['page']}[/]")
         if h["snippet"]:
-            out.print(f"   [italic]{h['snippet'][:220]}[/]", highlight=False)
+            common.out.print(f"   [italic]{h['snippet'][:220]}[/]", highlight=False)
 
 
 @app.command()
@@ -188,16 +167,13 @@ def documents(
 
     Example: carnet documents --patient P0001 --json
     """
-    from carnet.serialize import document_detail
-    from index.store import Store
-
     try:
-        rows = Store(_home(home)).documents(patient)
+        rows = Store(common.store_home(home)).documents(patient)
     except CarnetError as e:
-        _fail(e)
+        common.fail(e)
     data = [document_detail(r) for r in rows]
     if json_output:
-        out.print_json(data=data)
+        common.out.print_json(data=data)
         return
     table = Table()
     for col in ("date", "type", "specialty", "title", "source", "flags"):
@@ -207,7 +183,7 @@ def documents(
                                          ("ocr", d["ocr"]["pages"])) if on)
         table.add_row(d["date"] or "?", (d["type"] or {}).get("label") or "?", (d["specialty"] or {}).get("label") or "",
                       d["title"] or "", d["source"], flags)
-    out.print(table)
+    common.out.print(table)
 
 
 @app.command()
@@ -221,41 +197,34 @@ def summary(
     Every item cites its source document and page.
     Example: carnet summary --patient P0001 --json
     """
-    from index.store import Store
-    from query.synthesis import patient_synthesis
-
     try:
-        data = patient_synthesis(Store(_home(home)), patient)
+        data = patient_synthesis(Store(common.store_home(home)), patient)
     except CarnetError as e:
-        _fail(e)
+        common.fail(e)
     if json_output:
-        out.print_json(data=data)
+        common.out.print_json(data=data)
         return
     def cite(item: dict) -> str:
         return f"[dim]{(item.get('document_id') or '')[:8]} p.{item.get('page')}[/]"
-    out.print("[bold]Derniers documents[/]")
+    common.out.print("[bold]Derniers documents[/]")
     for d in data.get("latest_documents", []):
-        out.print(f"  {d['date'] or '?'}  {d['type_label']}  {d['title'] or ''}  {cite(d)}")
+        common.out.print(f"  {d['date'] or '?'}  {d['type_label']}  {d['title'] or ''}  {cite(d)}")
     current = data.get("current_treatment")
     treatment_title = f"Traitement en cours (énoncé du {current['date']})" if current and current["date"] else "Traitement en cours"
     if data.get("allergy_contradictions"):
-        out.print("[bold red]Allergies : les documents se contredisent[/]")
+        common.out.print("[bold red]Allergies : les documents se contredisent[/]")
     for title, key, field in ((treatment_title, "medications", "line"), ("Allergies", "allergies", "text"),
                               ("Problèmes connus", "problems", "text")):
-        out.print(f"[bold]{title}[/]")
+        common.out.print(f"[bold]{title}[/]")
         for item in data[key]:
-            out.print(f"  {item.get(field)}  {cite(item)}")
+            common.out.print(f"  {item.get(field)}  {cite(item)}")
         if key == "allergies" and not data[key]:
-            out.print("  non renseignées dans les documents")
-    out.print("[bold]Biologie[/]")
+            common.out.print("  non renseignées dans les documents")
+    common.out.print("[bold]Biologie[/]")
     for lab in data["labs"]:
         flag = f" [red]{lab['flag']}[/]" if lab["flag"] else ""
-        out.print(f"  {lab['label']}: {lab['value']} {lab['unit'] or ''}{flag} ({lab['date']}, {lab['direction'] or ''})"
+        common.out.print(f"  {lab['label']}: {lab['value']} {lab['unit'] or ''}{flag} ({lab['date']}, {lab['direction'] or ''})"
                   f"  {cite(lab)}")
-
-
-def _home(home: Path | None) -> Path:
-    return _settings(home).home
 
 
 @app.command()
@@ -274,23 +243,17 @@ def serve(
     per-patient vector files.
     Example: carnet serve --port 8000 --workers 2
     """
-    import os
+    import uvicorn  # the server's stack loads only for `serve`
 
-    import uvicorn
-
-    from api.app import create_app
-
-    settings = _settings(home, embedder)
+    settings = common.settings(home, embedder)
     if host not in ("0.0.0.0", "::") and host.strip("[]").lower() not in settings.allowed_hosts:
         # the interface it listens on is a name it answers to (others: CARNET_SERVER_NAMES)
         settings = settings.model_copy(update={"server_names": f"{settings.server_names},{host}"})
     n = settings.workers if workers is None else workers
     if not 1 <= n <= 32:
-        _fail(InvalidInput(f"--workers must be between 1 and 32. Currently, --workers is {n}"))
-    if n == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-        return
-    # Each worker process builds its own app from the environment (uvicorn imports it by name).
+        common.fail(InvalidInput(f"--workers must be between 1 and 32. Currently, --workers is {n}"))
+    # Each worker process builds its own app from the environment (uvicorn imports the adapter by name, so
+    # the command line does not import the HTTP adapter).
     os.environ.update({"CARNET_HOME": str(settings.home.resolve()), "CARNET_EMBEDDER": settings.embedder,
                        "CARNET_VECTOR_CACHE_BYTES": str(max(1, settings.vector_cache_bytes // n)),
                        "CARNET_SERVER_NAMES": settings.server_names})
@@ -298,60 +261,19 @@ def serve(
                 log_level="info")
 
 
-@app.command("eval")
-def evaluate(
-    queries: Annotated[Path, typer.Argument(help="Labelled queries, one JSON object per line.")],
-    output: Annotated[Optional[Path], typer.Option("--output", help="Write ranked results here (JSONL).")] = None,
-    truth: Annotated[Optional[Path], typer.Option("--truth", help="Ground-truth metadata (JSONL) to score type, specialty, date.")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Write a Markdown report with plots and the LangChain baselines here.")] = None,
-    today: Annotated[str, typer.Option("--today", help="Reference date of the questions.")] = "2026-11-27",
-    home: HomeOption = None,
-    embedder: EmbedderOption = None,
-    json_output: JsonOption = False,
-) -> None:
-    """Score labelled questions: top-1, MRR@10, recall@5, per kind and overall.
-
-    Example: carnet eval eval/queries/samples.jsonl --truth data/samples/truth.jsonl
-    """
-    from eval.runner import format_report, run_eval
-
-    try:
-        ref = date.fromisoformat(today)
-    except ValueError as e:
-        _fail(InvalidInput(f"--today must be YYYY-MM-DD: {e}"))
-    try:
-        c = _carnet(home, embedder, threads=1)
-        if report is not None:
-            from eval.report import summary_text, write_report
-
-            command = "carnet " + " ".join(sys.argv[1:])
-            result = write_report(c, queries, report, today=ref, truth=truth, command=command,
-                                  echo=False)
-            out.print(summary_text(result))
-            out.print(f"Report written to {report / 'report.md'}")
-            return
-        result = run_eval(c, queries, today=ref, output=output, truth=truth)
-    except CarnetError as e:
-        _fail(e)
-    if json_output:
-        out.print_json(data=result)
-    else:
-        out.print(format_report(result))
+def register_plugins(group: str = PLUGIN_GROUP) -> list[str]:
+    """Add the commands of every installed plugin (an entry point `name = "module:register"` of `group`,
+    where `register(app)` adds its commands); returns the plugins' names."""
+    names = []
+    for plugin in entry_points(group=group):
+        plugin.load()(app)
+        names.append(plugin.name)
+    return names
 
 
-def _register_subcommands() -> None:
-    from eval.synthetic.cli import app as samples_app
-
-    app.add_typer(samples_app, name="samples", help="Generate the synthetic shared-record corpus.")
-    from carnet.cli_access import register
-
-    register(app)  # carnet access ..., carnet audit
-    from carnet.cli_db import register as register_db
-
-    register_db(app)  # carnet db start-embedded / stop-embedded / migrate
-
-
-_register_subcommands()
+register_plugins()
+access.register(app)  # carnet access ..., carnet audit
+db.register(app)  # carnet db start-embedded / stop-embedded
 
 
 def main() -> None:

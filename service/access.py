@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Callable, Iterable, Sequence
 from urllib.parse import unquote
 
-from carnet.auth import LOCAL_ADMINISTRATOR, Principal
+from service.auth import LOCAL_ADMINISTRATOR, Principal
 from carnet.config import Settings
 from carnet.errors import Forbidden, InvalidInput, UnknownDocument
 from index.access_store import AccessStore, AuditRecord, now_utc

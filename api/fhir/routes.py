@@ -1,6 +1,6 @@
 """FHIR R4 routes: DocumentReference search and read, AuditEvent search, read-only. A thin layer over
-carnet/fhir.py and carnet/audit_fhir.py; every route but /fhir/metadata needs a bearer token and
-checks the caller's access like the REST routes (carnet/access.py).
+api/fhir/search.py (parameters), api/fhir/bundle.py (answers) and service/audit_fhir.py; every route but /fhir/metadata needs a bearer token and
+checks the caller's access like the REST routes (service/access.py).
 
 Every answer, errors included, is `application/fhir+json`; errors are OperationOutcome with the HTTP
 status (400 unsupported or malformed parameter, 401 no valid token, 403 refused, 404 unknown patient,
@@ -16,8 +16,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.deps import BreakGlassDep, CarnetDep, PrincipalDep
-from carnet import fhir
-from carnet.audit_fhir import audit_bundle
+from api.fhir import bundle, search, systems
+from service.audit_fhir import audit_bundle
 from carnet.errors import CarnetError, Forbidden, IndexMismatch, NotFound, Unauthenticated, UnknownDocument
 
 TAG = "FHIR R4"
@@ -26,15 +26,15 @@ AUDIT_MAX_COUNT = 500
 
 
 class FhirResponse(JSONResponse):
-    media_type = fhir.FHIR_JSON
+    media_type = systems.FHIR_JSON
 
 
 def outcome_response(status: int, message: str, issue: str) -> FhirResponse:
-    return FhirResponse(status_code=status, content=fhir.operation_outcome(message, issue))
+    return FhirResponse(status_code=status, content=bundle.operation_outcome(message, issue))
 
 
 def error_response(e: CarnetError) -> FhirResponse:
-    if isinstance(e, fhir.FhirError):
+    if isinstance(e, search.FhirError):
         return outcome_response(e.status, str(e), e.issue)
     if isinstance(e, Unauthenticated):
         response = outcome_response(401, str(e), "login")
@@ -57,7 +57,7 @@ _REPEATABLE = {"date", "period", "period-start", "period-end", "type", "category
 
 def _parameter_docs() -> list[dict]:
     out = []
-    for p in fhir.SEARCH_PARAMETERS:
+    for p in search.SEARCH_PARAMETERS:
         schema: dict = {"type": "string"}
         if p.name in _REPEATABLE:
             schema = {"type": "array", "items": {"type": "string"}}
@@ -79,22 +79,22 @@ _EXAMPLE_RESOURCE = {
                    "practitioner": {"display": "Dr Hélène Marchetti"},
                    "organization": {"display": "Centre hospitalier de Valmont"},
                    "specialty": [{"coding": [
-                       {"system": fhir.SPECIALTY_SYSTEM, "code": "G15_10/SM04",
+                       {"system": systems.SPECIALTY_SYSTEM, "code": "G15_10/SM04",
                         "display": "Cardiologie et maladies vasculaires"},
-                       {"system": fhir.GROUP_SYSTEM, "code": "cardiologie", "display": "Cardiologie"}],
+                       {"system": systems.GROUP_SYSTEM, "code": "cardiologie", "display": "Cardiologie"}],
                        "text": "Cardiologie et maladies vasculaires"}]}],
     "status": "current",
     "docStatus": "final",
-    "type": {"coding": [{"system": fhir.LOINC, "code": "11488-4", "display": "CR ou fiche de consultation ou de visite"}],
+    "type": {"coding": [{"system": systems.LOINC, "code": "11488-4", "display": "CR ou fiche de consultation ou de visite"}],
              "text": "CR ou fiche de consultation ou de visite"},
-    "category": [{"coding": [{"system": fhir.CLASS_SYSTEM, "code": "10", "display": "Compte rendu"}]}],
+    "category": [{"coding": [{"system": systems.CLASS_SYSTEM, "code": "10", "display": "Compte rendu"}]}],
     "subject": {"reference": "Patient/P0002"},
     "author": [{"reference": "#author", "display": "Dr Hélène Marchetti"}],
     "content": [{"attachment": {"contentType": "application/pdf", "language": "fr",
                                 "url": "http://127.0.0.1:8000/v1/documents/5d0c6f0e8b1a4f7c9e2d3b4a5c6d7e8f/pdf",
                                 "size": 48213, "hash": "2jmj7l5rSw0yVb/vlWAYkK/YBwk=",
                                 "title": "Consultation de cardiologie"}}],
-    "context": {"event": [{"coding": [{"system": fhir.EXAM_SYSTEM, "code": "ecg", "display": "Électrocardiogramme"}]}],
+    "context": {"event": [{"coding": [{"system": systems.EXAM_SYSTEM, "code": "ecg", "display": "Électrocardiogramme"}]}],
                 "period": {"start": "2026-03-23"}},
 }
 _EXAMPLE_BUNDLE = {
@@ -108,7 +108,7 @@ _EXAMPLE_BUNDLE = {
 
 def _outcome_doc(description: str, message: str, issue: str) -> dict:
     return {"description": description,
-            "content": {fhir.FHIR_JSON: {"example": fhir.operation_outcome(message, issue)}}}
+            "content": {systems.FHIR_JSON: {"example": bundle.operation_outcome(message, issue)}}}
 
 
 _SECURED_RESPONSES = {
@@ -117,7 +117,7 @@ _SECURED_RESPONSES = {
                       "Access refused: not in the patient's care team.", "forbidden"),
 }
 _SEARCH_RESPONSES = {
-    200: {"description": "A searchset Bundle", "content": {fhir.FHIR_JSON: {"example": _EXAMPLE_BUNDLE}}},
+    200: {"description": "A searchset Bundle", "content": {systems.FHIR_JSON: {"example": _EXAMPLE_BUNDLE}}},
     400: _outcome_doc("Missing patient, unknown or unsupported parameter, malformed value",
                       "Unknown search parameter 'foo'.", "not-supported"),
     404: _outcome_doc("Unknown patient", "Unknown patient 'P9999': no document has been ingested for this patient.",
@@ -125,7 +125,7 @@ _SEARCH_RESPONSES = {
     **_SECURED_RESPONSES,
 }
 _READ_RESPONSES = {
-    200: {"description": "One DocumentReference", "content": {fhir.FHIR_JSON: {"example": _EXAMPLE_RESOURCE}}},
+    200: {"description": "One DocumentReference", "content": {systems.FHIR_JSON: {"example": _EXAMPLE_RESOURCE}}},
     400: _outcome_doc("A parameter other than `patient`, or a malformed one", "Parameter 'x' is not supported on a "
                       "read (only `patient`, to check the owner).", "not-supported"),
     404: _outcome_doc("No such document (or not this patient's, or masked from the caller)",
@@ -141,11 +141,11 @@ router = APIRouter(prefix="/fhir", tags=[TAG], default_response_class=FhirRespon
 
 def _search(c, who, reason, items: list[tuple[str, str]], base_url: str) -> FhirResponse:
     try:
-        query = fhir.parse_search(items)
+        query = search.parse_search(items)
         access = c.access.open_patient(who, query.patient, "fhir-search", reason)
-        bundle = fhir.search(c.store, query, base_url, visible=access.visible)
-        c.access.record(access, "fhir-search", document_ids=[e["resource"]["id"] for e in bundle["entry"]])
-        return FhirResponse(bundle)
+        found = bundle.search(c.store, query, base_url, visible=access.visible)
+        c.access.record(access, "fhir-search", document_ids=[e["resource"]["id"] for e in found["entry"]])
+        return FhirResponse(found)
     except CarnetError as e:
         return error_response(e)
 
@@ -153,7 +153,7 @@ def _search(c, who, reason, items: list[tuple[str, str]], base_url: str) -> Fhir
 @router.get("/metadata", summary="CapabilityStatement")
 def metadata(request: Request):
     """What this FHIR endpoint serves: DocumentReference read and search, with its parameters."""
-    return FhirResponse(fhir.capability_statement(str(request.base_url), request.app.version))
+    return FhirResponse(bundle.capability_statement(str(request.base_url), request.app.version))
 
 
 @router.get("/DocumentReference", summary="Search a patient's documents", responses=_SEARCH_RESPONSES,
@@ -190,11 +190,11 @@ def read_document(document_id: str, request: Request, c: CarnetDep, who: Princip
     """One DocumentReference; 404 OperationOutcome when the id is unknown (or belongs to another patient
     than the optional `patient`, or is masked from the caller); 403 when its patient is not open to them."""
     try:
-        patient = fhir.parse_read(request.query_params.multi_items())
+        patient = search.parse_read(request.query_params.multi_items())
         if patient is not None and c.store.document(document_id)["patient_id"] != patient:
             raise UnknownDocument(document_id)  # as before the access check: "not this patient's" is "absent"
         access, _ = c.access.open_document(who, document_id, "fhir-read", reason)
-        resource = fhir.read(c.store, document_id, str(request.base_url), patient)
+        resource = bundle.read(c.store, document_id, str(request.base_url), patient)
         c.access.record(access, "fhir-read", document_ids=[document_id])
         return FhirResponse(resource)
     except CarnetError as e:
@@ -203,7 +203,7 @@ def read_document(document_id: str, request: Request, c: CarnetDep, who: Princip
 
 @router.get("/AuditEvent", summary="A patient's access trace (AuditEvent search)", responses={
     200: {"description": "A searchset Bundle of AuditEvent, newest first",
-          "content": {fhir.FHIR_JSON: {"example": {"resourceType": "Bundle", "type": "searchset", "total": 0,
+          "content": {systems.FHIR_JSON: {"example": {"resourceType": "Bundle", "type": "searchset", "total": 0,
                                                    "entry": []}}}},
     400: _outcome_doc("Malformed or unknown parameter", "_count must be a whole number.", "invalid"),
     **_SECURED_RESPONSES},
@@ -241,19 +241,19 @@ def _audit_parameters(items) -> tuple[str | None, int, int]:
         if name in ("patient", "entity", "subject"):
             patient = value.removeprefix("Patient/")
             if not patient:
-                raise fhir.FhirError("`patient` is empty.", issue="required")
+                raise search.FhirError("`patient` is empty.", issue="required")
         elif name in ("_count", "_offset"):
             if not value.isdigit():
-                raise fhir.FhirError(f"{name} must be a whole number. Currently, it is {value!r}")
+                raise search.FhirError(f"{name} must be a whole number. Currently, it is {value!r}")
             number = int(value)
             if name == "_count":
                 if not 1 <= number <= AUDIT_MAX_COUNT:
-                    raise fhir.FhirError(f"_count must be between 1 and {AUDIT_MAX_COUNT}. Currently, it is {number}")
+                    raise search.FhirError(f"_count must be between 1 and {AUDIT_MAX_COUNT}. Currently, it is {number}")
                 count = number
             else:
                 offset = number
         elif name != "_format":
-            raise fhir.FhirError(f"Unknown search parameter {name!r} for AuditEvent (patient, _count, _offset).",
+            raise search.FhirError(f"Unknown search parameter {name!r} for AuditEvent (patient, _count, _offset).",
                                  issue="not-supported")
     return patient, count, offset
 

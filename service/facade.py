@@ -27,15 +27,15 @@ class Carnet:
 
     @cached_property
     def access(self):
-        """Care-team grants, masking, break-glass and the audit log (carnet/access.py)."""
-        from carnet.access import AccessControl
+        """Care-team grants, masking, break-glass and the audit log (service/access.py)."""
+        from service.access import AccessControl
 
         return AccessControl(self.store, self.settings)
 
     @cached_property
     def tokens(self):
-        """Bearer-token checks against the configured issuer and/or the store's own key (carnet/auth.py)."""
-        from carnet.auth import TokenVerifier
+        """Bearer-token checks against the configured issuer and/or the store's own key (service/auth.py)."""
+        from service.auth import TokenVerifier
 
         return TokenVerifier(self.settings)
 

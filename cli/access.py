@@ -14,27 +14,20 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from carnet.auth import ROLES, LocalIssuer
 from carnet.errors import CarnetError, InvalidInput
+from cli import common
+from cli.common import HomeOption
+from index.store import Store
+from service.access import AccessControl
+from service.audit_fhir import audit_bundle
+from service.auth import LOCAL_ADMINISTRATOR, ROLES, LocalIssuer
 
 access_app = typer.Typer(help="Care-team grants and sign-in tokens (a local administrator's tool).",
                          no_args_is_help=True)
 
 
-def _cli():
-    from carnet import cli  # the shared options, consoles and error handling
-
-    return cli
-
-
-HomeOption = Annotated[Optional[Path], typer.Option("--home", help="Store directory (default: $CARNET_HOME or ./.carnet).")]
-
-
 def _access(home: Path | None):
-    from carnet.access import AccessControl
-    from index.store import Store
-
-    settings = _cli()._settings(home)
+    settings = common.settings(home)
     return AccessControl(Store(settings.home), settings)
 
 
@@ -52,17 +45,16 @@ def token(
     The key is created at first use in <home>/auth/signing-key.pem (0600).
     Example: carnet access token 10003456789 --name "Dr Martin"
     """
-    cli = _cli()
     try:
-        settings = cli._settings(home)
+        settings = common.settings(home)
         issued = LocalIssuer(settings.home).issue(practitioner, role, name=name, hours=hours or settings.token_hours,
                                                   audience=settings.auth_audience, patient_id=patient)
     except CarnetError as e:
-        cli._fail(e)
+        common.fail(e)
     if not settings.trusts_local_tokens:
-        cli.console.print("[yellow]Warning:[/] this server trusts CARNET_AUTH_ISSUER only; set CARNET_AUTH_LOCAL=true "
+        common.console.print("[yellow]Warning:[/] this server trusts CARNET_AUTH_ISSUER only; set CARNET_AUTH_LOCAL=true "
                           "to accept tokens signed by the store's key.")
-    cli.console.print(f"Token for {role} {practitioner}, valid {hours or settings.token_hours:g} h:")
+    common.console.print(f"Token for {role} {practitioner}, valid {hours or settings.token_hours:g} h:")
     print(issued)
 
 
@@ -77,7 +69,6 @@ def grant(
 
     Example: carnet access grant 10003456789 P0001 P0002
     """
-    cli = _cli()
     try:
         control = _access(home)
         targets = list(patients or [])
@@ -88,8 +79,8 @@ def grant(
                                else "Name at least one patient, or --all.")
         new = sum(control.grant(practitioner, p) for p in dict.fromkeys(targets))
     except CarnetError as e:
-        cli._fail(e)
-    cli.out.print(f"{practitioner}: {new} new grant(s), {len(set(targets)) - new} already held")
+        common.fail(e)
+    common.out.print(f"{practitioner}: {new} new grant(s), {len(set(targets)) - new} already held")
 
 
 @access_app.command("revoke")
@@ -102,13 +93,12 @@ def revoke(
 
     Example: carnet access revoke 10003456789 P0002
     """
-    cli = _cli()
     try:
         control = _access(home)
         gone = sum(control.revoke(practitioner, p) for p in dict.fromkeys(patients))
     except CarnetError as e:
-        cli._fail(e)
-    cli.out.print(f"{practitioner}: {gone} grant(s) revoked")
+        common.fail(e)
+    common.out.print(f"{practitioner}: {gone} grant(s) revoked")
 
 
 @access_app.command("list")
@@ -122,20 +112,19 @@ def list_grants(
 
     Example: carnet access list --patient P0001
     """
-    cli = _cli()
     try:
         rows = _access(home).records.grants(practitioner, patient, limit=100_000)
     except CarnetError as e:
-        cli._fail(e)
+        common.fail(e)
     if json_output:
-        cli.out.print_json(data=rows)
+        common.out.print_json(data=rows)
         return
     table = Table()
     for col in ("practitioner", "patient", "granted_by", "granted_at"):
         table.add_column(col)
     for r in rows:
         table.add_row(*(str(r[k]) for k in ("practitioner", "patient", "granted_by", "granted_at")))
-    cli.out.print(table)
+    common.out.print(table)
 
 
 def audit(
@@ -148,16 +137,12 @@ def audit(
 
     Example: carnet audit --patient P0001 --json
     """
-    from carnet.audit_fhir import audit_bundle
-    from carnet.auth import LOCAL_ADMINISTRATOR
-
-    cli = _cli()
     try:
         if not 1 <= limit <= 10_000:
             raise InvalidInput(f"--limit must be between 1 and 10000. Currently, it is {limit}")
         total, events = _access(home).audit_trail(LOCAL_ADMINISTRATOR, patient, limit=limit)
     except CarnetError as e:
-        cli._fail(e)
+        common.fail(e)
     if json_output:
         print(json.dumps(audit_bundle(events, total, "urn:carnet:local/"), ensure_ascii=False, indent=2))
         return
@@ -167,7 +152,7 @@ def audit(
     for e in events:
         table.add_row(e.recorded_at or "", e.actor or "", e.actor_role or "", e.action, e.outcome,
                       e.reason if e.break_glass else "", str(len(e.document_ids)), e.question or "")
-    cli.out.print(table)
+    common.out.print(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,1 @@
+"""FHIR R4 under /fhir: DocumentReference search and read, AuditEvent, CapabilityStatement."""
