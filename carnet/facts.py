@@ -7,8 +7,9 @@ questions about allergies or the current treatment read them back; nothing is re
 A fact always carries its provenance (document, page, the sentence it was read in, the date of the act, the
 author) and a status that says how the record states it: "active" (the patient has it / takes it),
 "negated" ("pas d'allergie à l'iode"), "family" (a relative has it), "hypothetical" ("suspicion de"),
-"history" (past, resolved), "stopped" (a medication stopped), "none" (the record states there is none:
-"aucune allergie connue", "NKDA"). The sentence is stored, never logged.
+"history" (past, resolved), "stopped" / "started" / "changed" (a medication stopped, started, its dose
+changed, with the date in `end` / `start`), "none" (the record states there is none: "aucune allergie
+connue", "NKDA"). The sentence is stored, never logged.
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ from datetime import date
 from typing import Literal
 
 FactKind = Literal["allergy", "medication", "problem"]
-FactStatus = Literal["active", "negated", "family", "hypothetical", "history", "stopped", "none"]
+FactStatus = Literal["active", "negated", "family", "hypothetical", "history", "stopped", "started", "changed", "none"]
 
 KINDS: tuple[str, ...] = ("allergy", "medication", "problem")
-STATUSES: tuple[str, ...] = ("active", "negated", "family", "hypothetical", "history", "stopped", "none")
+STATUSES: tuple[str, ...] = ("active", "negated", "family", "hypothetical", "history", "stopped", "started", "changed",
+                             "none")
+# What a medication fact says happened to the drug: taken (a statement's line, continued), started, stopped, or
+# its dose changed.
+MEDICATION_STATUSES: tuple[str, ...] = ("active", "started", "stopped", "changed")
+# French prescriptions of a treatment are valid for at most twelve months (Code de la santé publique, art.
+# R5132-3): a prescription that states no duration has run out after that.
+MAX_PRESCRIPTION_DAYS = 365
 # Where a fact was read: the PDF's text layer, Tesseract's OCR (with its confidence), a level-3 CDA entry.
 SOURCES: tuple[str, ...] = ("text", "ocr", "cda")
 
@@ -35,8 +43,8 @@ class Fact:
     reaction: str | None = None  # allergy: "urticaire", "anaphylaxie"
     dose: str | None = None  # medication: "1000 mg"
     posology: str | None = None  # medication: "1 cp matin et soir"
-    start: date | None = None  # medication: started on / problem: since
-    end: date | None = None  # medication: stopped on
+    start: date | None = None  # medication: started / prescribed on / problem: since
+    end: date | None = None  # medication: stopped on, or the end of the prescribed duration
     # codes when known (CDA entries, edsnlp's drug matcher)
     code: str | None = None
     code_system: str | None = None  # "ATC" | "CIM-10" | "LOINC" | "SNOMED-CT" | ...

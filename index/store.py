@@ -51,7 +51,7 @@ _ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"),
                   ("facts_version", "INTEGER"),
                   # a CDA's id, setId and versionNumber (versions of one document) and its coded entries (JSON)
                   ("cda_id", "TEXT"), ("set_id", "TEXT"), ("version_number", "INTEGER"), ("coded_entries", "TEXT"))
-FACTS_VERSION = 1
+FACTS_VERSION = 2  # 2: medication start / stop dates and changes (started, stopped, changed)
 # Version 3: a lab value's LOINC code, its unit in UCUM, where it was read ("text" | "ocr" | "cda") and, when
 # read by OCR, the page's confidence (older rows keep them empty and read as "text").
 _ADDED_LAB_COLUMNS = (("loinc", "TEXT"), ("ucum", "TEXT"), ("origin", "TEXT"), ("confidence", "REAL"))

@@ -8,8 +8,8 @@ own report prints:
 1. the reference range of the row, in the value's unit: a range printed in another unit ("5,9 mmol/L
    (0,70-1,10 g/L)") is converted with ingest.lab_codes when the analyte allows it, and is not used when it
    does not; a row that prints one range per sex or age ("H : 13-17  F : 12-16") has no single range for this
-   patient and is not judged by it; a range read by OCR that the value misses by a factor of 8 or more is a
-   misreading of one of them (a dropped decimal comma: "Kaliémie 4,1 mmol/L 35-51"), not a result;
+   patient and is not judged by it; a range read by OCR that the value misses by a factor of 5 (under) or 8
+   (over) is a misreading of one of them (a dropped decimal comma: "Kaliémie 4,1 mmol/L 35-51"), not a result;
 2. the lab's own marker when no range can be used: H / L as printed, "*" (abnormal, no direction) as "A";
 3. otherwise no flag: the value is shown without judgement.
 """
@@ -20,8 +20,12 @@ from dataclasses import dataclass
 
 from ingest.lab_codes import convert, ucum
 
-# A value read by OCR this many times outside its range means the value or the range was misread.
-OCR_IMPLAUSIBLE_FACTOR = 8.0
+# A value read by OCR this many times under its range's low bound, or over its high bound, means the value
+# or the range was misread: a dropped decimal comma makes a bound (3,5 -> 35) or the value (7,6 -> 76) ten
+# times larger. Under: 5 (no plausible result is a fifth of its low bound); over: 8 (a glucose can be 5 times
+# its high bound).
+OCR_IMPLAUSIBLE_UNDER = 5.0
+OCR_IMPLAUSIBLE_OVER = 8.0
 FLAGS = ("H", "L", "A")  # high, low, abnormal (the lab's "*" or a CDA "A" without a direction)
 
 
@@ -62,10 +66,9 @@ def _from_range(value: float, rng: Range, comparator: str | None) -> str | None:
 
 
 def _plausible(value: float, rng: Range) -> bool:
-    f = OCR_IMPLAUSIBLE_FACTOR
-    if rng.low is not None and rng.low > 0 and value < rng.low / f:
+    if rng.low is not None and rng.low > 0 and value < rng.low / OCR_IMPLAUSIBLE_UNDER:
         return False
-    if rng.high is not None and rng.high > 0 and value > rng.high * f and rng.low is not None:
+    if rng.high is not None and rng.high > 0 and value > rng.high * OCR_IMPLAUSIBLE_OVER and rng.low is not None:
         return False  # a one-sided "< 5" may be exceeded by far (a CRP at 150): only a two-sided range says
     return True
 

@@ -166,6 +166,7 @@ _EXTRA_SYNONYMS = {
     "transaminases": ("aspartate aminotransferase", "alanine aminotransferase", "tgo", "tgp"),
     "hba1c": ("hemoglobine a1c", "hb glyquee"),
     "leucocytes": ("globules blancs", "white cells", "white cell count"),
+    "bicarbonates": ("co2", "total co2"),  # US chemistry panels: "CO2" is the total CO2 (pCO2 is one word)
 }
 # Common analytes the shared lexicon has no key for: a key of their own (folded French name), so the same
 # analyte gets the same key whatever the lab calls it ("Chlorémie", "Chlore", "Cl-").

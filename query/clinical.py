@@ -7,21 +7,27 @@ what changed since a date. Pure functions over carnet.facts.Fact lists (read onc
   as a contradiction, never resolved.
 - Current treatment: the most recent statement of the whole treatment (a letter's current or usual
   treatment, a discharge treatment, a prescription that renews it), its date, its age, and what changed
-  since the statement before it (added, stopped, dose changed).
+  since the statement before it (added, stopped, dose changed); changes stated after it ("arrêt du X",
+  "introduction de Y") apply to it, and a prescription that ran out long ago is "last prescribed on", not
+  current.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from carnet.facts import Fact
+from carnet.facts import MAX_PRESCRIPTION_DAYS, Fact
 from carnet.text import fold
 
 # A prescription renews the treatment when it repeats at least this share of the letter's drug lines.
 RENEWAL_SHARE = 0.5
+# A line whose prescription ran out this long ago is "last prescribed on", not current: a chronic treatment
+# renewed a few weeks late is still taken.
+RUN_OUT_GRACE_DAYS = 30
+
 # Statements of the same document, the one that holds on leaving: discharge before admission.
 _STATEMENT_RANK = (("sortie", 0), ("discharge", 0), ("actuel", 1), ("en cours", 1), ("current", 1), ("habituel", 2),
                    ("de fond", 2), ("long cours", 2), ("ordonnance", 3), ("entree", 5), ("admission", 5))
@@ -131,7 +137,29 @@ def statements(facts: Iterable[Fact]) -> list[dict]:
 
 def _line(f: Fact) -> dict:
     return {"name": f.name, "dose": f.dose, "posology": f.posology, "code": f.code, "status": f.status,
+            "start": f.start.isoformat() if f.start else None, "end": f.end.isoformat() if f.end else None,
             "text": " ".join(x for x in (f.name, f.dose) if x), **source(f)}
+
+
+def _day(f: Fact) -> date:
+    """When a medication fact happened: a stop's end, a start's start, else the date of the act."""
+    return (f.end if f.status == "stopped" else f.start) or f.service_date or date.min
+
+
+def _runs_out(f: Fact) -> date | None:
+    """The day a prescription's line runs out: its stated end, else twelve months after it was prescribed
+    (carnet.facts.MAX_PRESCRIPTION_DAYS)."""
+    if f.end:
+        return f.end
+    start = f.start or f.service_date
+    return start + timedelta(days=MAX_PRESCRIPTION_DAYS) if start else None
+
+
+def _expired(f: Fact, prescription: bool, today: date) -> date | None:
+    """The end of a line that ran out more than RUN_OUT_GRACE_DAYS ago (None while it may still be taken): a
+    prescription's line, or any line with a stated course ("pendant 5 jours")."""
+    end = _runs_out(f) if prescription else f.end if f.status != "stopped" else None
+    return end if end and (today - end).days > RUN_OUT_GRACE_DAYS else None
 
 
 def diff(current: Sequence[Fact], previous: Sequence[Fact]) -> dict:
@@ -154,11 +182,28 @@ def _is_renewal(prescription: dict, letter: dict) -> bool:
     return bool(theirs) and len(ours & theirs) >= RENEWAL_SHARE * len(theirs)
 
 
+def _changes_after(facts: Sequence[Fact], since: date, document_id: str) -> dict[str, list[Fact]]:
+    """Started / stopped / changed facts outside statements (or stopped lines inside one) that happened on or
+    after `since` (or in the statement's own document), by molecule, oldest first."""
+    out: dict[str, list[Fact]] = defaultdict(list)
+    for f in sorted(facts, key=_day):
+        if f.kind != "medication" or f.status not in ("started", "stopped", "changed"):
+            continue
+        if f.statement and f.status != "stopped":
+            continue  # a statement's started / changed line is one of its lines already
+        if _day(f) >= since or f.document_id == document_id:
+            out[_molecule(f)].append(f)
+    return out
+
+
 def current_treatment(facts: Iterable[Fact], today: date | None = None) -> dict | None:
     """The most recent statement of the whole treatment, its age and what changed since the one before.
     A prescription is the current statement when it is the only kind there is or when it renews the latest
     letter's treatment; a prescription that does not (an antibiotic, a painkiller) is listed as prescribed
-    since. None when no document states a treatment."""
+    since. Changes stated after the statement apply to it: a drug stopped since is not current (`stopped_since`),
+    a drug started since is (`started_since`), a new dose replaces the stated one. A line whose prescription
+    (or stated course) ran out more than RUN_OUT_GRACE_DAYS ago is not current either: it is listed as
+    `last_prescribed` with its date. None when no document states a treatment."""
     today = today or date.today()
     facts_list = list(facts)
     found = statements(facts_list)
@@ -177,25 +222,66 @@ def current_treatment(facts: Iterable[Fact], today: date | None = None) -> dict 
     previous = older[0] if older else None
     since = [s for s in found if s["prescription"] and (s["date"] or date.min) > (current["date"] or date.min)]
     when = current["date"]
+    changes = _changes_after(facts_list, when or date.min, current["document_id"])
+
+    def last(molecule: str, after: date = date.min) -> Fact | None:
+        """The latest change of a molecule on or after `after`."""
+        later = [c for c in changes.get(molecule, []) if _day(c) >= after]
+        return later[-1] if later else None
+
+    lines, stopped_since, last_prescribed = [], [], []
+    for f in current["lines"]:
+        change = last(_molecule(f))
+        if f.status == "stopped" or (change and change.status == "stopped"):
+            stopped_since.append({**_line(f), "stopped_on": (change or f).end and (change or f).end.isoformat(),
+                                  **({"stop_source": source(change)} if change else {})})
+            continue
+        ended = _expired(f, current["prescription"], today)
+        if ended:
+            last_prescribed.append({**_line(f), "ended_on": ended.isoformat()})
+            continue
+        line = _line(f)
+        if change and change.status == "changed" and change.dose:
+            line.update(dose=change.dose, previous_dose=f.dose, dose_changed_on=_day(change).isoformat(),
+                        text=" ".join(x for x in (f.name, change.dose) if x), change_source=source(change))
+        lines.append(line)
+    kept = {_molecule(f) for f in current["lines"]}
+    started_since = []
+    for molecule, group in changes.items():
+        start = next((c for c in reversed(group) if c.status == "started"), None)
+        if start is None or molecule in kept or (last(molecule) or start).status == "stopped":
+            continue
+        started_since.append(_line(start))
+    prescribed = []
+    for s in since:
+        for f in s["lines"]:
+            if f.status == "stopped" or (last(_molecule(f), _day(f)) or f).status == "stopped":
+                continue
+            ended = _expired(f, True, today)
+            (last_prescribed if ended else prescribed).append(
+                {**_line(f), **({"ended_on": ended.isoformat()} if ended else {})})
     # Lines of the previous statement the latest one does not repeat and no document says were stopped: a
     # specialist's letter often lists only the drugs of its field. Shown apart ("not restated"), never dropped
     # silently and never called current.
     stopped_later = {_molecule(f) for f in facts_list if f.kind == "medication" and f.status == "stopped"
                      and (f.service_date or date.min) >= ((previous or {}).get("date") or date.min)}
-    kept = {_molecule(f) for f in current["lines"]}
     not_restated = [f for f in (previous["lines"] if previous else [])
-                    if _molecule(f) not in kept and _molecule(f) not in stopped_later]
+                    if _molecule(f) not in kept and _molecule(f) not in stopped_later and f.status != "stopped"]
+    current_lines = [f for f in current["lines"] if f.status != "stopped"]
     return {
         "document_id": current["document_id"], "page": current["page"], "statement": current["statement"],
         "date": when.isoformat() if when else None,
         "age_days": (today - when).days if when else None,
-        "none": current["none"],
-        "lines": [_line(f) for f in current["lines"]],
+        "none": current["none"] and not started_since,
+        "lines": lines + started_since,
         "previous": ({"document_id": previous["document_id"], "date": previous["date"].isoformat() if previous["date"] else None,
-                      "statement": previous["statement"], **diff(current["lines"], previous["lines"])}
+                      "statement": previous["statement"], **diff(current_lines, previous["lines"])}
                      if previous else None),
-        "prescribed_since": [_line(f) for s in since for f in s["lines"]],
+        "prescribed_since": prescribed,
         "not_restated": [_line(f) for f in not_restated],
+        "started_since": started_since,
+        "stopped_since": stopped_since,
+        "last_prescribed": last_prescribed,
     }
 
 

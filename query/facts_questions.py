@@ -82,9 +82,11 @@ def treatment_answer(facts: list[Fact], today: date, language: str = "fr") -> di
     age = clinical.age_phrase(current["age_days"], language)
     if current["none"]:
         text = f"Aucun traitement selon le document du {current['date']} ({age})."
-    else:
+    elif current["lines"]:
         names = ", ".join(line["text"] for line in current["lines"])
         text = f"Traitement énoncé le {current['date']} ({current['statement']}, {age}) : {names}."
+    else:
+        text = f"Aucune ligne du traitement énoncé le {current['date']} ({current['statement']}, {age}) n'est en cours."
     prev = current["previous"]
     if prev:
         parts = []
@@ -98,11 +100,28 @@ def treatment_answer(facts: list[Fact], today: date, language: str = "fr") -> di
         text += f" Depuis le {prev['date']} : " + ("; ".join(parts) if parts else "inchangé") + "."
     if current["prescribed_since"]:
         text += " Prescrit depuis : " + ", ".join(f"{x['text']} ({x['date']})" for x in current["prescribed_since"]) + "."
+    if current["started_since"]:
+        text += " Introduit depuis : " + ", ".join(f"{x['text']} ({x['start'] or x['date']})"
+                                                  for x in current["started_since"]) + "."
+    if current["stopped_since"]:
+        text += " Arrêté : " + ", ".join(f"{x['text']} ({x.get('stopped_on') or x['date']})"
+                                          for x in current["stopped_since"]) + "."
+    changed = [x for x in current["lines"] if x.get("dose_changed_on")]
+    if changed:
+        text += " Dose modifiée depuis : " + ", ".join(
+            f"{x['name']} {x['previous_dose']} → {x['dose']} ({x['dose_changed_on']})" for x in changed) + "."
+    if current["last_prescribed"]:
+        text += " Plus en cours (ordonnance terminée) : " + ", ".join(
+            f"{x['text']}, dernière prescription le {x['start'] or x['date']}" for x in current["last_prescribed"]) + "."
     if current["not_restated"]:
         text += (" Non repris dans ce dernier énoncé, sans arrêt noté : "
                  + ", ".join(x["text"] for x in current["not_restated"]) + " (à vérifier).")
-    items = current["lines"] + current["prescribed_since"] + current["not_restated"]
-    cited = [(current["document_id"], current["page"])] + [k for k in _cite(current["prescribed_since"])]
+    items = (current["lines"] + current["prescribed_since"] + current["not_restated"] + current["stopped_since"]
+             + current["last_prescribed"])
+    changes = [x["change_source"] for x in changed] + [x["stop_source"] for x in current["stopped_since"]
+                                                       if x.get("stop_source")]
+    cited = ([(current["document_id"], current["page"])] + _cite(current["prescribed_since"])
+             + _cite(current["started_since"]) + _cite(changes))
     if prev:
         cited.append((prev["document_id"], 1))
     return {"intent": "treatment", "text": text, "items": items, "current_treatment": current,

@@ -140,8 +140,9 @@ def lab_summary(store, patient_id: str) -> list[dict]:
 # --- the synthesis -------------------------------------------------------------------------------------
 
 
-def patient_synthesis(store, patient_id: str, language: str = "fr") -> dict:
-    """Everything a GP wants on one page, each item with its document_id, page and date.
+def patient_synthesis(store, patient_id: str, language: str = "fr", today: date | None = None) -> dict:
+    """Everything a GP wants on one page, each item with its document_id, page and date (`today`: the day a
+    prescription's run-out and the treatment's age are judged on, today by default).
 
     Raises UnknownPatient (a NotFound) for a patient the store does not hold.
     """
@@ -151,11 +152,12 @@ def patient_synthesis(store, patient_id: str, language: str = "fr") -> dict:
     clinical_ids = {d["id"] for d in docs}
     facts = [f for f in store.facts(patient_id) if f.document_id in clinical_ids]
     allergy = clinical.allergies(facts)
-    treatment = clinical.current_treatment(facts)
+    today = today or date.today()
+    treatment = clinical.current_treatment(facts, today)
     labs = lab_summary(store, patient_id)
     return {
         "patient_id": patient_id,
-        "generated_on": date.today().isoformat(),
+        "generated_on": today.isoformat(),
         "document_count": len(docs),
         "latest_documents": latest_by_type(docs, language),
         "medications": _medication_items(treatment),
@@ -184,18 +186,30 @@ def _allergy_items(allergy: dict) -> list[dict]:
 
 
 def _medication_items(treatment: dict | None) -> list[dict]:
+    """The current lines, then what was prescribed or started since, then the lines to check or no longer
+    current, each saying what it is ("prescribed_since", "started_since", "not_restated", "stopped",
+    "last_prescribed") and its line of text."""
     if not treatment:
         return []
     if treatment["none"]:
         return [{"name": "aucun traitement", "dose": None, "posology": None, "line": "aucun traitement",
                  "document_id": treatment["document_id"], "page": treatment["page"], "date": treatment["date"]}]
-    items = [{**line, "line": " ".join(x for x in (line["name"], line["dose"], line["posology"]) if x)}
-             for line in treatment["lines"]]
-    items += [{**line, "line": " ".join(x for x in (line["name"], line["dose"], line["posology"]) if x),
-               "prescribed_since": True} for line in treatment["prescribed_since"]]
-    items += [{**line, "line": " ".join(x for x in (line["name"], line["dose"], line["posology"]) if x),
-               "not_restated": True} for line in treatment.get("not_restated", [])]
+
+    def line(item: dict, note: str | None = None) -> str:
+        text = " ".join(x for x in (item["name"], item["dose"], item["posology"]) if x)
+        return f"{text} — {note}" if note else text
+
+    started = {id(x) for x in treatment.get("started_since", [])}
+    items = [{**x, "line": line(x, f"introduit le {x['start'] or x['date']}" if id(x) in started else None),
+              **({"started_since": True} if id(x) in started else {})} for x in treatment["lines"]]
+    items += [{**x, "line": line(x), "prescribed_since": True} for x in treatment["prescribed_since"]]
+    items += [{**x, "line": line(x), "not_restated": True} for x in treatment.get("not_restated", [])]
+    items += [{**x, "line": line(x, f"arrêté le {x.get('stopped_on') or x['date']}"), "stopped": True}
+              for x in treatment.get("stopped_since", [])]
+    items += [{**x, "line": line(x, f"dernière prescription le {x['start'] or x['date']}, terminée le {x['ended_on']}"),
+               "last_prescribed": True} for x in treatment.get("last_prescribed", [])]
     return items
+
 
 
 def lab_trend_png(store, patient_id: str, analyte: str, *, width: float = 4.0, height: float = 2.4) -> bytes:

@@ -35,7 +35,7 @@ def extract_facts(doc: ExtractedDocument, meta: DocMeta) -> list[Fact]:
         return []
     bs = blocks(readable)
     language = meta.language or "fr"
-    found = (extract_allergies(bs, language) + extract_medications(bs, language, meta.type_code)
+    found = (extract_allergies(bs, language) + extract_medications(bs, language, meta.type_code, meta.service_date)
              + extract_problems(bs, language))
     out: list[Fact] = []
     seen: set[tuple] = set()

@@ -8,18 +8,28 @@ when edsnlp's drug matcher (French drug names with their ATC codes) knows the na
 there is no treatment ("Aucun traitement au long cours", "no regular medication") is kept as a stated-none
 fact, so the current treatment can be "none" only when the record says so.
 
-Outside statements, a sentence that starts or stops a drug ("arrêt du ramipril", "introduction de
-dapagliflozine", "started on bisoprolol") is a change, kept with status "stopped" or "active".
+Dates: a prescription's line starts on the prescription's date and, when the line ("pendant 10 jours") or
+the prescription ("QSP 3 mois, à renouveler 2 fois") says how long, ends that many days later
+(ingest.facts.durations); a date written on the line ("depuis 2019", "introduit le 12/01/2024") is its start.
+A statement's line that says it is stopped, started or changed has that status ("Kardégic : arrêté").
+
+Outside statements, and in a statement's sentences that are not drug lines, a sentence that starts, stops,
+switches or changes a drug ("arrêt du ramipril le 12/03", "introduction de la dapagliflozine", "switched
+from atorvastatin to rosuvastatin") is a change (ingest.facts.med_changes): status "started", "stopped" or
+"changed", dated by the sentence or by the act.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from carnet.facts import Fact
+from carnet.text import fold
 
-from . import drugs
+from . import drugs, med_changes
 from .blocks import Block, Line
+from .durations import dates_in, line_duration, prescription_span
 
 PRESCRIPTION = "57833-6"
 
@@ -56,8 +66,6 @@ _NO_TREATMENT = re.compile(
     r"no\s+(?:regular\s+|current\s+)?(?:medications?|treatment|drugs?))"
 )
 _STOP = re.compile(r"\b(?:arret(?:e|ee)?\s+(?:du|de\s+la|de\s+l'|des|de)|stopped|discontinued|arrete|suspendu)\b")
-_START = re.compile(r"\b(?:introduction\s+(?:du|de\s+la|de\s+l'|des|de|d')|instauration\s+(?:du|de|d')|"
-                    r"mise\s+sous|started\s+on|commenced|initiated)\b")
 _TREATMENT_OPENER = re.compile(
     r"\b(?:traitements?|ordonnance|medicaments?|medications?|prescriptions?|drug history)\b[^:]{0,40}:\s*$")
 
@@ -96,8 +104,21 @@ def _prose_sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.;])\s+(?=[A-ZÀ-Ý])", text) if s.strip()]
 
 
-def _statement_facts(block: Block, lines: tuple[Line, ...], statement: str, language: str) -> list[Fact]:
+def _dated(status: str, when: date | None, written: date | None, days: int | None) -> tuple[date | None, date | None]:
+    """(start, end) of a line: a prescription's or a started line's start is its date (the one written next to
+    it, else the act's); a stopped line ends then; a line with a duration ends that many days after it starts."""
+    if status == "stopped":
+        return None, written or when
+    # a course stated with its duration ("pendant 10 jours") runs from the act's date when no other is written
+    start = written or (when if status in ("started", "prescribed") or days else None)
+    end = start + timedelta(days=days) if start and days else None
+    return start, end
+
+
+def _statement_facts(block: Block, lines: tuple[Line, ...], statement: str, language: str,
+                     when: date | None = None, prescription: bool = False) -> list[Fact]:
     out: list[Fact] = []
+    span = prescription_span([ln.folded for ln in lines]) if prescription else None
     items: list[tuple[Line, str]] = []
     for ln in lines:
         for s in _prose_sentences(ln.text):
@@ -125,6 +146,9 @@ def _statement_facts(block: Block, lines: tuple[Line, ...], statement: str, lang
             known = drugs.find(drug["name"])
             code = known[0][2] if known else None
         if drug is None:
+            # a sentence of the statement that changes a drug ("Arrêt du Kardégic.", "Amlodipine stopped.")
+            for c in med_changes.changes_in(text, fast(text), language):
+                out.append(_change_fact(c, ln, block.section, statement, when))
             i += 1
             continue
         if not drug["posology"] and i + 1 < len(items):
@@ -132,10 +156,17 @@ def _statement_facts(block: Block, lines: tuple[Line, ...], statement: str, lang
             if _POSOLOGY.search(nxt) and _TIMING.search(nxt) and parse_drug_line(nxt) is None and not drugs.starts_with_drug(nxt):
                 drug["posology"] = _squeeze(nxt)
                 i += 1
-        status = "stopped" if _STOP.search(fast(text)) else "active"
+        folded = fast(text + " " + (drug["posology"] or ""))
+        change = next((c for c in med_changes.changes_in(text, fast(text), language)
+                       if fold(c.name).split()[:1] == fold(drug["name"]).split()[:1]), None)
+        status = change.status if change else "stopped" if _STOP.search(folded) else "active"
+        dates = [d for _, _, d in dates_in(text)]
+        days = line_duration(folded) or span
+        start, end = _dated("prescribed" if prescription and status == "active" else status, when,
+                            (change.when if change else None) or (dates[0] if dates else None), days)
         out.append(Fact("medication", drug["name"], status=status, dose=drug["dose"], posology=drug["posology"],
-                        code=code, code_system="ATC" if code else None, page=ln.page, sentence=text[:400],
-                        section=block.section, statement=statement))
+                        start=start, end=end, code=code, code_system="ATC" if code else None, page=ln.page,
+                        sentence=text[:400], section=block.section, statement=statement))
         i += 1
     return out
 
@@ -146,28 +177,32 @@ def fast(text: str) -> str:
     return fast_fold(text)
 
 
-def extract_medications(blocks: list[Block], language: str, type_code: str | None) -> list[Fact]:
-    """Medication facts. A prescription's body is one statement; so is each treatment section of a letter."""
+def _change_fact(c: med_changes.Change, ln: Line, section: str | None, statement: str | None,
+                 when: date | None) -> Fact:
+    day = c.when or when
+    start, end = (None, day) if c.status == "stopped" else (day, None)
+    return Fact("medication", c.name, status=c.status, dose=c.dose, start=start, end=end, code=c.code,
+                code_system="ATC" if c.code else None, page=ln.page, sentence=ln.text[:400], section=section,
+                statement=None)
+
+
+def extract_medications(blocks: list[Block], language: str, type_code: str | None,
+                        when: date | None = None) -> list[Fact]:
+    """Medication facts. A prescription's body is one statement; so is each treatment section of a letter.
+    `when`: the date of the act (a prescription's date starts its lines; a change without a date of its own
+    dates from it)."""
     facts: list[Fact] = []
     if type_code == PRESCRIPTION:
         lines = tuple(ln for b in blocks for ln in b.lines)
         pseudo = Block("traitement", "ordonnance", lines)
-        return _statement_facts(pseudo, lines, "ordonnance", language)
+        return _statement_facts(pseudo, lines, "ordonnance", language, when, prescription=True)
     for block in blocks:
         if block.section == "traitement":
-            facts += _statement_facts(block, block.lines, _statement_name(block), language)
+            facts += _statement_facts(block, block.lines, _statement_name(block), language, when)
             continue
-        # changes stated in prose: "arrêt du ramipril", "introduction de la dapagliflozine"
+        # changes stated in prose: "arrêt du ramipril", "introduction de la dapagliflozine", "switched from A to B"
         for ln in block.lines:
-            for rx, status in ((_STOP, "stopped"), (_START, "active")):
-                for m in rx.finditer(ln.folded):
-                    found = drugs.find(ln.text[m.end():m.end() + 60] if len(ln.text) == len(ln.folded) else
-                                       ln.folded[m.end():m.end() + 60])
-                    if found and found[0][0] <= 2:
-                        s, e, code = found[0]
-                        base = m.end()
-                        src = ln.text if len(ln.text) == len(ln.folded) else ln.folded
-                        facts.append(Fact("medication", src[base + s:base + e], status=status, code=code,
-                                          code_system="ATC" if code else None, page=ln.page,
-                                          sentence=ln.text[:400], section=block.section, statement=None))
+            for sentence in _prose_sentences(ln.text):
+                for c in med_changes.changes_in(sentence, fast(sentence), language):
+                    facts.append(_change_fact(c, ln, block.section, None, when))
     return facts

@@ -76,7 +76,7 @@ def store(tmp_path):
 
 
 def test_synthesis_is_structured_and_sourced(store):
-    syn = patient_synthesis(store, "P1")
+    syn = patient_synthesis(store, "P1", today=date(2025, 1, 15))
     ids = {k: document_id_for("P1", k) for k in ("rx", "rx-old", "cs", "dis", "lab1", "lab2")}
 
     latest = {d["type_code"]: d for d in syn["latest_documents"]}
@@ -115,6 +115,16 @@ def test_synthesis_is_structured_and_sourced(store):
     assert hba1c["direction"] == "up" and labs["creatinine"]["direction"] == "stable"
     assert {"transaminases:asat", "transaminases:alat"} <= set(labs)
     assert {lab["key"] for lab in syn["out_of_range"]} == {"hba1c", "transaminases:alat"}
+
+
+def test_a_prescription_that_ran_out_long_ago_is_last_prescribed_not_current(store):
+    # QSP 3 mois renewed once from 2024-10-07: runs out on 2025-04-05; on 2026-01-15 it is long gone
+    syn = patient_synthesis(store, "P1", today=date(2026, 1, 15))
+    meds = {m["name"]: m for m in syn["medications"]}
+    assert not meds["METFORMINE"].get("prescribed_since") and meds["METFORMINE"]["last_prescribed"]
+    assert "dernière prescription le 2024-10-07, terminée le 2025-04-05" in meds["Ramipril"]["line"]
+    assert [x["name"] for x in syn["current_treatment"]["last_prescribed"]] == ["METFORMINE", "Ramipril"]
+    assert [x["name"] for x in syn["current_treatment"]["lines"]] == ["aspirine"]  # a letter's line does not run out
 
 
 def test_lab_trend_png(store):
