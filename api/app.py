@@ -16,6 +16,7 @@ import logging
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -40,6 +41,7 @@ from carnet.errors import (
 )
 from service.serialize import answer_dict, document_detail, document_summary
 from service.facade import Carnet
+from query.facts_questions import Asker
 
 log = logging.getLogger("carnet.api")
 STATIC = Path(__file__).parent / "static"
@@ -59,6 +61,13 @@ def _is_fhir(request: Request) -> bool:
 
 def _returned(answer) -> list[str]:
     return [h.document["id"] for h in (*answer.documents, *answer.alternatives)]
+
+
+def _asker(c: Carnet, access: PatientAccess, today: date | None) -> Asker:
+    """The practitioner asking, for "depuis la dernière consultation": their id and name (the token's), and
+    the day they last opened this record before today (the audit)."""
+    p = access.principal
+    return Asker(id=p.id, name=p.name, last_opened=c.access.last_opened(access, today or date.today()))
 
 
 def _interpretation_without(c: Carnet, body: schemas.AskRequest, patient_id: str, visible):
@@ -206,7 +215,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         access = c.access.open_patient(who, patient_id, "ask", reason, question=body.question)
         interp = _interpretation_without(c, body, patient_id, access.visible)
         answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
-                                interpretation=interp, summarize=body.summary, visible=access.visible)
+                                interpretation=interp, summarize=body.summary, visible=access.visible,
+                                asker=_asker(c, access, body.today))
         c.access.record(access, "ask", question=body.question, document_ids=_returned(answer))
         return answer_dict(answer, body.language)
 
@@ -220,7 +230,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         access = c.access.open_patient(who, patient_id, "ask", reason, question=body.question)
         interp = _interpretation_without(c, body, patient_id, access.visible)
         answer = c.searcher.ask(patient_id, body.question, top_k=body.top_k, today=body.today,
-                                interpretation=interp, summarize=False, visible=access.visible)
+                                interpretation=interp, summarize=False, visible=access.visible,
+                                asker=_asker(c, access, body.today))
         c.access.record(access, "ask", question=body.question, document_ids=_returned(answer))
 
         def events():

@@ -112,6 +112,15 @@ class AccessStore:
 
     # --- audit ---------------------------------------------------------------------------------------
 
+    def last_opened(self, practitioner: str, patient_id: str, before: datetime) -> datetime | None:
+        """When the practitioner last opened the patient's record (an allowed access) before `before`."""
+        row = self.store.db.execute(
+            "SELECT MAX(recorded_at) FROM audit_events WHERE actor = ? AND patient_id = ? AND outcome = 'allowed' "
+            "AND actor_role = 'practitioner' AND recorded_at < ?",
+            [practitioner, patient_id, before.isoformat()],
+        ).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
     def append(self, record: AuditRecord) -> int:
         cur = self.store.db.execute(
             "INSERT INTO audit_events(recorded_at, actor, actor_role, actor_name, patient_id, action, question, "

@@ -1,6 +1,7 @@
 """Questions answered from the stored facts rather than by finding one document: "allergies ?",
 "allergie à quoi", "any allergies", "ordonnance en cours", "traitement en cours", "current medication",
-"qu'est-ce qui a changé depuis la dernière consultation", "what's new since my last visit".
+"qu'est-ce qui a changé depuis la dernière consultation", "what's new since my last visit" (the asking
+practitioner's last consultation: see reference_visit).
 
 `facts_intent(question)` says whether a question is one of these (a few phrase rules on the folded
 question; "consultation d'allergologie" or "allergologue" stay the specialty). `answer_from_facts` builds the
@@ -11,6 +12,7 @@ state it as the answer's documents, so every statement is one click from its pag
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from carnet.facts import Fact
@@ -128,23 +130,93 @@ def treatment_answer(facts: list[Fact], today: date, language: str = "fr") -> di
             "cited": list(dict.fromkeys(cited))}
 
 
+@dataclass(frozen=True)
+class Asker:
+    """The practitioner asking (the authenticated principal): whose "last visit" a question means."""
+
+    id: str
+    name: str | None = None
+    last_opened: date | None = None  # the day they last opened this record before today (the audit), if ever
+
+
+_TITLES = {"dr", "docteur", "doctor", "pr", "professeur", "prof", "mme", "m", "mr", "mrs", "ms", "de", "du", "le"}
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z]+", fold(name)) if w not in _TITLES]
+
+
+def same_person(name: str | None, author: str | None) -> bool:
+    """Whether a document's author names the practitioner: the surname, and the first name or its initial when
+    the author gives one ("Dr Claire Fontaine" is "Dr C. Fontaine", not "Dr Paul Fontaine")."""
+    n, a = _name_words(name or ""), _name_words(author or "")
+    if not n or not a or n[-1] not in a or len(n[-1]) < 2:
+        return False
+    others = [w for w in a if w != n[-1]]
+    return len(n) == 1 or not others or any(w[0] == n[0][0] and (len(w) == 1 or w == n[0]) for w in others)
+
+
+def _consultations(docs: list[dict], today: date) -> list[dict]:
+    return [d for d in docs if d.get("type_code") in CONSULTATION_TYPES and d.get("service_date")
+            and d["service_date"] < today.isoformat()]
+
+
 def last_consultation(docs: list[dict], today: date) -> dict | None:
     """The most recent consultation before today (docs come most recent first)."""
-    for d in docs:
-        if d.get("type_code") in CONSULTATION_TYPES and d.get("service_date") and d["service_date"] < today.isoformat():
-            return d
-    return None
+    found = _consultations(docs, today)
+    return found[0] if found else None
 
 
-def changes_answer(facts: list[Fact], docs: list[dict], labs: list[dict], today: date, question: str) -> dict:
-    """Documents, new problems, treatment changes and out-of-range results dated after the last consultation."""
+def reference_visit(docs: list[dict], today: date, asker: Asker | None) -> dict | None:
+    """What "la dernière consultation" / "my last visit" is: the asking practitioner's latest consultation of
+    the patient (a consultation they wrote: their identifier or their name as its author), else the day
+    they last opened the record (the audit), else the patient's latest consultation, said so in `note`.
+    {"since", "kind": "practitioner" | "record-opened" | "patient", "document_id", "note"}, or None."""
+    consultations = _consultations(docs, today)
+    if asker is not None:
+        mine = [d for d in consultations if (d.get("author_id") and d["author_id"] == asker.id)
+                or same_person(asker.name, d.get("author"))]
+        if mine:
+            return {"since": mine[0]["service_date"], "kind": "practitioner", "document_id": mine[0]["id"],
+                    "note": None}
+        if asker.last_opened and asker.last_opened < today:
+            return {"since": asker.last_opened.isoformat(), "kind": "record-opened", "document_id": None,
+                    "note": "Aucune consultation de vous dans le dossier : depuis votre dernière ouverture du "
+                            f"dossier, le {asker.last_opened.isoformat()} (journal d'accès)."}
+    if not consultations:
+        return None
+    ref = consultations[0]
+    who = f" ({ref['author']})" if ref.get("author") else ""
+    note = ("Aucune consultation de vous dans le dossier : depuis la dernière consultation du patient"
+            f"{who}, le {ref['service_date']}." if asker is not None else
+            f"Depuis la dernière consultation du patient{who}, le {ref['service_date']}.")
+    return {"since": ref["service_date"], "kind": "patient", "document_id": ref["id"], "note": note}
+
+
+def _medication_changes(facts: list[Fact], since: str) -> list[Fact]:
+    """Drugs started, stopped or whose dose changed after `since`, as the documents state them."""
+    out = []
+    for f in facts:
+        if f.kind != "medication" or f.status not in ("started", "stopped", "changed"):
+            continue
+        day = (f.end if f.status == "stopped" else f.start) or f.service_date
+        if day and day.isoformat() > since:
+            out.append(f)
+    return sorted(out, key=lambda f: ((f.end if f.status == "stopped" else f.start) or f.service_date or date.min))
+
+
+_CHANGE_LABEL = {"started": "introduit", "stopped": "arrêté", "changed": "dose modifiée"}
+
+
+def changes_answer(facts: list[Fact], docs: list[dict], labs: list[dict], today: date, question: str,
+                   asker: Asker | None = None) -> dict:
+    """Documents, new problems, treatment changes and out-of-range results dated after the asking
+    practitioner's last consultation (reference_visit)."""
     docs = [d for d in docs if not d.get("canonical_id") and not d.get("is_noise")]
-    # "depuis la dernière consultation": the consultation before the latest one is the visit being prepared
-    # for only when the doctor asks on the day; otherwise the latest consultation is the last visit
-    ref = last_consultation(docs, today)
+    ref = reference_visit(docs, today, asker)
     if ref is None:
         return {"intent": "changes", "text": "Aucune consultation antérieure dans le dossier.", "items": [], "cited": []}
-    since = ref["service_date"]
+    since = ref["since"]
     newer_docs = [d for d in docs if (d.get("service_date") or "") > since]
     new_ids = {d["id"] for d in newer_docs}
     older_problems = {clinical._key(f.name) for f in facts if f.kind == "problem" and f.document_id not in new_ids}
@@ -154,28 +226,41 @@ def changes_answer(facts: list[Fact], docs: list[dict], labs: list[dict], today:
     changes = None
     if treatment and treatment["date"] and treatment["date"] > since and treatment["previous"]:
         changes = treatment["previous"]
+    stated = _medication_changes(facts, since)
     out_of_range = [lab for lab in labs if lab.get("flag") in ("H", "L", "A") and (lab.get("date") or "") > since]
     items = ([{"kind": "document", "text": d.get("title") or d.get("type_code") or "document",
                "document_id": d["id"], "page": 1, "date": d.get("service_date")} for d in newer_docs]
              + [{"kind": "problem", **p} for p in new_problems]
+             + [{"kind": "medication", "text": f"{f.name} {_CHANGE_LABEL[f.status]}"
+                 + (f" ({f.dose})" if f.dose else ""), "name": f.name, "status": f.status, **clinical.source(f)}
+                for f in stated]
              + [{"kind": "lab", "text": f"{lab['name']} {lab['value']} {lab['unit'] or ''} ({lab['flag']})".strip(),
                  "document_id": lab["document_id"], "page": lab["page"], "date": lab["date"]} for lab in out_of_range])
-    parts = [f"{len(newer_docs)} document(s) depuis la consultation du {since}"]
+    label = {"practitioner": "votre consultation", "record-opened": "votre dernière ouverture du dossier",
+             "patient": "la consultation"}[ref["kind"]]
+    parts = [f"{len(newer_docs)} document(s) depuis {label} du {since}"]
     if new_problems:
         parts.append("nouveaux problèmes : " + ", ".join(p["text"] for p in new_problems))
+    if stated:
+        parts.append("traitement : " + ", ".join(f"{f.name} {_CHANGE_LABEL[f.status]}" for f in stated))
     if changes:
-        for label, key in (("ajouté", "added"), ("non repris", "stopped")):
+        for what, key in (("ajouté", "added"), ("non repris", "stopped")):
             if changes[key]:
-                parts.append(f"traitement {label} : " + ", ".join(x["text"] for x in changes[key]))
+                parts.append(f"traitement {what} : " + ", ".join(x["text"] for x in changes[key]))
         if changes["dose_changed"]:
             parts.append("dose modifiée : " + ", ".join(x["name"] for x in changes["dose_changed"]))
     if out_of_range:
         parts.append("hors normes : " + ", ".join(f"{lab['name']} ({lab['date']})" for lab in out_of_range))
-    return {"intent": "changes", "text": "; ".join(parts) + ".", "since": since, "reference_document_id": ref["id"],
-            "items": items, "treatment_changes": changes, "cited": _cite(items)}
+    text = "; ".join(parts) + "."
+    if ref["note"]:
+        text = f"{ref['note']} {text}"
+    return {"intent": "changes", "text": text, "since": since, "reference": ref,
+            "reference_document_id": ref["document_id"], "items": items, "treatment_changes": changes,
+            "cited": _cite(items)}
 
 
-def answer_from_facts(intent: str, store, patient_id: str, question: str, today: date, language: str = "fr") -> dict:
+def answer_from_facts(intent: str, store, patient_id: str, question: str, today: date, language: str = "fr",
+                      asker: Asker | None = None) -> dict:
     facts = store.facts(patient_id)
     if intent == "allergies":
         return allergies_answer(facts)
@@ -183,4 +268,4 @@ def answer_from_facts(intent: str, store, patient_id: str, question: str, today:
         return treatment_answer(facts, today, language)
     from query.synthesis import lab_summary
 
-    return changes_answer(facts, store.documents(patient_id), lab_summary(store, patient_id), today, question)
+    return changes_answer(facts, store.documents(patient_id), lab_summary(store, patient_id), today, question, asker)

@@ -20,6 +20,7 @@ from carnet.text import contains_term, fold
 from index.embedders import Embedder
 from index.store import PUBLIC_DOCUMENT_FIELDS, Store
 from index.vectors import VectorIndex
+from query.facts_questions import Asker
 from query.vocabulary import TOPIC_CONCEPTS
 
 log = logging.getLogger(__name__)
@@ -227,8 +228,9 @@ class Searcher:
 
     def ask(self, patient_id: str, question: str, *, top_k: int = 5, today: date | None = None,
             interpretation: Interpretation | None = None, summarize: bool = True,
-            visible: Callable[[dict], bool] | None = None) -> Answer:
-        """`visible` (service/access.py): the documents the caller may see; the others are never ranked."""
+            visible: Callable[[dict], bool] | None = None, asker: Asker | None = None) -> Answer:
+        """`visible` (service/access.py): the documents the caller may see; the others are never ranked.
+        `asker`: the practitioner asking, whose last consultation "depuis la dernière consultation" means."""
         if top_k < 1 or top_k > 100:
             raise InvalidInput(f"top_k must be between 1 and 100. Currently, top_k is {top_k}")
         if not isinstance(question, str) or not question.strip():
@@ -248,7 +250,7 @@ class Searcher:
                     from service.access import VisibleRecord
 
                     store = VisibleRecord(self.store, patient_id, visible)
-                return self._facts_answer(intent, patient_id, question, today or date.today(), t0, store)
+                return self._facts_answer(intent, patient_id, question, today or date.today(), t0, store, asker)
         rows = self.store.documents(patient_id)
         if visible is not None:
             rows = [r for r in rows if visible(r)]
@@ -306,7 +308,7 @@ class Searcher:
         return self.summarize(answer) if summarize else answer
 
     def _facts_answer(self, intent: str, patient_id: str, question: str, today: date, t0: float,
-                      store: Store | None = None) -> Answer:
+                      store: Store | None = None, asker: Asker | None = None) -> Answer:
         """The answer to a question about the record's facts: the `facts` section, a summary whose sentences
         cite the documents that state each item, and those documents as the answer's documents."""
         from query.facts_questions import answer_from_facts
@@ -314,7 +316,7 @@ class Searcher:
 
         store = store or self.store
         language = parse_question(question, today).language
-        facts = answer_from_facts(intent, store, patient_id, question, today, language)
+        facts = answer_from_facts(intent, store, patient_id, question, today, language, asker)
         rows = {r["id"]: r for r in store.documents(patient_id)}
         # the passage shown is the one on the cited page that names what the answer states
         hints = [fold(str(i.get("substance") or i.get("name") or "")) for i in facts["items"]]

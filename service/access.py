@@ -16,7 +16,7 @@ The API and the service call these checks; the CLI is a local administrator tool
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, Sequence
 from urllib.parse import unquote
 
@@ -114,6 +114,13 @@ class AccessControl:
             self.record(access, action, outcome="refused", detail="masked document", document_ids=(row["id"],))
             raise UnknownDocument(document_id)
         return access, row
+
+    def last_opened(self, access: PatientAccess, before: date) -> date | None:
+        """The day the caller last opened this patient's record before the day `before` (from the audit):
+        what "since my last visit" means for a practitioner who wrote no consultation of the patient."""
+        start = datetime.combine(before, datetime.min.time(), tzinfo=timezone.utc)
+        when = self.records.last_opened(access.principal.id, access.patient_id, start)
+        return when.date() if when else None
 
     def visible_rows(self, access: PatientAccess, rows: Sequence[dict]) -> list[dict]:
         return [r for r in rows if access.visible(r)]

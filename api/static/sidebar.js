@@ -165,7 +165,11 @@ export function renderSynthesis(data, patientId, plotUrl, t) {
     h("ul", { class: "syn-list" }, medications.map((m) => itemLine(m, t, {
       main: [m.name || textOf(m), m.dose].filter(Boolean).join(" "),
       detail: [m.posology || m.dosage, m.prescribed_since ? t("prescribedSince") : null,
-               m.not_restated ? t("notRestated") : null].filter(Boolean).join(" — ") || null,
+               m.not_restated ? t("notRestated") : null,
+               m.started_since ? t("startedSince", formatDate(m.start || m.date)) : null,
+               m.stopped ? t("stoppedOn", formatDate(m.stopped_on || m.date)) : null,
+               m.last_prescribed ? t("lastPrescribed", formatDate(m.start || m.date), formatDate(m.ended_on)) : null,
+              ].filter(Boolean).join(" — ") || null,
     }))));
   if (Array.isArray(data.allergies)) blocks.push(h("h3", { class: "syn-heading" }, t("allergies")),
     ...(asArray(data.allergy_contradictions).length
