@@ -193,6 +193,9 @@ class ChunkHit:
     section: str | None
     text: str
     score: float
+    # lines of `text` its sender prints on every paper (learnt from the patient's documents): a card's
+    # snippet leaves them out
+    boilerplate: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

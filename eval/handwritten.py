@@ -8,6 +8,8 @@ reports it: type, date of the act, specialty right-when-given and given-rate, no
 
     python -m eval.handwritten write ROOT          # render the corpus (run from the repository root)
     python -m eval.handwritten measure ROOT        # extract + understand + score (no embedding)
+    python -m eval.handwritten answers HOME        # "latest" answers' summaries and cards quoting furniture
+                                                   # (HOME: carnet ingest ROOT --home HOME --embedder hashing)
 
 It is measured separately from the generated corpora, which stay a regression check only.
 """
@@ -15,6 +17,7 @@ It is measured separately from the generated corpora, which stay a regression ch
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -148,9 +151,80 @@ def measure(root: Path | str) -> dict:
     return result
 
 
+# Page furniture a summary or a card must not quote: signature and print stamps, dictation lines, page numbers.
+_FURNITURE = re.compile(r"signe electroniquement|electronically signed|imprime le|printed|dictated|transcribed|"
+                        r"typed|dicte le|frappe le|page \d+ (?:of|sur|/)|page \d+/\d+|\bfax\b")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _birth_date_forms(iso: str) -> list[str]:
+    y, m, d = iso.split("-")
+    return [f"{d}/{m}/{y}", f"{m}/{d}/{y}", f"{d}.{m}.{y}", f"{d}-{_MONTHS[int(m) - 1]}-{y}",
+            f"{int(m)}/{int(d)}/{y}", iso]
+
+
+def quotes_furniture(text: str, d: dict, source_text: str) -> bool:
+    """`text` (a summary or a card's snippet) quotes a letterhead line (the document's first three lines),
+    the signature (its last line), the patient's birth date, or page furniture."""
+    from carnet.text import fold
+
+    folded = fold(" ".join(text.split()))
+    lines = [" ".join(ln.split()) for ln in source_text.splitlines() if ln.strip()]
+    furniture_lines = [fold(ln) for ln in lines[:3] + lines[-1:] if len(ln) >= 12]
+    if any(ln in folded for ln in furniture_lines):
+        return True
+    if d.get("patient_birth_date") and any(f in text.lower() for f in _birth_date_forms(d["patient_birth_date"])):
+        return True
+    return bool(_FURNITURE.search(folded))
+
+
+def answers(home: Path | str, embedder: str = "hashing", today: str = "2026-11-27") -> dict:
+    """Ask every "latest ..." question of the set against a store of it (`carnet ingest ROOT --home HOME`)
+    with the extractive summary, and count the first answer's summary and card snippet that quote furniture
+    (the issue's "no summary of a 'latest' answer quoting a letterhead line")."""
+    from datetime import date
+
+    from service.serialize import hit_dict
+    from service.facade import Carnet
+    from carnet.config import Settings
+
+    carnet = Carnet(Settings(home=Path(home), embedder=embedder))
+    searcher = carnet.searcher
+    by_source = {f"{d['patient']}/{d['name']}.pdf": d for d in documents()}
+    questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    asked, summary_bad, card_bad = 0, [], []
+    for q in questions:
+        if not q["kind"].startswith("latest"):
+            continue
+        answer = searcher.ask(q["patient"], q["query"], today=date.fromisoformat(today))
+        if not answer.documents:
+            continue
+        asked += 1
+        first = answer.documents[0]
+        source = first.document["source"]
+        d = next((v for k, v in by_source.items() if source.endswith(k)), None)
+        if d is None:
+            continue
+        if answer.summary is not None and quotes_furniture(" ".join(x.text for x in answer.summary.sentences),
+                                                           d, d["text"]):
+            summary_bad.append(q["id"])
+        snippet = hit_dict(first).get("snippet") or ""
+        if quotes_furniture(snippet, d, d["text"]):
+            card_bad.append(q["id"])
+    return {"asked": asked, "summary_furniture": summary_bad, "card_furniture": card_bad}
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "answers":
+        result = answers(argv[1])
+        print(f"{result['asked']} 'latest' questions answered: summary quotes furniture "
+              f"{len(result['summary_furniture'])}, first card's snippet {len(result['card_furniture'])}")
+        for kind in ("summary_furniture", "card_furniture"):
+            if result[kind]:
+                print(f"  {kind}: {', '.join(result[kind])}")
+        return 0
     if len(argv) != 2 or argv[0] not in ("write", "measure"):
-        print("usage: python -m eval.handwritten write|measure ROOT", file=sys.stderr)
+        print("usage: python -m eval.handwritten write|measure ROOT | answers HOME", file=sys.stderr)
         return 2
     if argv[0] == "write":
         rows = write_corpus(argv[1])

@@ -21,6 +21,7 @@ from index.embedders import Embedder
 from index.store import PUBLIC_DOCUMENT_FIELDS, Store
 from index.vectors import VectorIndex
 from query.facts_questions import Asker
+from query.learnt_furniture import boilerplate_lines, learnt_furniture
 from query.vocabulary import TOPIC_CONCEPTS
 
 log = logging.getLogger(__name__)
@@ -112,14 +113,17 @@ def _matches(doc: dict, interp: Interpretation) -> bool:
     return True
 
 
-def snippet(text: str, words: Sequence[str], width: int = 260) -> str:
+def snippet(text: str, words: Sequence[str], width: int = 260, boilerplate: Sequence[str] = ()) -> str:
     """A window of the chunk around the first matching word (the whole chunk if short), without the
-    letterhead and page furniture (addresses, telephone numbers, stamps, the patient's identity); with no
-    matching word, from the conclusion or impression when the chunk has one."""
+    letterhead and page furniture (addresses, telephone numbers, stamps, the patient's identity, and the
+    `boilerplate` lines learnt from the patient's documents: ChunkHit.boilerplate); with no matching word,
+    from the conclusion or impression when the chunk has one."""
     from ingest.understand.furniture import is_furniture
     from ingest.understand.sections import heading
 
-    lines = [ln for ln in text.split("\n") if ln.strip() and not is_furniture(ln)]
+    learnt = set(boilerplate)  # left out unless it names what was asked
+    lines = [ln for ln in text.split("\n") if ln.strip() and not is_furniture(ln)
+             and not (ln in learnt and not any(w and w in fold(ln) for w in words))]
     if not any(w and w in fold(ln) for ln in lines for w in words):
         start = next((i for i, ln in enumerate(lines) if (h := heading(fold(ln))) and h[0] == "conclusion"), None)
         if start is None:  # no conclusion here: from where the letter's body starts, past the letterhead
@@ -490,8 +494,12 @@ class Searcher:
     def _hits(self, scored: Sequence[_Scored], by_id: dict[str, dict], matched_by: tuple[str, ...],
               hint: Sequence[str] = ()) -> list[DocumentHit]:
         hits = []
+        skips = learnt_furniture(self.store).skips([by_id[s.document_id] for s in scored]) if scored else {}
         for rank, s in enumerate(scored, start=1):
             chunk = s.chunk or self._first_chunk(s.document_id, hint)
+            if chunk is not None:  # the card's snippet leaves out what the sender prints on every paper
+                lines = boilerplate_lines(chunk.text, skips[s.document_id])
+                chunk = replace(chunk, boilerplate=lines) if lines else chunk
             hits.append(DocumentHit(document=_public(by_id[s.document_id]), score=round(s.score, 6), rank=rank,
                                     best_chunk=chunk, matched_by=matched_by))
         return hits

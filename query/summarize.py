@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
-from typing import Sequence
+from typing import Callable, Sequence
 
 from carnet import codes
 from carnet.lexicon import ANALYTES, EXAMS
@@ -31,6 +31,7 @@ from carnet.models import Citation, DocumentHit, Interpretation, Summary, Summar
 from carnet.text import fold as _fold_uncached
 from ingest.labs import parse_lab_text
 from ingest.understand.furniture import is_furniture
+from query.learnt_furniture import boilerplate_runs, learnt_furniture, no_boilerplate
 
 log = logging.getLogger("carnet.summarize")
 
@@ -70,7 +71,7 @@ class _Sentence:
     order: int  # position in the document (chunk order, then offset)
     in_conclusion: bool
     folded: str = ""
-    boilerplate: bool = False  # the line recurs across the patient's documents from the same sender
+    boilerplate: bool = False  # made of lines its sender prints on every paper (query.learnt_furniture)
 
 
 def _words(text: str) -> set[str]:
@@ -128,12 +129,15 @@ def _is_bare_heading(text: str) -> bool:
     return bool(_HEADING_ONLY.match(text)) and len(text.split()) <= 4
 
 
-def _document_sentences(chunks: Sequence[dict]) -> list[_Sentence]:
+def _document_sentences(chunks: Sequence[dict], skip: Callable[[str], bool] = no_boilerplate) -> list[_Sentence]:
+    """The document's sentences; those made of lines its sender prints on every paper (`skip`, learnt from
+    the patient's documents: query.learnt_furniture) are marked `boilerplate`."""
     out: list[_Sentence] = []
     seen: set[str] = set()
     order = 0
     for chunk in chunks:
         conclusion_run = 0
+        runs = boilerplate_runs(chunk["text"], skip)
         for text in split_sentences(chunk["text"]):
             order += 1
             folded = fold(text)
@@ -144,7 +148,8 @@ def _document_sentences(chunks: Sequence[dict]) -> list[_Sentence]:
             if folded in seen:  # chunk overlaps repeat sentences
                 continue
             seen.add(folded)
-            out.append(_Sentence(text, int(chunk["page"]), order, in_conclusion, folded))
+            boilerplate = any(text in run for run in runs)
+            out.append(_Sentence(text, int(chunk["page"]), order, in_conclusion, folded, boilerplate))
     return out
 
 
@@ -165,10 +170,12 @@ def _query_terms(question: str, interp: Interpretation) -> tuple[set[str], list[
 def _score(s: _Sentence, stems: set[str], analyte_synonyms: Sequence[str]) -> tuple[float, float]:
     """(relevance to the question, conclusion weight); relevance < 0 rules the sentence out."""
     folded = s.folded or fold(s.text)
-    if _CLOSING.search(folded) or len(s.text) > MAX_SENTENCE_CHARS or is_furniture(s.text) or s.boilerplate:
+    if _CLOSING.search(folded) or len(s.text) > MAX_SENTENCE_CHARS or is_furniture(s.text):
         return -1.0, 0.0  # a letterhead, a signature, a stamp, an address or the patient's identity says nothing
     words = {_stem(w) for w in re.findall(r"[a-z0-9]+", folded) if w not in _STOP}
     relevance = float(len(words & stems))
+    if s.boilerplate and not relevance:
+        return -1.0, 0.0  # the sender's paper, unless it says what was asked (an allergy every letter repeats)
     names_analyte = False
     if analyte_synonyms and re.search(r"\d", s.text):
         if any(re.search(rf"(?<![\w]){re.escape(syn)}(?![\w])", folded) for syn in analyte_synonyms):
@@ -244,12 +251,14 @@ class ExtractiveSummarizer:
         language = interpretation.language if interpretation.language in ("fr", "en") else "fr"
         parts: list[str] = []
         chosen: list[SummarySentence] = []
+        skips = learnt_furniture(store).skips([h.document for h in hits[: self.max_documents]])
         for i, hit in enumerate(hits[: self.max_documents]):
             budget = min(3 if i == 0 else 1, self.max_sentences - len(chosen))
             if budget <= 0:
                 break
             document_id = hit.document["id"]
-            picked = self._pick(store.document_chunks(document_id), hit, stems, analyte_synonyms, budget)
+            skip = skips.get(document_id, no_boilerplate)
+            picked = self._pick(store.document_chunks(document_id), hit, stems, analyte_synonyms, budget, skip)
             if not picked:
                 continue
             sentences = [SummarySentence(s.text, Citation(document_id, s.page)) for s in picked]
@@ -260,9 +269,9 @@ class ExtractiveSummarizer:
         return Summary(text="\n".join(parts), sentences=tuple(chosen), mode="extractive")
 
     def _pick(self, chunks: Sequence[dict], hit: DocumentHit, stems: set[str], analyte_synonyms: Sequence[str],
-              budget: int) -> list[_Sentence]:
+              budget: int, skip: Callable[[str], bool] = no_boilerplate) -> list[_Sentence]:
         """The sentence that best answers the question, then the conclusion, then the next best ones."""
-        scored = [(s, *_score(s, stems, analyte_synonyms)) for s in _document_sentences(chunks)]
+        scored = [(s, *_score(s, stems, analyte_synonyms)) for s in _document_sentences(chunks, skip)]
         scored = [x for x in scored if x[1] >= 0]
         if hit.document.get("type_code") == LAB_REPORT and not any(x[1] >= 1 for x in scored):
             # A lab report and no analyte asked: its out-of-range lines are what a reader looks for.
@@ -284,8 +293,9 @@ class ExtractiveSummarizer:
                 picked.append(s)
         if not picked and hit.best_chunk is not None:
             # Nothing stands out: the first readable sentence of the passage the retriever matched.
+            runs = boilerplate_runs(hit.best_chunk.text, skip)
             for text in split_sentences(hit.best_chunk.text):
-                s = _Sentence(text, hit.best_chunk.page, 0, False)
+                s = _Sentence(text, hit.best_chunk.page, 0, False, boilerplate=any(text in run for run in runs))
                 letters = [c for c in text if c.isalpha()]
                 shouting = letters and sum(c.isupper() for c in letters) > 0.6 * len(letters)  # a letterhead
                 if _score(s, set(), ())[0] >= 0 and len(text.split()) >= 6 and not shouting and not _ADMIN.search(fold(text)):

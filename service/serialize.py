@@ -90,7 +90,8 @@ def hit_dict(hit: DocumentHit, words: list[str] | None = None) -> dict:
         "rank": hit.rank,
         "page": chunk.page if chunk else None,
         "section": chunk.section if chunk else None,
-        "snippet": snippet(chunk.text, words or ([chunk.section] if chunk.section else [])) if chunk else None,
+        "snippet": snippet(chunk.text, words or ([chunk.section] if chunk.section else []),
+                           boilerplate=chunk.boilerplate) if chunk else None,
         "matched_by": list(hit.matched_by),
     })
     return out

@@ -2,7 +2,7 @@
 
 A telephone or fax number, an e-mail or web address, a postal address (a street number and a street word,
 a postcode and a town), a professional identifier (RPPS, FINESS, ADELI, SIRET, NPI: a long run of digits),
-the patient's identity block (identity.py), a page number ("Page 2 sur 3", "2/3"), an electronic signature,
+the patient's identity block (identity.py), a line that only names an institution or its department, a page number ("Page 2 sur 3", "2/3"), an electronic signature,
 dictation or print stamp (a line that opens with signed / dictated / printed..., or holds one of these and
 a time of day), a line of mostly digits and punctuation. Such lines never become a summary sentence or a
 card snippet, however near the conclusion they stand.
@@ -28,7 +28,11 @@ _IDENTIFIER = re.compile(r"\b(rpps|finess|adeli|siret|siren|npi|gmc)\b|(?<!\d)\d
 _PAGE = re.compile(r"^\W*(page|p\.)\s*\d+\s*((sur|of|/)\s*\d+)?\W*$|\bpage\s*\d+\s*(sur|of|/)\s*\d+",
                    re.I)
 _STAMP = re.compile(r"^\W*(electronically |digitally )?(signed|signe|valide|validated|dictated|dicte|transcribed|transcrit|"
-                    r"typed|tape|frappe|imprime|printed|edite|reported|verified|authori[sz]ed|document imprime|(d|t|dd|dt)\s*:)|"
+                    r"typed|tape|frappe|imprime|printed|edite|reported|verified|authori[sz]ed|document imprime|(d|t|dd|dt)\s*:|"
+                    r"completed by|compiled by|redige par)|"
+                    # a stamp verb and its date anywhere on the line ("Courrier validé le 29/09/2025 - imprimé le ...")
+                    r"\b(signe|signed|valide|validated|imprime|printed|edite|dicte|dictated|frappe|typed|transcrit|transcribed)e?s?"
+                    r"\s+(le|on)\s+\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|"
                     r"\b(signe|signed|imprime|printed|edite|dicte|dictated|frappe|typed|transcribed|valide)\b.{0,60}\d{1,2}[:h]\d{2}|"
                     r"\b(electroniquement|electronically)\b|toute reproduction|confidential")
 _MOSTLY_DIGITS = re.compile(r"^[\W\d_]*$")
@@ -43,6 +47,20 @@ _LETTER_FORM = re.compile(r"^\W*(cher|chere|chers|dear|yours (sincerely|faithful
                           r"je vous prie|veuillez agreer|avec mes (sentiments|remerciements)|cc\b|copie\b)")
 
 
+# A line that only names an institution or one of its departments ("Department of Medicine for Older People -
+# Memory Assessment Service", "BROOKFIELD SURGERY CENTER - Department of Anesthesiology"): short, no sentence
+# (no final stop, no label), and an institution word.
+_INSTITUTION = re.compile(r"\b(department|departement|service|pole|unite|unit|clinique|clinic|centre|center|hopital|hospital|"
+                          r"chu|nhs|trust|infirmary|institut|institute|laboratoire|laboratories|laboratory|cabinet|"
+                          r"polyclinique|maison medicale|medical (group|center|centre)|practice)\b")
+
+
+def names_an_institution(folded: str) -> bool:
+    words = folded.split()
+    return (2 <= len(words) <= 12 and not folded.rstrip().endswith((".", ":", ";")) and ":" not in folded
+            and _INSTITUTION.search(folded) is not None and not any(ch.isdigit() for ch in folded))
+
+
 def is_furniture(text: str) -> bool:
     """The line (or sentence) is letterhead or page furniture by its shape, not content."""
     stripped = text.strip()
@@ -50,7 +68,7 @@ def is_furniture(text: str) -> bool:
         return bool(stripped)
     folded = fold(stripped)
     if _LETTER_FORM.match(folded) or _PLACE_DATE.match(folded) or (_SIGNATURE.search(folded) and len(stripped.split()) <= 10
-                                      and not stripped.endswith(".")):
+                                      and not stripped.endswith(".")) or names_an_institution(folded):
         return True
     return bool(_PHONE.search(stripped) or _CONTACT.search(stripped) or _IDENTIFIER.search(stripped)
                 or _STREET.search(stripped) or _PAGE.search(stripped) or _STAMP.search(folded)
