@@ -14,6 +14,41 @@ from carnet.doctypes import TYPES, DocumentType
 SPECIALTY_SYSTEM = "G15_10"
 
 
+# --- LOINC document types named in Carnet's logic (one place; the full table is carnet/doctypes.py) ------
+# Single codes are strings, the codes a doctor means by one word are tuples.
+
+LAB = "11502-2"
+IMAGING = "18748-4"
+CONSULTATION = "11488-4"
+OPHTHALMOLOGY_CONSULTATION = "78513-9"
+# "consultation" names any consultation note, the ophthalmologist's (its own LOINC code) included
+CONSULTATIONS = (CONSULTATION, OPHTHALMOLOGY_CONSULTATION)
+DISCHARGE = ("11490-0", "34112-3", "34133-9")  # lettre de liaison, CR d'hospitalisation, synthèse d'épisode
+OPERATIVE = ("34874-8",)
+PRESCRIPTION = ("57833-6", "57828-6", "57832-8")
+MEDICATION = PRESCRIPTION + ("60593-1",)  # "traitement en cours": prescriptions and dispensations
+EMERGENCY = ("15507-7",)
+PATHOLOGY = ("11526-1",)
+MDT = ("34794-8",)
+ANAESTHESIA = ("34749-2", "77436-4")
+VACCINATION = ("87273-9", "11369-6")
+CERTIFICATE = ("89601-9",)
+TRANSFER = ("18761-7",)
+TELEMEDICINE = ("85208-7",)
+PATIENT_SUMMARY = ("60591-5",)
+GENETICS = ("51969-4",)
+DELIVERY = ("15508-5",)
+DISPENSATION = ("60593-1",)
+IMAGING_REQUEST = ("55115-0",)
+THERAPEUTIC_ACT = ("11505-5",)
+DIAGNOSTIC_ACT = ("70004-7",)
+ADMIN = ("ADMIN",)
+
+
+# Documents a specialist signs that are not reports of an act: asked for by type, never by specialty alone.
+NOT_REPORTS = frozenset(PRESCRIPTION + DISPENSATION + IMAGING_REQUEST + CERTIFICATE + VACCINATION + ADMIN)
+
+
 # The type table is data of its own (carnet/doctypes.py): every CI-SIS typeCode with its label, class and group.
 DOCUMENT_TYPES: dict[str, DocumentType] = {t.code: t for t in TYPES}
 CLASS_LABELS = doctypes.CLASS_LABELS

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable
 
+from carnet.codes import CONSULTATION, IMAGING, LAB, OPHTHALMOLOGY_CONSULTATION
 from carnet.errors import InvalidInput
 from carnet.lexicon import EXAMS
 from carnet.models import Correction, Interpretation
@@ -180,18 +181,18 @@ def parse_question(question: str, today: date, literal: Iterable[str] = ()) -> I
     types = list(found.types)
     clinical_specialties = [s for s in found.specialties if s not in ("biologie",)]
     for i in found.weak_lab_at:
-        if found.exams and any(EXAMS[e].type_code != V.LAB for e in found.exams):
+        if found.exams and any(EXAMS[e].type_code != LAB for e in found.exams):
             continue
         if clinical_specialties or _next_word(words, i) in V.BILAN_NOT_LAB_NEXT:
             continue
-        _extend(types, [V.LAB])
+        _extend(types, [LAB])
     if found.analytes:
-        _extend(types, [V.LAB])
+        _extend(types, [LAB])
     for exam in found.exams:
-        if EXAMS[exam].type_code == V.IMAGING:
-            _extend(types, [V.IMAGING])
-    if V.CONSULTATION in types and "ophtalmologie" in found.specialties:
-        _extend(types, [V.OPHTHALMOLOGY_CONSULTATION])
+        if EXAMS[exam].type_code == IMAGING:
+            _extend(types, [IMAGING])
+    if CONSULTATION in types and "ophtalmologie" in found.specialties:
+        _extend(types, [OPHTHALMOLOGY_CONSULTATION])
 
     stop = V.STOP_WORDS_FR | V.STOP_WORDS_EN
     topic_words = [w.text for w in words if not w.used and w.norm not in stop and singular(w.norm) not in stop]

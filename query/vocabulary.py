@@ -13,34 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# --- document types -----------------------------------------------------------------------------
+from carnet.codes import (  # the LOINC codes the words below name
+    LAB, IMAGING, CONSULTATIONS, DISCHARGE, OPERATIVE, PRESCRIPTION,
+    MEDICATION, EMERGENCY, PATHOLOGY, MDT, ANAESTHESIA, VACCINATION, CERTIFICATE, TRANSFER, TELEMEDICINE,
+    PATIENT_SUMMARY, GENETICS, DELIVERY, DISPENSATION, IMAGING_REQUEST, THERAPEUTIC_ACT, DIAGNOSTIC_ACT,
+    ADMIN,
+)
 
-LAB = "11502-2"
-IMAGING = "18748-4"
-CONSULTATION = "11488-4"
-OPHTHALMOLOGY_CONSULTATION = "78513-9"
-# "consultation" names any consultation note, the ophthalmologist's (its own LOINC code) included
-CONSULTATIONS = (CONSULTATION, OPHTHALMOLOGY_CONSULTATION)
-DISCHARGE = ("11490-0", "34112-3", "34133-9")  # lettre de liaison, CR d'hospitalisation, synthèse d'épisode
-OPERATIVE = ("34874-8",)
-PRESCRIPTION = ("57833-6", "57828-6", "57832-8")
-MEDICATION = PRESCRIPTION + ("60593-1",)  # "traitement en cours": prescriptions and dispensations
-EMERGENCY = ("15507-7",)
-PATHOLOGY = ("11526-1",)
-MDT = ("34794-8",)
-ANAESTHESIA = ("34749-2", "77436-4")
-VACCINATION = ("87273-9", "11369-6")
-CERTIFICATE = ("89601-9",)
-TRANSFER = ("18761-7",)
-TELEMEDICINE = ("85208-7",)
-PATIENT_SUMMARY = ("60591-5",)
-GENETICS = ("51969-4",)
-DELIVERY = ("15508-5",)
-DISPENSATION = ("60593-1",)
-IMAGING_REQUEST = ("55115-0",)
-THERAPEUTIC_ACT = ("11505-5",)
-DIAGNOSTIC_ACT = ("70004-7",)
-ADMIN = ("ADMIN",)
+# --- document types -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
