@@ -33,6 +33,7 @@ from api.deps import BreakGlassDep, CarnetDep, PrincipalDep
 from api.middleware import AnswerUnexpectedErrors
 from service.access import PatientAccess, VisibleRecord
 from carnet.config import Settings
+from carnet.document_filter import DocumentFilter
 from carnet.errors import (
     CarnetError,
     InvalidInput,
@@ -253,8 +254,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                           include_noise: bool = True):
         """A patient's documents, most recent act first."""
         access = c.access.open_patient(who, patient_id, "documents", reason)
-        rows = [r for r in c.access.visible_rows(access, c.store.documents(patient_id))
-                if include_noise or not r["is_noise"]]
+        listed = DocumentFilter(noise="include" if include_noise else "exclude")  # duplicates listed, flagged
+        rows = listed.select(c.access.visible_rows(access, c.store.documents(patient_id)))
         c.access.record(access, "documents", document_ids=[r["id"] for r in rows])
         return [document_summary(r) for r in rows]
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Protocol, Sequence
 
+from carnet.document_filter import DocumentFilter
 from carnet.errors import InvalidInput
 from carnet.models import Answer, ChunkHit, Citation, DocumentHit, Interpretation, Summary, SummarySentence
 from carnet.text import contains_term, fold
@@ -30,9 +31,6 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.): damps the weight
 CANDIDATE_CHUNKS = 200  # chunks taken from each retriever before fusion (a patient's chunks, not the corpus)
 NOISE_WEIGHT = 0.3  # administrative papers stay findable but below clinical documents
 MAX_QUESTION_CHARS = 500
-# Documents a specialist signs that are not reports of an act: asked for by type, never by specialty alone.
-NOT_REPORTS = frozenset({"57833-6", "57828-6", "57832-8", "60593-1", "55115-0", "89601-9", "87273-9", "11369-6",
-                         "ADMIN"})
 
 
 class FallbackInterpreter(Protocol):
@@ -84,33 +82,6 @@ class _Scored:
 
 def _public(row: dict) -> dict:
     return {k: row.get(k) for k in PUBLIC_DOCUMENT_FIELDS}
-
-
-def _matches(doc: dict, interp: Interpretation) -> bool:
-    """Whether a document passes every filter of the question.
-
-    An exam is often reported inside another document (the ECG of a cardiology consultation, the chest
-    X-ray of an emergency visit), which ingestion tags with that exam: so the document type implied by
-    an exam ("IRM" -> imaging report) does not exclude such documents."""
-    if interp.type_codes and not interp.exam_keys and doc["type_code"] not in interp.type_codes:
-        return False
-    if interp.specialty_groups and not interp.type_codes and doc["type_code"] in NOT_REPORTS:
-        return False  # "dernier CR de cardiologie", "latest cardiology": a report, not a prescription
-    if interp.specialty_groups and doc["specialty_group"] not in interp.specialty_groups:
-        return False
-    if interp.exam_keys and not set(interp.exam_keys) & set(doc["exam_keys"]):
-        return False
-    if interp.analyte_keys and not set(interp.analyte_keys) & set(doc["analyte_keys"]):
-        return False
-    if interp.date_range is not None:
-        if not doc["service_date"]:
-            return False
-        d = date.fromisoformat(doc["service_date"])
-        if interp.date_range.start and d < interp.date_range.start:
-            return False
-        if interp.date_range.end and d > interp.date_range.end:
-            return False
-    return True
 
 
 def snippet(text: str, words: Sequence[str], width: int = 260, boilerplate: Sequence[str] = ()) -> str:
@@ -210,8 +181,7 @@ class Searcher:
             return parse_question(question, today, literal=[*literal, *choices])
 
         def support(reading_interp: Interpretation, reading) -> int:
-            found = [r for r in rows if _matches(r, reading_interp)
-                     and (not r["is_noise"] or not reading_interp.has_filters)]
+            found = DocumentFilter.from_interpretation(reading_interp).select(rows)
             if reading.id.startswith("topic:"):
                 named = self._documents_naming(patient["num"], reading.phrase)
                 found = [r for r in found if r["id"] in named]
@@ -272,9 +242,7 @@ class Searcher:
         t1 = time.perf_counter()
         timings["interpret"] = (t1 - t0) * 1000
 
-        wants_admin = "ADMIN" in interp.type_codes
-        candidates = [r for r in canonical
-                      if _matches(r, interp) and (wants_admin or not r["is_noise"] or not interp.has_filters)]
+        candidates = DocumentFilter.from_interpretation(interp).select(rows)
         t2 = time.perf_counter()
         timings["filter"] = (t2 - t1) * 1000
 
