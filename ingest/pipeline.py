@@ -215,8 +215,10 @@ class Ingestor:
         for patient_id, name in (patient_names or {}).items():
             self.store.ensure_patient(valid_patient_id(patient_id), name)
         touched: set[str] = set()
+        seen: set[str] = set()
         for f in files:
             try:
+                seen.add(f.patient_id)
                 outcome = self._ingest_one(f, report)
                 if outcome == "added":
                     touched.add(f.patient_id)
@@ -229,6 +231,8 @@ class Ingestor:
             finally:
                 if progress:
                     progress(f)
+        # a crashed run's leftovers: the batch's patients whose documents were stored but not all embedded
+        touched |= {p for p in seen - touched if self._has_pending(p)}
         if embed if embed is not None else not self.defer_embedding:
             for patient_id in sorted(touched):
                 self.embed_pending(report, embed_progress, self.store.patient(patient_id)["num"])
@@ -239,6 +243,13 @@ class Ingestor:
         report.seconds["index"] += time.perf_counter() - t0
         report.pending = self.store.pending_count()
         return report
+
+    def _has_pending(self, patient_id: str) -> bool:
+        try:
+            patient = self.store.patient(patient_id)
+        except CarnetError:  # a patient none of whose files was stored
+            return False
+        return bool(self.store.pending_documents(patient["num"]))
 
     def embed_pending(self, report: IngestReport | None = None, progress: Callable[[int], None] | None = None,
                       patient_num: int | None = None) -> int:

@@ -127,30 +127,65 @@ def test_scanned_pdf_is_ocred(tmp_path):
 
 
 def test_crash_in_the_middle_of_an_ingest_loses_nothing(tmp_path, monkeypatch):
+    """A crash while documents are being stored: the documents committed before it stay whole, the one in
+    flight leaves nothing half-written, and the same command picks up the rest."""
     corpus = write_reports(tmp_path / "corpus")
     c = Carnet(Settings(home=tmp_path / "home", embedder="hashing", ocr=False))
     files = discover(corpus)
-    real = c.embedder.embed_passages
+    real = c.store.add_document
     calls = {"n": 0}
 
-    def dies_on_third(texts):
+    def dies_on_third(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
-            raise KeyboardInterrupt  # the process is stopped mid-batch
-        return real(texts)
+            raise KeyboardInterrupt  # the process is stopped while writing the third document
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(c.embedder, "embed_passages", dies_on_third)
+    monkeypatch.setattr(c.store, "add_document", dies_on_third)
     with pytest.raises(KeyboardInterrupt):
         c.ingestor.ingest(files)
     stored = c.store.counts()
     assert stored["documents"] == 2  # the two committed documents, nothing half-written
     chunk_docs = {r[0] for r in c.store.db.execute("SELECT DISTINCT document_id FROM chunks").fetchall()}
     assert len(chunk_docs) == 2
-    monkeypatch.setattr(c.embedder, "embed_passages", real)
+    monkeypatch.setattr(c.store, "add_document", real)
     resumed = c.ingestor.ingest(files)
     assert len(resumed.unchanged) == 2 and len(resumed.added) == 4
+    assert c.store.pending_count() == 0  # the crashed run's two documents got their vectors too
     answer = c.searcher.ask("PAT-A", "rétrécissement aortique", today=TODAY)
     assert answer.documents  # vectors were rebuilt for the resumed patient
+
+
+def test_crash_while_embedding_keeps_the_documents_and_embeds_the_rest_once(tmp_path, monkeypatch):
+    """Lexical first: a crash in the embedding phase leaves every document stored (answerable by words and
+    filters) with the rest of its chunks pending; the next run embeds exactly those, never a chunk twice."""
+    corpus = write_reports(tmp_path / "corpus")
+    c = Carnet(Settings(home=tmp_path / "home", embedder="hashing", ocr=False))
+    files = discover(corpus)
+    real = c.embedder.embed_passages
+    calls = {"n": 0, "texts": 0}
+
+    def dies_on_second(texts):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # the process is stopped mid-embedding
+        calls["texts"] += len(texts)
+        return real(texts)
+
+    monkeypatch.setattr(c.embedder, "embed_passages", dies_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        c.ingestor.ingest(files)
+    total_chunks = c.store.db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    assert c.store.counts()["documents"] == 6
+    left = c.store.pending_count()
+    assert 0 < left < total_chunks
+    monkeypatch.setattr(c.embedder, "embed_passages", real)
+    resumed = c.ingestor.ingest(files)
+    assert len(resumed.unchanged) == 6 and not resumed.added
+    assert resumed.embedded == left and c.store.pending_count() == 0
+    assert calls["texts"] + resumed.embedded == total_chunks  # each chunk embedded once
+    answer = c.searcher.ask("PAT-A", "rétrécissement aortique", today=TODAY)
+    assert answer.documents
 
 
 def test_store_refuses_another_model(e5):
