@@ -32,7 +32,8 @@ _NONE_ITEM = re.compile(r"^(?:aucune?|neant|non|0|ras|none|nil|nkda|nka|non conn
 # "allergic to nuts", "intolérance à ..." (the substance follows)
 _TO_SUBSTANCE = re.compile(
     r"\b(?:allergies?|allergiques?|intolerances?|hypersensibilite|allerg(?:y|ies|ic)|hypersensitivity|intolerance)"
-    r"(?:\s+(?:connue|medicamenteuse|severe|grave|vraie|documentee|alimentaire|croisee|known|severe|documented))*"
+    r"(?:\s+(?:connue|medicamenteuse|severe|grave|vraie|documentee|alimentaire|croisee|known|severe|documented|"
+    r"(?P<doubt>suspectee|probable|possible|suspected|presumed|presumee|supposee)))*"
     r"\s+(?:a\s+la\s+|a\s+l'|aux\s+|au\s+|a\s+|to\s+(?:the\s+)?)(?P<what>[^.;:()\n]+)"
 )
 # "penicillin allergy", "latex allergy" (English puts the substance first)
@@ -56,6 +57,9 @@ _GENERIC = re.compile(r"^(?:connue?s?|medicamenteuses?|alimentaires?|la|le|les|u
 def _clean(name: str) -> str:
     name = _ITEM_END.sub("", name).strip(" -–,.'\"")
     return re.sub(r"^(?:la|le|les|l'|aux?|a|the)\s+", "", name).strip()
+
+
+_SENTENCE_END = re.compile(r"[.;!?]\s+(?=\S)")
 
 
 def _original(line: Line, start: int, end: int) -> str:
@@ -131,7 +135,15 @@ def extract_allergies(blocks: list[Block], language: str, family_section: bool =
         for line in block.lines:
             f = line.folded
             if _NONE.search(f):
-                # the record says there is none; a substance named after a negation is a negated allergy
+                # the record says there is none; a substance named after the negation, in the same sentence, is
+                # a negated allergy ("pas d'allergie à l'iode"); the other sentences are read on their own ("Pas
+                # d'allergie médicamenteuse connue. Probable allergie aux acariens.")
+                cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(f)] + [len(f)]
+                if len(cuts) > 2:
+                    for a, b in zip(cuts, cuts[1:]):
+                        part = Line(line.page, line.original(a, b), f[a:b])
+                        facts += extract_allergies([Block(block.section, block.heading, (part,))], language)
+                    continue
                 facts.append(_fact(line, block, "aucune allergie connue", "family" if family else "none", None))
                 for m in _TO_SUBSTANCE.finditer(f):
                     if not _NONE_ITEM.match(m.group("what").strip()):
@@ -158,8 +170,9 @@ def extract_allergies(blocks: list[Block], language: str, family_section: bool =
                                          listing=True)
                 continue
             for m in _TO_SUBSTANCE.finditer(f):
+                # "allergie suspectée au nickel": the doubt sits between the word and the substance
                 facts += _substances(line, block, m.start("what"), m.end("what"), language,
-                                     forced="family" if family else None)
+                                     forced="family" if family else "hypothetical" if m.group("doubt") else None)
                 after = _REACTION_AFTER.match(f[m.end("what"):])
                 if after and after.group("paren"):  # "... (œdème de Quincke) et aux sulfamides"
                     more = _MORE_AFTER_REACTION.match(f, m.end("what") + after.end())

@@ -22,7 +22,10 @@ _HEADINGS: tuple[tuple[str, str], ...] = (
                     r"past (medical|surgical) history|\bpmh\b|medical history|past history|background"),
     ("facteurs_risque", r"facteurs de risques?( cardio-?vasculaires?)?|\bfdr(cv)?\b|risk factors"),
     ("mode_de_vie", r"mode de vie|habitus|social history|contexte social"),
-    ("allergies", r"allergies?( connues?| medicamenteuses?)?|drug allergies|intolerances?"),
+    # "Allergies", "Allergies / intolérances", "Allergies/adverse reactions", "Adverse drug reactions", "ADRs"
+    ("allergies", r"allergies?( connues?| medicamenteuses?)?( ?(/|et|and|&|ou|or) ?(intolerances?|adverse (drug )?"
+                  r"reactions?|effets indesirables|adrs?|sensitivities))?|drug allergies|intolerances?( medicamenteuses?)?|"
+                  r"adverse (drug )?reactions?|adrs?"),
     ("traitement", r"traitements?( (actuels?|habituels?|en cours|de sortie|a la sortie|d'entree|a l'entree|habituel))?|"
                    r"ordonnance de sortie|medicaments?|current medications?|medications?( (on|at) (discharge|admission))?|"
                    r"discharge medications?|drug history|prescriptions?"),
