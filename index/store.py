@@ -705,6 +705,21 @@ class Store:
         rows.sort(key=lambda r: (r[1], r[0]))
         return [(r[0], -r[1]) for r in rows[:limit]]
 
+    def patient_chunk_count(self, patient_num: int) -> int:
+        """How many chunks the patient has (a count over the patient's rowid range of the chunk table)."""
+        lo, hi = chunk_id_range(patient_num)
+        return self.db.execute("SELECT COUNT(*) FROM chunks WHERE id BETWEEN ? AND ?", [lo, hi]).fetchone()[0]
+
+    def match_stems(self, patient_num: int, match: str) -> list[int]:
+        """The ids of one patient's stemmed chunks matching `match` (an FTS5 expression over quoted stems),
+        in id order. No bm25(): its IDF counts each term's rows over the whole table, so its cost grows with
+        every other patient's chunks (30 ms a question at 100,000 patients); a match alone is bounded by the
+        patient's rowid range."""
+        lo, hi = chunk_id_range(patient_num)
+        rows = self.db.execute("SELECT rowid FROM chunks_stem WHERE chunks_stem MATCH ? AND rowid BETWEEN ? AND ?",
+                               [match, lo, hi]).fetchall()
+        return sorted(r[0] for r in rows)
+
     # --- vectors written after the text (lexical first) ----------------------------------------------------
 
     def pending_chunks(self, limit: int = 64, patient_num: int | None = None) -> list[tuple[int, str]]:

@@ -8,6 +8,7 @@ to the chunks of the documents that pass the type / specialty / exam / date filt
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 from dataclasses import dataclass, replace
@@ -54,7 +55,11 @@ class RankingOptions:
     the hand-written topical set, docs/topical-ablation.md)."""
 
     stemmed: bool = True  # BM25 over French/English stems (chunks_stem) rather than folded words
-    key_weight: float = 2.0  # BM25 weight of the title and key lines (conclusion, procedure...) against 1
+    lexical_idf: str = "patient"  # "patient": BM25 weights from the patient's own chunks; "corpus": FTS5 bm25()
+    # BM25 weight of the title and key lines (conclusion, procedure...) on top of the whole chunk's 1: no effect
+    # measured at 1, 2 or 4 (docs/topical-ablation.md), and each weighted term costs a second FTS5 match; the
+    # key lines still rank through `evidence_first`
+    key_weight: float = 0.0
     synonyms: bool = True  # the topic's medical names in both languages (query.terms.MEDICAL_TERMS)
     expand_concepts: bool = True  # the body-system words of TOPIC_CONCEPTS ("reins" -> "kidney")
     strict_evidence: bool = True  # an unfiltered answer needs all the question's words or a medical name
@@ -423,22 +428,50 @@ class Searcher:
                      words: Sequence[str]) -> tuple[list[tuple[int, float]], set[int], set[int]]:
         """BM25 over the patient's stemmed chunks, and the chunks that show the topic (query.terms). The
         question's own words are told from the concept words `topic_words` added by being in the question."""
-        from query.terms import evidence_match, rank_match, synonym_phrases
+        from query.terms import evidence_match, rank_match, rank_terms, synonym_phrases
 
         opts = self.options
         typed = set(re.findall(r"\w+", fold(question)))
         own = [w for w in words if w in typed]
         expansions = [w for w in words if w not in typed] if opts.expand_concepts else []
         phrases = synonym_phrases(own) if opts.synonyms else []
-        match = rank_match(own, expansions, phrases)
-        lexical = self.store.search_stems(patient_num, match, opts.key_weight, CANDIDATE_CHUNKS) if match else []
+        if opts.lexical_idf == "corpus":
+            match = rank_match(own, expansions, phrases)
+            lexical = self.store.search_stems(patient_num, match, opts.key_weight, CANDIDATE_CHUNKS) if match else []
+        else:
+            lexical = self._patient_bm25(patient_num, rank_terms(own, expansions, phrases))
         proof = evidence_match(own, phrases, expansions)
         if not proof:
             return lexical, set(), set()
-        evidence = {c for c, _ in self.store.search_stems(patient_num, proof, limit=CANDIDATE_CHUNKS)}
-        key = {c for c, _ in self.store.search_stems(patient_num, f"key : ({proof})", limit=CANDIDATE_CHUNKS)} \
+        evidence = set(self.store.match_stems(patient_num, proof))
+        key = set(self.store.match_stems(patient_num, f"key : ({proof})")) \
             if opts.evidence_first >= 2 and evidence else set()
         return lexical, evidence, key
+
+    def _patient_bm25(self, patient_num: int, terms: Sequence[str]) -> list[tuple[int, float]]:
+        """BM25 within the patient's own chunks: each term weighs its IDF among them (log(1 + (N - n + .5) /
+        (n + .5)), N the patient's chunks, n those holding it), once per chunk holding it (binary term
+        frequency) plus `key_weight` times that when it is in the chunk's title or key lines. Each term is one
+        FTS5 match in the patient's rowid range: unlike FTS5's bm25(), whose IDF reads every patient's
+        postings, the cost does not grow with the other patients."""
+        if not terms:
+            return []
+        opts = self.options
+        total = max(1, self.store.patient_chunk_count(patient_num))
+        scores: dict[int, float] = {}
+        for term in terms:
+            body = self.store.match_stems(patient_num, term)
+            if not body:
+                continue
+            n = len(body)
+            idf = math.log(1 + (total - n + 0.5) / (n + 0.5))
+            for c in body:
+                scores[c] = scores.get(c, 0.0) + idf
+            if opts.key_weight:
+                for c in self.store.match_stems(patient_num, f"key : {term}"):
+                    scores[c] = scores.get(c, 0.0) + opts.key_weight * idf
+        ranked = sorted(scores.items(), key=lambda x: (-x[1], x[0]))
+        return ranked[:CANDIDATE_CHUNKS]
 
     def _rank(self, patient, question, words, docs, by_id, top_k, matched_by, use_dense=True) -> list[DocumentHit]:
         return self._hits(self._score(patient, question, words, docs, by_id, use_dense)[:top_k], by_id, matched_by)

@@ -185,11 +185,16 @@ def synonym_phrases(words: list[str]) -> list[tuple[str, ...]]:
     return phrases
 
 
-def rank_match(words: list[str], expansions: list[str], phrases: list[tuple[str, ...]]) -> str | None:
-    """FTS5 expression over chunks_stem that ranks: any word, expansion or synonym phrase."""
+def rank_terms(words: list[str], expansions: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
+    """The quoted FTS5 terms that rank a chunk: each word, expansion and synonym phrase, once."""
     terms = [_quoted((stem(w),)) for w in words + expansions if len(w) >= 2]
     terms += [_quoted(p) for p in phrases]
-    terms = list(dict.fromkeys(terms))
+    return list(dict.fromkeys(terms))
+
+
+def rank_match(words: list[str], expansions: list[str], phrases: list[tuple[str, ...]]) -> str | None:
+    """FTS5 expression over chunks_stem that ranks: any word, expansion or synonym phrase."""
+    terms = rank_terms(words, expansions, phrases)
     return " OR ".join(terms) if terms else None
 
 

@@ -87,3 +87,28 @@ def test_the_documents_of_a_question_come_from_the_patient_index(searcher):
     plans = [step for sql in statements for step in _plan(searcher, sql)]
     assert any("documents_patient" in step for step in plans), plans
     assert any(step.startswith("SEARCH chunks USING") for step in plans), plans
+
+
+def test_the_patients_bm25_weights_do_not_depend_on_the_other_patients(tmp_path):
+    """FTS5's bm25() counts a term's rows over every patient, so one patient's ranking (and its cost) would
+    move when others are added; the patient's own BM25 does not: the same scores with 1 or 40 other
+    patients whose every chunk holds the question's word."""
+
+    def scores(others: int) -> list[tuple[str, float]]:
+        store = Store(tmp_path / f"s{others}")
+        add(store, "PX", "PX-a", ["Consultation. Conclusion : emphysème centrolobulaire, BPCO stade 2."])
+        add(store, "PX", "PX-b", ["Scanner thoracique : pas de nodule, discret emphysème."])
+        add(store, "PX", "PX-c", ["Bilan biologique sans particularité."])
+        for i in range(others):
+            add(store, f"O{i}", f"O{i}-a", ["Emphysème. Emphysème. BPCO."])
+        embedder = HashingEmbedder()
+        vectors = VectorIndex(store, embedder.name, embedder.dim, 10_000_000)
+        vectors.check_manifest(create=True)
+        searcher = Searcher(store, vectors, embedder)
+        num = store.patient("PX")["num"]
+        ranked = searcher._patient_bm25(num, ['"emphysem"', '"bpco"'])
+        names = {c: store.chunks([c])[c]["document_id"] for c, _ in ranked}
+        return sorted((names[c], round(s, 9)) for c, s in ranked)
+
+    alone = scores(1)
+    assert alone and scores(40) == alone
