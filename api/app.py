@@ -31,7 +31,8 @@ from api.fhir import routes as fhir_routes
 from api import hygiene, problems, redact, schemas
 from api.deps import BreakGlassDep, CarnetDep, PrincipalDep
 from api.middleware import AnswerUnexpectedErrors
-from service.access import PatientAccess, VisibleRecord
+from index.visible import VisibleRecord
+from service.access import PatientAccess
 from carnet.config import Settings
 from carnet.document_filter import DocumentFilter
 from carnet.errors import (

@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     )
     threads: int = Field(1, description="Threads for the embedding engine in the server (queries), per worker.")
     workers: int = Field(2, description="Server processes of `carnet serve` (each with `threads` embedding threads).")
-    # What one document may cost (ingest/limits.py); a file over a limit is refused with the limit named.
+    # What one document may cost (ingest/limits.py: DocumentLimits.of(settings)); a file over a limit is
+    # refused with the limit named.
     isolate_documents: bool = Field(
         True, description="Read each document in a worker process killed past the time or memory limit.")
     max_pages: int = Field(1000, description="Pages per document.")
@@ -44,14 +45,6 @@ class Settings(BaseSettings):
     document_seconds: float = Field(120.0, description="Wall time to read one document (parsing, OCR, understanding).")
     document_memory_bytes: int = Field(
         1_500_000_000, description="Resident memory of the process that reads documents (its libraries included).")
-
-    def document_limits(self):
-        from ingest.limits import DocumentLimits
-
-        return DocumentLimits(max_pages=self.max_pages, max_text_chars=self.max_text_chars,
-                              max_page_content_bytes=self.max_page_content_bytes,
-                              max_image_pixels=self.max_image_pixels, seconds=self.document_seconds,
-                              memory_bytes=self.document_memory_bytes)
 
     # Access control (service/auth.py, service/access.py; README "Access control").
     auth_issuer: str | None = Field(None, description="OIDC issuer (`iss`) of the identity provider whose tokens "

@@ -149,7 +149,7 @@ def corpus_vocabulary(seed_db: Path, limit: int = 4000) -> tuple[list[str], np.n
 @functools.lru_cache(maxsize=100_000)
 def _stemmed(text: str) -> str:
     """The stemmed FTS body of a bulk chunk (the texts repeat: each is stemmed once)."""
-    from query.terms import stemmed_text
+    from index.terms import stemmed_text
 
     return stemmed_text(text)
 

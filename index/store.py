@@ -215,7 +215,7 @@ CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_event
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
-# Stemmed words of each chunk (query.terms.stem, computed in Python: SQLite's tokenizers have no French
+# Stemmed words of each chunk (index.terms.stem, computed in Python: SQLite's tokenizers have no French
 # stemmer), in two fields: `body`, the whole chunk, and `key`, its title and labelled key lines (conclusion,
 # impression, procedure...), so that BM25 can weigh a topic named there above one in a letterhead.
 # Contentless: only MATCH and bm25() read it; chunks are never deleted.
@@ -225,7 +225,7 @@ _STEM_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS chunks_stem USING fts5(
 
 def stem_row(text: str, title: str | None) -> tuple[str, str]:
     """The (body, key) fields of a chunk's chunks_stem row."""
-    from query.terms import key_text, stemmed_text
+    from index.terms import key_text, stemmed_text
 
     return stemmed_text(text), stemmed_text(key_text(text, title))
 

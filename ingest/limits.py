@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from carnet.config import Settings
 from carnet.errors import UnreadableDocument
 
 if TYPE_CHECKING:
@@ -35,6 +36,14 @@ class DocumentLimits:
                      "max_render_pixels", "seconds", "memory_bytes"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be greater than 0. Currently, {name} is {getattr(self, name)}")
+
+    @classmethod
+    def of(cls, settings: Settings) -> DocumentLimits:
+        """The limits CARNET_MAX_PAGES, CARNET_MAX_TEXT_CHARS, ... set (carnet/config.py)."""
+        return cls(max_pages=settings.max_pages, max_text_chars=settings.max_text_chars,
+                   max_page_content_bytes=settings.max_page_content_bytes,
+                   max_image_pixels=settings.max_image_pixels, seconds=settings.document_seconds,
+                   memory_bytes=settings.document_memory_bytes)
 
 
 def check_page_count(doc: pymupdf.Document, name: str, limits: DocumentLimits) -> None:

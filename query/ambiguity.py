@@ -2,7 +2,7 @@
 
 The parser (query.word_reading) takes the commonest reading and lists the others; it knows nothing of the
 patient. Here each reading is tried on the record: how many of the patient's documents it finds (those
-passing the reading's filters; for a reading that is a topic, those whose text names it, query.terms). When
+passing the reading's filters; for a reading that is a topic, those whose text names it, index.terms). When
 exactly one reading finds something, the record decides and that reading is taken ("MG" in a record with
 magnesium results and no general-practice letter is magnésium); otherwise the question stays ambiguous: the
 commonest reading is answered and the answer says so, with the others one click away (`describe`).

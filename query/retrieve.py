@@ -60,7 +60,7 @@ class RankingOptions:
     # measured at 1, 2 or 4 (docs/topical-ablation.md), and each weighted term costs a second FTS5 match; the
     # key lines still rank through `evidence_first`
     key_weight: float = 0.0
-    synonyms: bool = True  # the topic's medical names in both languages (query.terms.MEDICAL_TERMS)
+    synonyms: bool = True  # the topic's medical names in both languages (index.terms.MEDICAL_TERMS)
     expand_concepts: bool = True  # the body-system words of TOPIC_CONCEPTS ("reins" -> "kidney")
     strict_evidence: bool = True  # an unfiltered answer needs all the question's words or a medical name
     answer_floor: bool = True  # unfiltered questions: drop documents with no evidence ("no answer")
@@ -196,7 +196,7 @@ class Searcher:
 
     def _documents_naming(self, patient_num: int, phrase: str) -> set[str]:
         """The patient's documents whose text names `phrase` (its words together, or a medical name of it)."""
-        from query.terms import evidence_match, synonym_phrases
+        from index.terms import evidence_match, synonym_phrases
 
         words = re.findall(r"\w+", fold(phrase))
         proof = evidence_match(words, synonym_phrases(words))
@@ -226,7 +226,7 @@ class Searcher:
             if intent is not None:  # allergies, current treatment, changes: read from the stored facts
                 store = self.store
                 if visible is not None:  # only the facts of documents the caller may see
-                    from service.access import VisibleRecord
+                    from index.visible import VisibleRecord
 
                     store = VisibleRecord(self.store, patient_id, visible)
                 return self._facts_answer(intent, patient_id, question, today or date.today(), t0, store, asker)
@@ -426,9 +426,9 @@ class Searcher:
 
     def _stem_search(self, patient_num: int, question: str,
                      words: Sequence[str]) -> tuple[list[tuple[int, float]], set[int], set[int]]:
-        """BM25 over the patient's stemmed chunks, and the chunks that show the topic (query.terms). The
+        """BM25 over the patient's stemmed chunks, and the chunks that show the topic (index.terms). The
         question's own words are told from the concept words `topic_words` added by being in the question."""
-        from query.terms import evidence_match, rank_match, rank_terms, synonym_phrases
+        from index.terms import evidence_match, rank_match, rank_terms, synonym_phrases
 
         opts = self.options
         typed = set(re.findall(r"\w+", fold(question)))

@@ -13,6 +13,7 @@ from carnet.config import Settings
 from index.embedders import Embedder, make_embedder
 from index.store import Store
 from index.vectors import VectorIndex
+from ingest.limits import DocumentLimits
 
 
 @dataclass
@@ -59,7 +60,7 @@ class Carnet:
         s = self.settings
         return Ingestor(self.store, self.vectors, self.embedder, chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap,
                         max_bytes=s.max_upload_bytes, ocr=s.ocr, ocr_languages=s.ocr_languages,
-                        limits=s.document_limits(), isolate=s.isolate_documents,
+                        limits=DocumentLimits.of(s), isolate=s.isolate_documents,
                         defer_embedding=self.defer_embedding)
 
     @cached_property

@@ -10,7 +10,7 @@ Dates stay ISO-8601 text as in SQLite (the same comparisons and the same order);
 (the records are read back by the same code). Vectors are pgvector `vector` columns, searched exactly
 within the patient (no ANN index: a patient's chunks are a few hundred at most, an exact scan of them is
 cheaper and never misses). Full text: `to_tsvector('simple', ...)` over the text folded (lowercase, no
-accents) and, for the stemmed index, over Carnet's own French + English stems (query/terms.py), so that a
+accents) and, for the stemmed index, over Carnet's own French + English stems (index/terms.py), so that a
 question finds the same chunks as on SQLite.
 """
 

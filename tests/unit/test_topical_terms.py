@@ -1,5 +1,5 @@
 """Topical search: shared French/English stems, medical names across languages, the stricter 'no answer' floor,
-and the stemmed FTS table that an older store gains when opened (query/terms.py, index/store.py)."""
+and the stemmed FTS table that an older store gains when opened (index/terms.py, index/store.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from index.embedders import HashingEmbedder
 from index.store import Store
 from index.vectors import VectorIndex
 from query.retrieve import RankingOptions, Searcher
-from query.terms import evidence_match, key_text, stem, stems, synonym_phrases
+from index.terms import evidence_match, key_text, stem, stems, synonym_phrases
 from tests.unit.test_store_and_vectors import add
 
 pytestmark = pytest.mark.unit
