@@ -67,9 +67,11 @@ run: ingest sign-in serve
 
 # The LLM runs with one thread in tests: with two, a busy neighbour core slows generation ~8x.
 test: install install-llm
+	$(VENV)/bin/lint-imports --no-cache  # the layers of pyproject.toml [tool.importlinter]
 	CARNET_LLM_THREADS=1 $(PY) -m pytest -q
 
 test-unit: install
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -m unit
 
 eval: ingest

@@ -31,7 +31,12 @@ from api.fhir import routes as fhir_routes
 from api import hygiene, problems, redact, schemas
 from api.deps import BreakGlassDep, CarnetDep, PrincipalDep
 from api.middleware import AnswerUnexpectedErrors
+from index.pending import BackgroundEmbedder
 from index.visible import VisibleRecord
+from ingest.pipeline import discover, valid_patient_id, valid_source_name
+from ingest.scratch import clean_stale, scratch_dir
+from query.chips import READING_KINDS, without
+from query.synthesis import lab_trend_png, patient_synthesis
 from service.access import PatientAccess
 from carnet.config import Settings
 from carnet.document_filter import DocumentFilter
@@ -77,8 +82,6 @@ def _interpretation_without(c: Carnet, body: schemas.AskRequest, patient_id: str
     the patient's record first, as ask() does (an ambiguous word the doctor did not settle)."""
     if not body.remove:
         return None
-    from query.chips import READING_KINDS, without
-
     literal = [chip.value for chip in body.remove if chip.kind in READING_KINDS]
     interp = c.searcher.interpret(body.question, body.today, literal=literal, patient_id=patient_id, visible=visible)
     for chip in body.remove:
@@ -97,11 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redact.install()  # no patient identifier in the access log
         carnet.vectors  # noqa: B018 - refuse to start on a store built with another model
         carnet.searcher.warm_up()  # load the model now, not on the first doctor's question
-        from ingest.scratch import clean_stale
-
         clean_stale(settings.home)  # scratch files of a process that died (uploads, OCR page images)
-        from index.pending import BackgroundEmbedder
-
         # Chunks an ingest stored without vectors (`carnet ingest --defer-embedding`, an ingest still running
         # or one that crashed) are embedded here, in small batches, while questions are answered by words
         # and filters meanwhile. An upload embeds its own chunks before it answers.
@@ -268,9 +267,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (extracted, understood and indexed at once): an administrator, or a practitioner of the patient's care
         team. A ZIP's documents that cannot be read are listed in `failed` with their reason; the others are
         added (201). A single file that cannot be read is a 422."""
-        from ingest.pipeline import discover, valid_patient_id, valid_source_name
-        from ingest.scratch import scratch_dir
-
         pid = valid_patient_id(patient_id)
         access = (PatientAccess(who, pid) if who.role == "administrator"
                   else c.access.open_patient(who, pid, "upload", reason))
@@ -306,8 +302,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                         language: str = "fr"):
         """The patient synthesis: latest document of each type, current medications, allergies, known
         problems, latest and out-of-range lab values with their trend; every item cites document and page."""
-        from query.synthesis import patient_synthesis
-
         access = c.access.open_patient(who, patient_id, "summary", reason)
         record = VisibleRecord.of(c.store, access)
         out = patient_synthesis(record, patient_id, language)
@@ -318,8 +312,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
              tags=["patients"])
     def lab_trend(patient_id: str, analyte: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
         """A small plot of one analyte over time, its reference range shaded."""
-        from query.synthesis import lab_trend_png
-
         access = c.access.open_patient(who, patient_id, "lab-plot", reason)
         png = lab_trend_png(VisibleRecord.of(c.store, access), patient_id, analyte)
         c.access.record(access, "lab-plot", detail=analyte[:64])

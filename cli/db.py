@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import common
+from index.postgres import embedded
 
 db_app = typer.Typer(help="The PostgreSQL store: an embedded server for development, migration from SQLite.",
                      no_args_is_help=True)
@@ -26,8 +27,6 @@ def start_embedded(directory: DirOption) -> None:
 
     Example: export CARNET_DATABASE_URL=$(carnet db start-embedded --dir .pg | tail -n 1)
     """
-    from index.postgres import embedded
-
     running = embedded.url(directory)
     url = running or embedded.start(directory)
     common.console.print(f"PostgreSQL {'was already running' if running else 'started'} in {directory} "
@@ -42,8 +41,6 @@ def stop_embedded(directory: DirOption) -> None:
 
     Example: carnet db stop-embedded --dir .pg
     """
-    from index.postgres import embedded
-
     if embedded.stop(directory):
         common.out.print(f"PostgreSQL in {directory} stopped.", highlight=False)
     else:

@@ -38,6 +38,7 @@ from carnet.errors import UnknownDocument, UnknownPatient
 from carnet.facts import Fact
 from carnet.models import Chunk, DocMeta
 from carnet.text import fold
+from index.terms import key_text, stemmed_text
 
 PATIENT_SHIFT = 36  # chunk id = patient_num << 36 | sequence: 2^36 chunks per patient, 2^27 patients
 SCHEMA_VERSION = 6  # 4: chunks_stem (stemmed FTS of chunks, filled when an older store is opened); 5: confidentiality, author_id; grants, break_glass, audit_events; CDA versions and coded entries; 6: pending_vectors
@@ -225,8 +226,6 @@ _STEM_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS chunks_stem USING fts5(
 
 def stem_row(text: str, title: str | None) -> tuple[str, str]:
     """The (body, key) fields of a chunk's chunks_stem row."""
-    from index.terms import key_text, stemmed_text
-
     return stemmed_text(text), stemmed_text(key_text(text, title))
 
 

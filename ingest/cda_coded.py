@@ -11,6 +11,8 @@ from xml.etree.ElementTree import Element
 from carnet.cda_sections import ANALYTE_LOINC, LAB_SECTIONS
 from ingest.cda_narrative import CdaSection
 from ingest.cda_xml import HL7, NS, XSI, element_text, iso_date, squash, to_float
+from ingest.lab_codes import analyte_of_loinc
+from ingest.labs import analyte_key
 
 LOINC_OID = "2.16.840.1.113883.6.1"
 _FLAGS = {"H": "H", "HH": "H", "HU": "H", ">": "H", "L": "L", "LL": "L", "LU": "L", "<": "L", "A": "A", "AA": "A"}
@@ -31,9 +33,6 @@ class CodedLabResult:
 
     @property
     def analyte(self) -> str:
-        from ingest.lab_codes import analyte_of_loinc
-        from ingest.labs import analyte_key
-
         return ANALYTE_LOINC.get(self.loinc or "") or analyte_of_loinc(self.loinc) or analyte_key(self.label)
 
 

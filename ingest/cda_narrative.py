@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from carnet.cda_sections import SECTIONS
+from carnet.text import fold
 from ingest.cda_xml import HL7, NS, element_text, local_name, squash
+from ingest.understand.sections import heading
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,6 @@ def read_section(el: Element) -> CdaSection:
     name, label = SECTIONS.get(code, (None, None))
     title = element_text(el.find("h:title", NS)) or label or (code_el.get("displayName") if code_el is not None else "") or ""
     if name is None:
-        from carnet.text import fold
-        from ingest.understand.sections import heading
-
         found = heading(fold(title)) if title else None
         name = found[0] if found else None
     text_el = el.find("h:text", NS)

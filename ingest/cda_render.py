@@ -16,6 +16,7 @@ import pymupdf
 from carnet import codes
 from carnet.models import ExtractedDocument, SectionMark
 from ingest.cda import CdaDocument
+from ingest.extract import extract_pdf_bytes
 
 _CSS = """
 body { font-family: sans-serif; font-size: 10pt; }
@@ -33,8 +34,6 @@ _WHERE = _PAGE + (42, 42, -42, -42)
 def render_cda(cda: CdaDocument, name: str) -> tuple[ExtractedDocument, tuple[SectionMark, ...], dict[int, int]]:
     """The rendered PDF as an ExtractedDocument (pdf_bytes set), the section marks into its text and the
     page each section starts on (section index -> page number)."""
-    from ingest.extract import extract_pdf_bytes
-
     o = cda.overrides
     title = o.get("title") or codes.type_label(o.get("type_code")) or "Document CDA"
     meta = []
@@ -95,8 +94,6 @@ def cda_to_document(cda: CdaDocument, name: str, *, max_bytes: int, ocr: bool = 
                     ocr_languages: str = "fra+eng") -> tuple[ExtractedDocument, dict, dict[int, int]]:
     """The document Carnet indexes for a CDA (its embedded PDF, or its rendered body), its overrides
     (the header's, with the section marks of a level-3 body) and each section's page."""
-    from ingest.extract import extract_pdf_bytes
-
     if cda.level == 1:
         doc = extract_pdf_bytes(cda.pdf, name, max_bytes=max_bytes, ocr=ocr, ocr_languages=ocr_languages)
         return doc, dict(cda.overrides), {}

@@ -22,15 +22,25 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
+from carnet.facts import Fact
 from carnet.models import DocMeta, ExtractedDocument
+from carnet.text import fold
 from index.embedders import Embedder
-from index.store import Store, document_id_for
+from index.pending import embed_pending
+from index.store import Store, document_id_for, parse_date
 from index.vectors import VectorIndex
-from ingest.cda import CdaDocument
-from ingest.lab_codes import ucum
+from ingest.cda import CdaDocument, read_cda_document
+from ingest.cda_render import render_cda
+from ingest.dedupe import is_correction, is_near_duplicate
+from ingest.facts import extract_facts
+from ingest.lab_codes import PARENT, code_rows, ucum
 from ingest.lab_flags import Range, decide
+from ingest.labs import KNOWN_ANALYTES, extract_lab_values
 from ingest.limits import DocumentLimits
+from ingest.scratch import clean_stale, scratch_dir
+from ingest.sources import read_sidecar
 from ingest.worker import DocumentJob, UnderstoodDocument, shared_worker, understand_document
+from ingest.xdm import merge, read_member, read_xdm
 
 log = logging.getLogger("carnet.ingest")
 
@@ -139,8 +149,6 @@ def _expand(f: SourceFile, max_bytes: int) -> list[SourceFile]:
     An archive that cannot be listed is one failing entry, so the rest of the batch goes on."""
     if f.path.suffix.lower() != ".zip":
         return [f]
-    from ingest.xdm import read_xdm
-
     try:
         documents = read_xdm(f.path, max_bytes)
     except UnreadableDocument as e:
@@ -196,8 +204,6 @@ class Ingestor:
     def _understand(self, job: DocumentJob) -> UnderstoodDocument:
         if self.worker is not None:
             return self.worker.understand(job, self.store.home)
-        from ingest.scratch import scratch_dir
-
         with scratch_dir(self.store.home, "ocr") as scratch:
             return understand_document(job, self.limits, scratch)
 
@@ -207,8 +213,6 @@ class Ingestor:
         """Store the files (lexical first), then embed the pending chunks of the patients they belong to unless
         `embed` is False (default: unless the ingestor defers embedding). `embed_progress(n)`: n more chunks
         embedded. The store's other pending chunks are `embed_pending`'s (the CLI's ingest runs it after)."""
-        from ingest.scratch import clean_stale
-
         report = IngestReport()
         self.vectors.check_manifest(create=True)
         clean_stale(self.store.home)  # scratch files of a process that died (OCR page images, uploads)
@@ -255,8 +259,6 @@ class Ingestor:
                       patient_num: int | None = None) -> int:
         """Embed the pending chunks of one patient, or of the whole store (this batch's and any a crashed or
         deferred run left). Returns how many."""
-        from index.pending import embed_pending
-
         t0 = time.perf_counter()
         done = embed_pending(self.store, self.vectors, self.embedder, batch=INGEST_EMBED_BATCH, progress=progress,
                              patient_num=patient_num)
@@ -267,15 +269,10 @@ class Ingestor:
 
     def _read(self, f: SourceFile) -> tuple[bytes, CdaDocument | None, dict]:
         """(stored bytes, the CDA document if it is one, the sidecar's or XDS metadata's overrides)."""
-        from ingest.cda import read_cda_document
-        from ingest.sources import read_sidecar
-
         valid_source_name(f.source, MAX_SOURCE_BYTES)
         if f.error:
             raise UnreadableDocument(f.error)
         if f.member is not None:
-            from ingest.xdm import read_member
-
             data = read_member(f.path, f.member, self.max_bytes)
             suffix = Path(f.member).suffix.lower()
             overrides = dict(f.xds or {})
@@ -320,14 +317,10 @@ class Ingestor:
         if cda is not None:
             from dataclasses import replace as _replace
 
-            from ingest.xdm import merge
-
             overrides = merge(cda.overrides, overrides)
             if cda.level == 1:
                 pdf_bytes = cda.pdf
             else:  # a structured body: rendered here (Carnet's own HTML of escaped text), read by the worker
-                from ingest.cda_render import render_cda
-
                 rendered, marks, section_pages = render_cda(_replace(cda, overrides=overrides), f.source)
                 pdf_bytes = rendered.pdf_bytes
                 overrides = {**overrides, "sections": marks}
@@ -374,8 +367,6 @@ class Ingestor:
         """If the new document is a near duplicate (e.g. a corrected version) of stored ones, the canonical
         document of the group and the group's ids. The canonical one is the version that says it corrects
         another ("annule et remplace"), then the most recent act, then the newest arrival."""
-        from ingest.dedupe import is_correction, is_near_duplicate
-
         group = []
         for other in self.store.near_duplicate_candidates(patient_id, meta.type_code):
             if is_near_duplicate(fp, meta, other["fingerprint"], _meta_of(other)):
@@ -442,9 +433,6 @@ def _coded_facts(cda: CdaDocument | None, meta: DocMeta, section_pages: dict[int
     stop date is before the act is stopped."""
     from datetime import date
 
-    from carnet.facts import Fact
-    from carnet.text import fold
-
     if cda is None:
         return []
 
@@ -475,26 +463,5 @@ def _coded_facts(cda: CdaDocument | None, meta: DocMeta, section_pages: dict[int
 
 
 def _meta_of(row: dict) -> DocMeta:
-    from index.store import parse_date
-
     return DocMeta(type_code=row.get("type_code"), title=row.get("title"),
                    service_date=parse_date(row.get("service_date")))
-
-
-def _facts(doc: ExtractedDocument, meta: DocMeta) -> list:
-    """Allergies, medication lines and problems the document states (carnet.facts.Fact), with provenance."""
-    from ingest.facts import extract_facts
-
-    return extract_facts(doc, meta)
-
-
-def _lab_values(doc: ExtractedDocument, meta: DocMeta) -> list[dict]:
-    """Structured lab values of a lab report (empty until the lab extractor exists for this type)."""
-    from ingest.lab_codes import PARENT, code_rows
-    from ingest.labs import KNOWN_ANALYTES, extract_lab_values
-
-    if meta.type_code != "11502-2":
-        return []
-    pages = {p.number: (p.ocr, p.ocr_confidence) for p in doc.pages}
-    return code_rows([dict(v) for v in extract_lab_values(doc)], pages, KNOWN_ANALYTES | set(PARENT))
-

@@ -16,6 +16,7 @@ from typing import Any
 
 from carnet.codes import current_type_code, specialty_label
 from carnet.errors import UnreadableDocument
+from ingest.cda import read_cda_document
 
 _SPECIALTY = re.compile(r"(?:^|/)(SM\d{2})$", re.I)
 _ISO_DATE = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})")
@@ -246,8 +247,6 @@ def read_cda(path: Path | str) -> tuple[bytes, dict[str, Any]]:
 
 def read_cda_bytes(data: bytes, name: str) -> tuple[bytes, dict[str, Any]]:
     """(embedded PDF, overrides) of a level-1 CDA; a level-3 document is refused here (ingest.cda reads it)."""
-    from ingest.cda import read_cda_document
-
     cda = read_cda_document(data, name)
     if cda.level != 1:
         raise UnreadableDocument(f"{name}: structured (level 3) CDA document without an embedded PDF.")

@@ -34,8 +34,17 @@ from pathlib import Path
 from typing import Iterator
 
 from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
-from carnet.models import Chunk, DocMeta
+from carnet.lexicon import ANALYTES
+from carnet.models import Chunk, DocMeta, ExtractedDocument
+from ingest.chunk import chunk_by_sections, chunk_document, passage_text
+from ingest.dedupe import fingerprint
+from ingest.extract import extract_pdf_bytes
+from ingest.facts import extract_facts
+from ingest.lab_codes import PARENT, code_rows
+from ingest.labs import KNOWN_ANALYTES, extract_lab_values
 from ingest.limits import DocumentLimits
+from ingest.scratch import scratch_dir
+from ingest.understand import understand
 
 log = logging.getLogger("carnet.ingest")
 
@@ -115,14 +124,6 @@ _IN_READER = False  # set in the reader child: only there does the PDF library r
 def understand_document(job: DocumentJob, limits: DocumentLimits, scratch: Path | None = None) -> UnderstoodDocument:
     """Extract, understand and chunk one PDF. Raises UnreadableDocument (limits, corrupt, empty); in the
     reader child, MemoryError when the PDF library's parsing goes past the data limit (`data_limit`)."""
-    from carnet.lexicon import ANALYTES
-    from ingest.chunk import chunk_by_sections, chunk_document, passage_text
-    from ingest.dedupe import fingerprint
-    from ingest.extract import extract_pdf_bytes
-    from ingest.lab_codes import PARENT
-    from ingest.pipeline import _facts, _lab_values
-    from ingest.understand import understand
-
     t0 = time.perf_counter()
     with data_limit(limits.memory_bytes) if _IN_READER else nullcontext():
         doc = extract_pdf_bytes(job.pdf_bytes, job.source, max_bytes=job.max_bytes, ocr=job.ocr,
@@ -139,7 +140,7 @@ def understand_document(job: DocumentJob, limits: DocumentLimits, scratch: Path 
         from dataclasses import replace
 
         meta = replace(meta, analyte_keys=tuple(sorted(set(meta.analyte_keys) | measured)))
-    facts = _facts(doc, meta)
+    facts = extract_facts(doc, meta)
     t2 = time.perf_counter()
     return UnderstoodDocument(
         meta=meta, chunks=tuple(chunks), passages=tuple(passage_text(c, meta) for c in chunks),
@@ -159,12 +160,8 @@ def _child_main(conn, limits: DocumentLimits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     for var in ("OMP_NUM_THREADS", "OMP_THREAD_LIMIT", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # one core's worth of work: the parent embeds on the other
-    try:
-        import ingest.extract  # noqa: F401 - the PDF library, loaded before the first document's clock starts
-        import ingest.understand  # noqa: F401
-    except Exception as e:  # noqa: BLE001 - reported to the parent, which refuses documents with the reason
-        conn.send(("broken", f"the document reader could not start ({type(e).__name__}: {e})"))
-        return
+    # The PDF library and the understanding rules were loaded with this module (a spawned child imports it
+    # before it runs this function), before the first document's clock starts.
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -211,7 +208,10 @@ class DocumentWorker:
         if not parent_end.poll(START_SECONDS):
             self._kill(proc, parent_end)
             raise UnreadableDocument(f"the document reader did not start within {START_SECONDS} s.")
-        kind, payload = parent_end.recv()
+        try:
+            kind, payload = parent_end.recv()
+        except (EOFError, OSError):  # the child died while importing this module (a broken PDF library...)
+            kind, payload = "broken", f"the document reader could not start (exit code {proc.exitcode})."
         if kind != "ready":
             self._kill(proc, parent_end)
             raise UnreadableDocument(payload)
@@ -249,8 +249,6 @@ class DocumentWorker:
     def understand(self, job: DocumentJob, home: Path) -> UnderstoodDocument:
         """Read one document in the child, its scratch files in a folder of `home`'s scratch space
         (removed afterwards, whatever happened to the child)."""
-        from ingest.scratch import scratch_dir
-
         with scratch_dir(home, "reader") as scratch:
             return self._understand(job, scratch)
 
@@ -331,3 +329,11 @@ def shared_worker(limits: DocumentLimits) -> DocumentWorker:
 def _close_shared() -> None:
     for worker in list(_SHARED.values()):
         worker.close()
+
+
+def _lab_values(doc: ExtractedDocument, meta: DocMeta) -> list[dict]:
+    """Structured lab values of a lab report (empty until the lab extractor exists for this type)."""
+    if meta.type_code != "11502-2":
+        return []
+    pages = {p.number: (p.ocr, p.ocr_confidence) for p in doc.pages}
+    return code_rows([dict(v) for v in extract_lab_values(doc)], pages, KNOWN_ANALYTES | set(PARENT))

@@ -22,6 +22,7 @@ from xml.etree.ElementTree import Element
 
 from carnet import codes
 from carnet.errors import UnreadableDocument
+from ingest.cda_header import author_specialty
 from ingest.cda_xml import hl7_date, parse_xml
 
 TYPE_CODE = "urn:uuid:f0306f51-975f-434e-a61c-c59651d33983"
@@ -148,8 +149,6 @@ def _documents(root: Element, subset: PurePosixPath, names: dict) -> list[XdmDoc
 
 def _overrides(obj: Element, slots: dict[str, list[str]]) -> dict[str, Any]:
     """DocMeta overrides from an ExtrinsicObject's slots and classifications."""
-    from ingest.cda_header import author_specialty
-
     out: dict[str, Any] = {}
     start = hl7_date((slots.get("serviceStartTime") or [""])[0])
     stop = hl7_date((slots.get("serviceStopTime") or [""])[0])

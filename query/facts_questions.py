@@ -19,6 +19,7 @@ from carnet.facts import Fact
 from carnet.text import fold
 
 from query import clinical
+from query.synthesis import lab_summary
 
 _ALLERGY = re.compile(r"\ballerg(?:ie|ies|ique|iques|y|ies|ic)\b|\bintolerances?\b")
 # the specialty, not the patient's allergies
@@ -266,6 +267,4 @@ def answer_from_facts(intent: str, store, patient_id: str, question: str, today:
         return allergies_answer(facts)
     if intent == "treatment":
         return treatment_answer(facts, today, language)
-    from query.synthesis import lab_summary
-
     return changes_answer(facts, store.documents(patient_id), lab_summary(store, patient_id), today, question, asker)

@@ -30,6 +30,7 @@ from typing import Any, Sequence
 
 from carnet.models import Citation, DocumentHit, Interpretation, Summary, SummarySentence
 from query.llm_chat import DEFAULT_RATES, GenerationStats, LLMConfig, Rates, estimate_seconds, make_chat_model
+from query.llm_interpret import llm_interpret
 from query.llm_prompt import build_messages, citation_grammar, select_sources
 from query.support_check import counts_as_sentence, split_claims, verify_claims
 
@@ -84,8 +85,6 @@ class GeneratedSummarizer:
 
     def interpret(self, question: str, today: date, language: str = "fr") -> Interpretation | None:
         """query.llm_interpret with this summariser's model, under its lock (llama.cpp is not thread-safe)."""
-        from query.llm_interpret import llm_interpret
-
         with self._lock:
             self._load_locked()
             return llm_interpret(question, today, self.llm, language=language)

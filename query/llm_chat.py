@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from query.llm_model import ModelUnavailable, ensure_model
+
 
 @dataclass(frozen=True)
 class LLMConfig:
@@ -63,8 +65,6 @@ def make_chat_model(config: LLMConfig | None = None):
                                         timeout_seconds=config.timeout_seconds)
         return ChatOpenAI(base_url=config.endpoint, model=config.model, api_key=config.api_key or "none",
                           temperature=config.temperature, max_tokens=config.max_tokens, timeout=config.timeout_seconds)
-    from query.llm_model import ensure_model
-
     path = ensure_model()  # ModelUnavailable if missing or if its hash does not match
     try:
         from langchain_community.chat_models import ChatLlamaCpp
@@ -73,8 +73,6 @@ def make_chat_model(config: LLMConfig | None = None):
     try:
         import llama_cpp  # noqa: F401
     except ImportError:
-        from query.llm_model import ModelUnavailable
-
         raise ModelUnavailable("llama-cpp-python is not installed: run `python -m query.llm_model install`.") from None
     return ChatLlamaCpp(model_path=str(path), n_ctx=config.n_ctx, n_threads=config.n_threads, n_batch=512,
                         temperature=config.temperature, max_tokens=config.max_tokens, repeat_penalty=1.0,

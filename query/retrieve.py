@@ -17,13 +17,21 @@ from typing import Callable, Protocol, Sequence
 
 from carnet.document_filter import DocumentFilter
 from carnet.errors import InvalidInput
+from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import Answer, ChunkHit, Citation, DocumentHit, Interpretation, Summary, SummarySentence
 from carnet.text import contains_term, fold
 from index.embedders import Embedder
 from index.store import PUBLIC_DOCUMENT_FIELDS, Store
+from index.terms import evidence_match, rank_match, rank_terms, synonym_phrases
 from index.vectors import VectorIndex
-from query.facts_questions import Asker
+from index.visible import VisibleRecord
+from ingest.understand.context import Context
+from ingest.understand.furniture import is_furniture
+from ingest.understand.sections import heading
+from query.ambiguity import reading_of, resolve
+from query.facts_questions import Asker, answer_from_facts, facts_intent
 from query.learnt_furniture import boilerplate_lines, learnt_furniture
+from query.parse import parse_question
 from query.vocabulary import TOPIC_CONCEPTS
 
 log = logging.getLogger(__name__)
@@ -94,17 +102,12 @@ def snippet(text: str, words: Sequence[str], width: int = 260, boilerplate: Sequ
     letterhead and page furniture (addresses, telephone numbers, stamps, the patient's identity, and the
     `boilerplate` lines learnt from the patient's documents: ChunkHit.boilerplate); with no matching word,
     from the conclusion or impression when the chunk has one."""
-    from ingest.understand.furniture import is_furniture
-    from ingest.understand.sections import heading
-
     learnt = set(boilerplate)  # left out unless it names what was asked
     lines = [ln for ln in text.split("\n") if ln.strip() and not is_furniture(ln)
              and not (ln in learnt and not any(w and w in fold(ln) for w in words))]
     if not any(w and w in fold(ln) for ln in lines for w in words):
         start = next((i for i, ln in enumerate(lines) if (h := heading(fold(ln))) and h[0] == "conclusion"), None)
         if start is None:  # no conclusion here: from where the letter's body starts, past the letterhead
-            from ingest.understand.context import Context
-
             body = Context("\n".join(lines)).body_start
             start = body if body < len(lines) else next((i for i, ln in enumerate(lines) if _prose(ln)), 0)
         lines = lines[start:]
@@ -137,8 +140,6 @@ class Searcher:
         self.fallback_interpreter = fallback_interpreter
 
     def warm_up(self) -> None:
-        from query.parse import parse_question
-
         self.embedder.load()
         self.embedder.embed_query("warm up")
         if self.summarizer is not None:
@@ -163,8 +164,6 @@ class Searcher:
         return self._in_record(question, today, literal, interp, patient, rows)
 
     def _read(self, question: str, today: date, literal: Sequence[str] = ()) -> Interpretation:
-        from query.parse import parse_question
-
         interp = parse_question(question, today, literal=literal)
         if interp.has_filters or self.fallback_interpreter is None:
             return interp
@@ -179,9 +178,6 @@ class Searcher:
                    rows: Sequence[dict]) -> Interpretation:
         """Each ambiguity decided by what its readings find among `rows` (the patient's canonical, visible
         documents; hidden ones must not decide, or the reading would tell of them)."""
-        from query.ambiguity import resolve
-        from query.parse import parse_question
-
         def reread(choices: tuple[str, ...]) -> Interpretation:
             return parse_question(question, today, literal=[*literal, *choices])
 
@@ -196,8 +192,6 @@ class Searcher:
 
     def _documents_naming(self, patient_num: int, phrase: str) -> set[str]:
         """The patient's documents whose text names `phrase` (its words together, or a medical name of it)."""
-        from index.terms import evidence_match, synonym_phrases
-
         words = re.findall(r"\w+", fold(phrase))
         proof = evidence_match(words, synonym_phrases(words))
         if not proof:
@@ -220,14 +214,10 @@ class Searcher:
         t0 = time.perf_counter()
         patient = self.store.patient(patient_id)  # UnknownPatient before any work
         if interpretation is None:
-            from query.facts_questions import facts_intent
-
             intent = facts_intent(question)
             if intent is not None:  # allergies, current treatment, changes: read from the stored facts
                 store = self.store
                 if visible is not None:  # only the facts of documents the caller may see
-                    from index.visible import VisibleRecord
-
                     store = VisibleRecord(self.store, patient_id, visible)
                 return self._facts_answer(intent, patient_id, question, today or date.today(), t0, store, asker)
         rows = self.store.documents(patient_id)
@@ -288,9 +278,6 @@ class Searcher:
                       store: Store | None = None, asker: Asker | None = None) -> Answer:
         """The answer to a question about the record's facts: the `facts` section, a summary whose sentences
         cite the documents that state each item, and those documents as the answer's documents."""
-        from query.facts_questions import answer_from_facts
-        from query.parse import parse_question
-
         store = store or self.store
         language = parse_question(question, today).language
         facts = answer_from_facts(intent, store, patient_id, question, today, language, asker)
@@ -428,8 +415,6 @@ class Searcher:
                      words: Sequence[str]) -> tuple[list[tuple[int, float]], set[int], set[int]]:
         """BM25 over the patient's stemmed chunks, and the chunks that show the topic (index.terms). The
         question's own words are told from the concept words `topic_words` added by being in the question."""
-        from index.terms import evidence_match, rank_match, rank_terms, synonym_phrases
-
         opts = self.options
         typed = set(re.findall(r"\w+", fold(question)))
         own = [w for w in words if w in typed]
@@ -523,8 +508,6 @@ def filter_passage(chunks: Sequence[dict]) -> dict:
     """The chunk a document found by filters alone is shown by: the one that starts in its conclusion, else
     the one holding a conclusion or impression heading, else its results, examination or reason, else the
     first one (`snippet` then skips the letterhead and starts at the conclusion)."""
-    from ingest.understand.sections import heading
-
     def concludes(c: dict) -> bool:
         return any((h := heading(fold(ln))) and h[0] == "conclusion" for ln in c["text"].split("\n"))
 
@@ -542,15 +525,11 @@ def as_read(question: str, interp: Interpretation) -> str:
     """The question followed by the words its ambiguous short forms were read as ("IC insuffisance cardiaque")."""
     if not interp.ambiguities:
         return question
-    from query.ambiguity import reading_of
-
     return " ".join([question, *(reading_of(a, a.chosen).phrase for a in interp.ambiguities)])
 
 
 def asked_terms(interp: Interpretation) -> list[str]:
     """How reports name the exams and analytes asked for (carnet.lexicon synonyms, folded)."""
-    from carnet.lexicon import ANALYTES, EXAMS
-
     terms = [s for k in interp.exam_keys if k in EXAMS for s in EXAMS[k].synonyms]
     terms += [s for k in interp.analyte_keys if k in ANALYTES for s in ANALYTES[k].synonyms]
     return [t for t in terms if len(t) >= 3]

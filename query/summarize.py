@@ -31,7 +31,9 @@ from carnet.models import Citation, DocumentHit, Interpretation, Summary, Summar
 from carnet.text import fold as _fold_uncached
 from ingest.labs import parse_lab_text
 from ingest.understand.furniture import is_furniture
+from query import generate, llm_model
 from query.learnt_furniture import boilerplate_runs, learnt_furniture, no_boilerplate
+from query.llm_chat import LLMConfig
 
 log = logging.getLogger("carnet.summarize")
 
@@ -321,9 +323,6 @@ def generated_summarizer(settings):
     """query.generate's GeneratedSummarizer (extractive fallback inside) when its model can be reached, else None.
     The check is cheap (no model load, no hashing): an OpenAI-compatible endpoint is configured, or
     llama-cpp-python is installed and the GGUF (or its parts) is on disk."""
-    from query import generate
-    from query.llm_chat import LLMConfig
-
     config = LLMConfig.from_env()
     if not config.endpoint and not _local_model_available():
         log.warning("the local generative model is not installed (make install-llm): using extractive summaries")
@@ -333,8 +332,6 @@ def generated_summarizer(settings):
 
 def _local_model_available() -> bool:
     import importlib.util
-
-    from query import llm_model
 
     if importlib.util.find_spec("llama_cpp") is None:
         return False

@@ -25,6 +25,8 @@ from carnet import codes
 from carnet.errors import NotFound
 from carnet.lexicon import ANALYTES
 from carnet.text import fold
+from ingest.lab_codes import convert, ucum
+from query import clinical
 
 TREND_TOLERANCE = 0.05  # a relative change below 5 % between the last two values is "stable"
 MAX_ITEMS = 30
@@ -77,8 +79,6 @@ def _same_unit(a: str | None, b: str | None) -> bool:
 def _in_unit_of(row: dict, latest: dict) -> float | None:
     """The row's value in the latest value's unit: as is when the units agree, converted when the analyte
     allows it (glucose g/L -> mmol/L, creatinine mg/L -> µmol/L, ...), else None (never mixed in one trend)."""
-    from ingest.lab_codes import convert, ucum
-
     if row["value"] is None:
         return None
     if _same_unit(row["unit"], latest["unit"]):
@@ -146,8 +146,6 @@ def patient_synthesis(store, patient_id: str, language: str = "fr", today: date 
 
     Raises UnknownPatient (a NotFound) for a patient the store does not hold.
     """
-    from query import clinical
-
     docs = _clinical(store.documents(patient_id))
     clinical_ids = {d["id"] for d in docs}
     facts = [f for f in store.facts(patient_id) if f.document_id in clinical_ids]

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, Sequence
 from urllib.parse import unquote
 
+from ingest.pipeline import valid_patient_id
 from service.auth import LOCAL_ADMINISTRATOR, Principal
 from carnet.config import Settings
 from carnet.errors import Forbidden, InvalidInput, UnknownDocument
@@ -142,8 +143,6 @@ class AccessControl:
 
     def grant(self, practitioner: str, patient_id: str, by: Principal = LOCAL_ADMINISTRATOR) -> bool:
         self.require_administrator(by, "grant", patient_id)
-        from ingest.pipeline import valid_patient_id
-
         patient_id = valid_patient_id(patient_id)  # a grant may precede the patient's first document
         practitioner = _identifier("practitioner", practitioner)
         new = self.records.grant(practitioner, patient_id, by.id)

@@ -14,6 +14,11 @@ from index.embedders import Embedder, make_embedder
 from index.store import Store
 from index.vectors import VectorIndex
 from ingest.limits import DocumentLimits
+from ingest.pipeline import Ingestor
+from query.retrieve import Searcher
+from query.summarize import generated_summarizer, make_summarizer
+from service.access import AccessControl
+from service.auth import TokenVerifier
 
 
 @dataclass
@@ -29,15 +34,11 @@ class Carnet:
     @cached_property
     def access(self):
         """Care-team grants, masking, break-glass and the audit log (service/access.py)."""
-        from service.access import AccessControl
-
         return AccessControl(self.store, self.settings)
 
     @cached_property
     def tokens(self):
         """Bearer-token checks against the configured issuer and/or the store's own key (service/auth.py)."""
-        from service.auth import TokenVerifier
-
         return TokenVerifier(self.settings)
 
     @cached_property
@@ -55,8 +56,6 @@ class Carnet:
 
     @cached_property
     def ingestor(self):
-        from ingest.pipeline import Ingestor
-
         s = self.settings
         return Ingestor(self.store, self.vectors, self.embedder, chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap,
                         max_bytes=s.max_upload_bytes, ocr=s.ocr, ocr_languages=s.ocr_languages,
@@ -65,8 +64,6 @@ class Carnet:
 
     @cached_property
     def searcher(self):
-        from query.retrieve import Searcher
-
         summarizer = self._summarizer()
         return Searcher(self.store, self.vectors, self.embedder, summarizer=summarizer,
                         fallback_interpreter=self._fallback_interpreter(summarizer))
@@ -78,14 +75,10 @@ class Carnet:
             return None
         if hasattr(summarizer, "interpret"):
             return summarizer.interpret
-        from query.summarize import generated_summarizer
-
         generated = generated_summarizer(self.settings)
         return generated.interpret if generated is not None else None
 
     def _summarizer(self):
         if self.settings.summary_mode == "none":
             return None
-        from query.summarize import make_summarizer
-
         return make_summarizer(self.settings)

@@ -7,6 +7,9 @@ from dataclasses import asdict
 from carnet import codes
 from carnet.models import Answer, DocumentHit, Interpretation
 from carnet.review import needs_review
+from query import ambiguity
+from query.chips import describe, describe_alternatives
+from query.retrieve import asked_terms, snippet, topic_words
 
 
 def coded(code: str | None, label: str | None) -> dict | None:
@@ -68,9 +71,6 @@ def interpretation_dict(interp: Interpretation, language: str | None = None) -> 
             "end": interp.date_range.end.isoformat() if interp.date_range.end else None,
             "phrase": interp.date_range.phrase,
         }
-    from query import ambiguity
-    from query.chips import describe, describe_alternatives
-
     language = language or interp.language
     out.pop("ambiguities", None)  # described below, with the sentence that says how each was read
     out["chips"] = describe(interp, language)
@@ -80,8 +80,6 @@ def interpretation_dict(interp: Interpretation, language: str | None = None) -> 
 
 
 def hit_dict(hit: DocumentHit, words: list[str] | None = None) -> dict:
-    from query.retrieve import snippet
-
     doc = hit.document
     out = document_summary(doc)
     chunk = hit.best_chunk
@@ -109,8 +107,6 @@ def answer_dict(answer: Answer, language: str | None = None) -> dict:
             "citations": [{"document_id": c.document_id, "page": c.page} for c in answer.summary.citations],
             "dropped_sentences": answer.summary.dropped_sentences,
         }
-    from query.retrieve import asked_terms, topic_words
-
     words = topic_words(answer.interpretation) + asked_terms(answer.interpretation)
     return {
         "question": answer.question,

@@ -15,6 +15,7 @@ from carnet.facts import Fact
 from carnet.models import DocMeta, ExtractedDocument
 from carnet.text import fold
 
+from ingest.facts import assertion, drugs
 from .allergies import extract_allergies
 from .blocks import blocks
 from .medications import extract_medications
@@ -53,7 +54,5 @@ def extract_facts(doc: ExtractedDocument, meta: DocMeta) -> list[Fact]:
 
 def warm_up() -> None:
     """Build edsnlp's pipelines now rather than on the first document."""
-    from . import assertion, drugs
-
     assertion.warm_up()
     drugs.warm_up()

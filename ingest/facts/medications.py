@@ -30,6 +30,7 @@ from carnet.text import fold
 from . import drugs, med_changes
 from .blocks import Block, Line
 from .durations import dates_in, line_duration, prescription_span
+from ingest.understand.context import fast_fold
 
 PRESCRIPTION = "57833-6"
 
@@ -172,8 +173,6 @@ def _statement_facts(block: Block, lines: tuple[Line, ...], statement: str, lang
 
 
 def fast(text: str) -> str:
-    from ingest.understand.context import fast_fold
-
     return fast_fold(text)
 
 

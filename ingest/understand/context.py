@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from carnet.text import fold
+from ingest.understand.identity import is_identity
+from ingest.understand.sections import NARRATIVE, heading
 
 HEADER_LINES = 15  # non-empty lines at the top that form the letterhead / title zone
 _UPPER_RATIO = 0.7
@@ -118,8 +120,6 @@ class Context:
     @cached_property
     def body_start(self) -> int:
         """Index of the line where the letter's body starts (see `letterhead`); past the end if never."""
-        from .sections import NARRATIVE, heading  # sections builds on this module
-
         for ln in self.nonempty:
             found = heading(ln.folded)
             if _SALUTATION.match(ln.folded) or (found and found[0] in NARRATIVE):
@@ -132,8 +132,6 @@ class Context:
         A title wrapped onto a second line comes back joined (same index as its first line)."""
         out = []
         head = self.letterhead
-        from .identity import is_identity  # the patient's identity block names no document
-
         for i, ln in enumerate(head):
             if len(ln.folded) > 90 or (i and ends_mid_sentence(head[i - 1], ln)) or is_identity(ln.folded):
                 continue

@@ -17,6 +17,7 @@ from datetime import date
 
 from .context import Context
 from .country import english_country
+from ingest.understand.language import detect_language
 
 _MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1,
@@ -177,8 +178,6 @@ def _with_yearless(ctx: Context, found: list[DateMention]) -> list[DateMention]:
 
 def _looks_month_first(ctx: Context, raw: list) -> bool:
     """M/D/Y only for English documents with at least one date that cannot be D/M/Y and none that must be."""
-    from .language import detect_language
-
     if detect_language(ctx.folded)[0] != "en":
         return False
     must_mdy = any(b > 12 and a <= 12 for *_, (y, a, b), _ in raw)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .context import Context
 from .noise import noise_scores
 from .structure import SHARED, structure_scores
+from ingest.understand.structure import headings
 
 LAB, IMAGING, DIAG, CONSULT, DISCHARGE, STAY = "11502-2", "18748-4", "70004-7", "11488-4", "11490-0", "34112-3"
 OPERATIVE, PRESCRIPTION, EMERGENCY, PATHOLOGY = "34874-8", "57833-6", "15507-7", "11526-1"
@@ -172,8 +173,6 @@ def _names_discharge_letter(ctx: Context) -> bool:
 
 def _tells_a_stay(ctx: Context) -> bool:
     """Stay dates ("du 14 au 21 février", "sortie le 21"), a narrative history and how the stay went."""
-    from .structure import headings
-
     families = {name for _, name in headings(ctx)}
     return bool(_STAY_DATES.search(ctx.folded)) and "hpi" in families and "course" in families
 

@@ -7,10 +7,12 @@ or when it is only the heading phrase (any case), optionally numbered ("1.", "II
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from carnet.models import SectionMark
 
-from .context import Context
+if TYPE_CHECKING:  # context.py finds a letter's body by its first narrative heading, read here
+    from ingest.understand.context import Context
 
 _HEADINGS: tuple[tuple[str, str], ...] = (
     ("motif", r"motifs? (de (la |l')?)?(consultation|hospitalisation|admission|l'examen|examen|recours|venue|l'intervention|"
