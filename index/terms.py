@@ -198,6 +198,24 @@ def rank_match(words: list[str], expansions: list[str], phrases: list[tuple[str,
     return " OR ".join(terms) if terms else None
 
 
+def shows_topic(tokens: list[str], words: list[str], phrases: list[tuple[str, ...]], expansions: list[str] = (),
+                window: int = 4) -> bool:
+    """`evidence_match`'s rule on a short stemmed text held in memory (a chunk's title and key lines): the
+    question's own words within NEAR's span, the one word or a word of its body system, or a medical name as
+    a phrase. Used instead of an FTS5 column filter ("key : ..."), whose cost grows with the whole index: it
+    walks the doclist of a common stem across every patient (14 ms for one stem at 100,000 patients)."""
+    own = list(dict.fromkeys(stem(w) for w in words if len(w) >= 2))
+    have = set(tokens)
+    if len(own) == 1 and (own[0] in have or any(stem(w) in have for w in expansions if len(w) >= 2)):
+        return True
+    if len(own) > 1:
+        span = window + 2 * len(own)  # NEAR(a b, n) with n = window + words: n other tokens at most in between
+        for i, token in enumerate(tokens):
+            if token in own and set(own) <= set(tokens[i:i + span]):
+                return True
+    return any(tuple(tokens[i:i + len(p)]) == p for p in phrases for i in range(len(tokens) - len(p) + 1))
+
+
 def evidence_match(words: list[str], phrases: list[tuple[str, ...]], expansions: list[str] = (),
                    window: int = 4) -> str | None:
     """FTS5 expression of what shows a chunk is about the topic: all the question's own words close

@@ -22,7 +22,7 @@ from carnet.models import Answer, ChunkHit, Citation, DocumentHit, Interpretatio
 from carnet.text import contains_term, fold
 from index.embedders import Embedder
 from index.store import PUBLIC_DOCUMENT_FIELDS, Store
-from index.terms import evidence_match, rank_match, rank_terms, synonym_phrases
+from index.terms import evidence_match, key_text, rank_match, rank_terms, shows_topic, stems, synonym_phrases
 from index.vectors import VectorIndex
 from index.visible import VisibleRecord
 from ingest.understand.context import Context
@@ -351,11 +351,14 @@ class Searcher:
         if not words:
             lexical = []
         elif opts.stemmed:
-            lexical, evidence_ids, key_ids = self._stem_search(patient["num"], question, words)
+            lexical, evidence_ids, in_key = self._stem_search(patient["num"], question, words)
         else:
             lexical = self.store.search_text(patient["num"], words, limit=CANDIDATE_CHUNKS)
         chunk_ids = {c for c, _ in dense} | {c for c, _ in lexical}
-        chunk_rows = self.store.chunks(sorted(chunk_ids))
+        chunk_rows = self.store.chunks(sorted(chunk_ids | evidence_ids))
+        if opts.stemmed and words and opts.evidence_first >= 2:  # the topic named in a title or key line
+            key_ids = {c for c in evidence_ids if c in chunk_rows and chunk_rows[c]["document_id"] in by_id
+                       and in_key(chunk_rows[c]["text"], by_id[chunk_rows[c]["document_id"]]["title"])}
         lexical = [(c, s) for c, s in lexical if c in chunk_rows and chunk_rows[c]["document_id"] in allowed_docs]
 
         fused: dict[int, float] = {}
@@ -411,8 +414,8 @@ class Searcher:
             return 0
         return (2 if tiers >= 2 and s.key_evidence else 1) if s.evidence else 0
 
-    def _stem_search(self, patient_num: int, question: str,
-                     words: Sequence[str]) -> tuple[list[tuple[int, float]], set[int], set[int]]:
+    def _stem_search(self, patient_num: int, question: str, words: Sequence[str]
+                     ) -> tuple[list[tuple[int, float]], set[int], Callable[[str, str | None], bool]]:
         """BM25 over the patient's stemmed chunks, and the chunks that show the topic (index.terms). The
         question's own words are told from the concept words `topic_words` added by being in the question."""
         opts = self.options
@@ -426,12 +429,11 @@ class Searcher:
         else:
             lexical = self._patient_bm25(patient_num, rank_terms(own, expansions, phrases))
         proof = evidence_match(own, phrases, expansions)
-        if not proof:
-            return lexical, set(), set()
-        evidence = set(self.store.match_stems(patient_num, proof))
-        key = set(self.store.match_stems(patient_num, f"key : ({proof})")) \
-            if opts.evidence_first >= 2 and evidence else set()
-        return lexical, evidence, key
+
+        def in_key(text: str, title: str | None) -> bool:
+            return shows_topic(stems(key_text(text, title)), own, phrases, expansions)
+
+        return lexical, set(self.store.match_stems(patient_num, proof)) if proof else set(), in_key
 
     def _patient_bm25(self, patient_num: int, terms: Sequence[str]) -> list[tuple[int, float]]:
         """BM25 within the patient's own chunks: each term weighs its IDF among them (log(1 + (N - n + .5) /

@@ -80,6 +80,8 @@ def test_a_topical_question_reads_only_the_patients_rows(searcher, question, ans
                 assert "M" in flags and ">" in flags and "<" in flags, (sql[:160], step)
     for sql in fts:  # and the bounds are the asking patient's
         assert f"BETWEEN {lo} AND {hi}" in sql, sql[:200]
+        # bm25()'s IDF and a column filter ("key : ...") read every patient's postings of a stem
+        assert "bm25(" not in sql and "key :" not in sql, sql[:200]
 
 
 def test_the_documents_of_a_question_come_from_the_patient_index(searcher):
