@@ -34,7 +34,7 @@ system-deps:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check torch==2.13.0
-	$(PIP) install -q --disable-pip-version-check -e '.[dev,postgres]'
+	$(PIP) install -q --disable-pip-version-check -e '.[dev,postgres,eval]'
 	touch $(STAMP)
 
 install: system-deps $(STAMP)
