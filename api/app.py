@@ -97,6 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         redact.install()  # no patient identifier in the access log
         carnet.vectors  # noqa: B018 - refuse to start on a store built with another model
         carnet.searcher.warm_up()  # load the model now, not on the first doctor's question

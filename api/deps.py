@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from service.access import BREAK_GLASS_HEADER, MAX_REASON_CHARS, break_glass_reason
 from service.auth import Principal
@@ -13,7 +14,11 @@ from carnet.errors import Unauthenticated
 from service.facade import Carnet
 
 
-def get_carnet(request: Request) -> Carnet:
+# The dependencies are `async def` where they do no blocking work: a plain `def` dependency costs a trip
+# through the thread pool, and under load each trip waits its turn behind other requests' work.
+
+
+async def get_carnet(request: Request) -> Carnet:
     return request.app.state.carnet
 
 
@@ -25,18 +30,20 @@ bearer = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="JWT",
                                 "the store's own key (`carnet access token PRACTITIONER`).")
 
 
-def get_principal(c: CarnetDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-                  ) -> Principal:
-    """The caller, from the `Authorization: Bearer` header only (never a cookie: no CSRF)."""
+async def get_principal(c: CarnetDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+                        ) -> Principal:
+    """The caller, from the `Authorization: Bearer` header only (never a cookie: no CSRF). A token verified
+    before is answered from memory; a new one is checked in the thread pool (a signature, maybe the issuer's keys)."""
     if credentials is None or not credentials.credentials:
         raise Unauthenticated("This route needs a bearer token (Authorization: Bearer <token>).")
-    return c.tokens.verify(credentials.credentials)
+    return c.tokens.remembered(credentials.credentials) or await run_in_threadpool(c.tokens.verify,
+                                                                                  credentials.credentials)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_break_glass(
+async def get_break_glass(
     reason: Annotated[str | None, Header(
         alias=BREAK_GLASS_HEADER, max_length=MAX_REASON_CHARS,
         description="Break-glass: the reason (non-empty) for opening a patient outside the care team, for a "

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     )
     threads: int = Field(1, description="Threads for the embedding engine in the server (queries), per worker.")
     workers: int = Field(2, description="Server processes of `carnet serve` (each with `threads` embedding threads).")
+    request_threads: int = Field(
+        40, ge=1, le=256, description="Requests one server process works on at once (its thread pool); the others "
+                                      "wait their turn in arrival order.")
     # What one document may cost (ingest/limits.py: DocumentLimits.of(settings)); a file over a limit is
     # refused with the limit named.
     isolate_documents: bool = Field(

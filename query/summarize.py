@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 from carnet import codes
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import Citation, DocumentHit, Interpretation, Summary, SummarySentence
-from carnet.text import fold as _fold_uncached
+from carnet.text import fold  # keeps recent short strings folded: the same documents come back question after question
 from ingest.labs import parse_lab_text
 from ingest.understand.furniture import is_furniture
 from query import generate, llm_model
@@ -36,9 +36,6 @@ from query.learnt_furniture import boilerplate_runs, learnt_furniture, no_boiler
 from query.llm_chat import LLMConfig
 
 log = logging.getLogger("carnet.summarize")
-
-# Folding is most of a summary's cost; the same documents come back question after question.
-fold = lru_cache(maxsize=8192)(_fold_uncached)
 
 MAX_DOCUMENTS = 3
 MAX_SENTENCES = 4
@@ -226,6 +223,12 @@ def metadata_lead(document: dict, language: str = "fr") -> str:
     return lead + (":" if language == "en" else " :")
 
 
+@lru_cache(maxsize=4096)  # pure; a lab report's sentences are read again for each question about it
+def _flags_a_value(sentence: str) -> bool:
+    """Whether the sentence holds a lab value flagged out of range."""
+    return any(v.flag for v in parse_lab_text(sentence))
+
+
 class ExtractiveSummarizer:
     """Offline, verbatim, cited. Cheap to construct; holds no model."""
 
@@ -277,7 +280,7 @@ class ExtractiveSummarizer:
         scored = [x for x in scored if x[1] >= 0]
         if hit.document.get("type_code") == LAB_REPORT and not any(x[1] >= 1 for x in scored):
             # A lab report and no analyte asked: its out-of-range lines are what a reader looks for.
-            scored = [(s, rel + (2.0 if any(v.flag for v in parse_lab_text(s.text)) else 0.0), conc)
+            scored = [(s, rel + (2.0 if _flags_a_value(s.text) else 0.0), conc)
                       for s, rel, conc in scored]
         picked: list[_Sentence] = []
         relevant = sorted((x for x in scored if x[1] >= 1), key=lambda x: (-x[1], -x[2], x[0].order))

@@ -11,6 +11,7 @@ card snippet, however near the conclusion they stand.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from carnet.text import fold
 
@@ -61,6 +62,7 @@ def names_an_institution(folded: str) -> bool:
             and _INSTITUTION.search(folded) is not None and not any(ch.isdigit() for ch in folded))
 
 
+@lru_cache(maxsize=8192)  # pure; a question's snippets and summary test the same stored lines again
 def is_furniture(text: str) -> bool:
     """The line (or sentence) is letterhead or page furniture by its shape, not content."""
     stripped = text.strip()

@@ -426,3 +426,25 @@ def test_an_oidc_issuer_plugged_in_with_a_jwks_file(tmp_path):
         verifier.verify(LocalIssuer(settings.home).issue("dr-local", audience="carnet-api"))
     both = TokenVerifier(settings.model_copy(update={"auth_local": True}))
     assert both.verify(LocalIssuer(settings.home).issue("dr-local", audience="carnet-api")).id == "dr-local"
+
+
+def test_a_verified_token_is_remembered_until_it_expires(tmp_path, monkeypatch):
+    import time
+
+    import carnet.auth
+    from carnet.auth import LocalIssuer, TokenVerifier
+
+    settings = Settings(home=tmp_path / "home")
+    verifier = TokenVerifier(settings)
+    checked = []
+    real = verifier._verify
+    monkeypatch.setattr(verifier, "_verify", lambda token: checked.append(token) or real(token))
+    token = LocalIssuer(settings.home).issue("dr-a", audience=settings.auth_audience, hours=1)
+    other = LocalIssuer(settings.home).issue("dr-b", audience=settings.auth_audience, hours=1)
+    assert verifier.verify(token).id == verifier.verify(token).id == "dr-a"
+    assert verifier.verify(other).id == "dr-b"
+    assert checked == [token, other]  # the second use of a token is not checked again
+    later = time.time() + 3601
+    monkeypatch.setattr(carnet.auth.time, "time", lambda: later)
+    verifier.verify(token)
+    assert checked == [token, other, token]  # past its expiry it is checked again (and refused there if expired)
