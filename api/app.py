@@ -30,7 +30,7 @@ from api import admin as admin_routes
 from api.fhir import routes as fhir_routes
 from api import hygiene, problems, redact, schemas
 from api.deps import BreakGlassDep, CarnetDep, PrincipalDep
-from api.middleware import AnswerUnexpectedErrors
+from api.middleware import AnswerUnexpectedErrors, RefuseEarly
 from index.pending import BackgroundEmbedder
 from index.visible import VisibleRecord
 from ingest.pipeline import discover, valid_patient_id, valid_source_name
@@ -127,8 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.carnet = carnet
 
-    @app.middleware("http")
-    async def refuse_oversized_uploads(request: Request, call_next):
+    def refuse_oversized_uploads(request: Request) -> Response | None:
         """Refuse an upload by its declared length before its body is read and spooled to disk."""
         length = request.headers.get("content-length", "")
         if request.method == "POST" and length.isdigit() and int(length) > settings.max_upload_bytes + UPLOAD_SLACK:
@@ -136,7 +135,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if _is_fhir(request):
                 return fhir_routes.outcome_response(413, str(e), "too-costly")
             return problems.error_response(e)
-        return await call_next(request)
+        return None
+
+    app.add_middleware(RefuseEarly, check=refuse_oversized_uploads)
 
     hygiene.install(app, settings)  # the Host check and security headers wrap everything, errors included
     problems.install_openapi(app)

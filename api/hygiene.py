@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem
 from carnet.config import Settings
@@ -59,19 +61,34 @@ def add_security_headers(path: str, headers) -> None:
         headers.setdefault("Cache-Control", "no-store")
 
 
-def install(app: FastAPI, settings: Settings) -> None:
-    allowed = settings.allowed_hosts
+class HostAndHeaders:
+    """The Host check, then the security headers on the response's first message (ASGI middleware)."""
 
-    @app.middleware("http")
-    async def security(request: Request, call_next):
-        host = host_name(request.headers.get("host", ""))
-        if host not in allowed:
+    def __init__(self, app: ASGIApp, allowed: frozenset[str] | set[str]):
+        self.app = app
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                add_security_headers(path, MutableHeaders(scope=message))
+            await send(message)
+
+        if host_name(Headers(scope=scope).get("host", "")) not in self.allowed:
             response = problem(400, "unknown_host", "This server does not answer to that Host name (see "
                                                     "CARNET_SERVER_NAMES).")
-        else:
-            response = await call_next(request)
-        add_security_headers(request.url.path, response.headers)
-        return response
+            await response(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(HostAndHeaders, allowed=settings.allowed_hosts)
 
     origins = settings.allowed_origins
     if origins:  # added after the security middleware, so it runs first (preflights get their headers)
