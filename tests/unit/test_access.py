@@ -431,8 +431,8 @@ def test_an_oidc_issuer_plugged_in_with_a_jwks_file(tmp_path):
 def test_a_verified_token_is_remembered_until_it_expires(tmp_path, monkeypatch):
     import time
 
-    import carnet.auth
-    from carnet.auth import LocalIssuer, TokenVerifier
+    import service.auth
+    from service.auth import LocalIssuer, TokenVerifier
 
     settings = Settings(home=tmp_path / "home")
     verifier = TokenVerifier(settings)
@@ -445,6 +445,6 @@ def test_a_verified_token_is_remembered_until_it_expires(tmp_path, monkeypatch):
     assert verifier.verify(other).id == "dr-b"
     assert checked == [token, other]  # the second use of a token is not checked again
     later = time.time() + 3601
-    monkeypatch.setattr(carnet.auth.time, "time", lambda: later)
+    monkeypatch.setattr(service.auth.time, "time", lambda: later)
     verifier.verify(token)
     assert checked == [token, other, token]  # past its expiry it is checked again (and refused there if expired)
