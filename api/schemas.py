@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from query.chips import CHIP_KINDS
+
 
 class Coded(BaseModel):
     code: str = Field(examples=["11502-2"])
@@ -23,7 +25,7 @@ class ErrorResponse(BaseModel):
 
 
 class Chip(BaseModel):
-    kind: str = Field(examples=["specialty"])
+    kind: Literal[CHIP_KINDS] = Field(examples=["specialty"])  # the kinds `remove` understands, in the schema
     value: str = Field(examples=["cardiologie"])
     label: str = Field(examples=["Cardiologie"])
 

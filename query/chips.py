@@ -110,14 +110,14 @@ def describe_alternatives(interp: Interpretation, language: str) -> list[dict]:
 # Chips that change how a word is read rather than drop a filter: the caller re-parses with their values
 # as `literal` (api.app does); `without` leaves the interpretation as it is for them.
 READING_KINDS = ("correction", "expansion", "reading")
-_CHIP_KINDS = ("type", "specialty", "exam", "analyte", "date", "order", "count", "topic") + READING_KINDS
+CHIP_KINDS = ("type", "specialty", "exam", "analyte", "date", "order", "count", "topic") + READING_KINDS
 
 
 def without(interp: Interpretation, kind: str, value: str) -> Interpretation:
     """A new Interpretation without one chip (to widen the search). Removing a value that is not there
     returns the interpretation unchanged; an unknown kind raises InvalidInput."""
-    if kind not in _CHIP_KINDS:
-        raise InvalidInput(f"Unknown chip kind {kind!r}; expected one of {', '.join(_CHIP_KINDS)}.")
+    if kind not in CHIP_KINDS:
+        raise InvalidInput(f"Unknown chip kind {kind!r}; expected one of {', '.join(CHIP_KINDS)}.")
     value = str(value)
     if kind in READING_KINDS:
         return interp
