@@ -266,8 +266,10 @@ TYPE_PHRASES_FR: dict[str, tuple[str, ...]] = {
     "synthese": ("60591-5", "SYNTH"), "synthese medicale": ("60591-5", "SYNTH"), "vsm": ("60591-5", "SYNTH"),
     "volet de synthese medicale": ("60591-5", "SYNTH"),
     "cr d'admission": ("67851-6",), "admission": ("67851-6",), "lettre d'adressage": ("96349-6",),
-    "vaccination": ("96874-3",), "vaccin": ("96874-3",), "certificat de vaccination": ("96874-3",),
-    "attestation de vaccination": ("96874-3",), "pass vaccinal": ("96874-3",),
+    # a vaccination note, the history of vaccinations and the COVID-19 certificate are all "the vaccination"
+    # a doctor asks for; only "pass vaccinal" names the certificate alone
+    "vaccination": ("87273-9", "11369-6", "96874-3"), "vaccin": ("87273-9", "11369-6", "96874-3"), "certificat de vaccination": ("87273-9", "11369-6", "96874-3"),
+    "attestation de vaccination": ("87273-9", "11369-6", "96874-3"), "pass vaccinal": ("96874-3",),
     "plan de soins": ("18776-5", "77604-7"), "pps": ("18776-5",), "plan personnalise de soins": ("18776-5",),
     "protocole ald": ("PROT_ALD",), "protocole de soins": ("PROT_ALD",), "ald": ("PROT_ALD",),
     "directives anticipees": ("EXPPAT_3",), "volontes du patient": ("EXPPAT_1", "EXPPAT_3"),
@@ -295,8 +297,8 @@ TYPE_PHRASES_FR: dict[str, tuple[str, ...]] = {
 TYPE_PHRASES_EN: dict[str, tuple[str, ...]] = {
     "emergency liaison file": ("74207-2",), "dlu": ("74207-2",), "emergency liaison": ("74207-2",),
     "patient summary": ("SYNTH",), "medical summary": ("SYNTH",),
-    "vaccination certificate": ("96874-3",), "covid vaccination": ("96874-3",), "vaccination": ("96874-3",),
-    "immunization": ("96874-3",),
+    "vaccination certificate": ("87273-9", "11369-6", "96874-3"), "covid vaccination": ("96874-3",), "vaccination": ("87273-9", "11369-6", "96874-3"),
+    "immunization": ("87273-9", "11369-6", "96874-3"),
     "admission note": ("67851-6",),
     "referral letter": ("96349-6",), "care plan": ("18776-5", "77604-7"), "treatment plan": ("77604-7",),
     "advance directive": ("EXPPAT_3",), "living will": ("EXPPAT_3",),
