@@ -100,7 +100,8 @@ def allergies(facts: Iterable[Fact]) -> dict:
 
 def _unique_sources(facts: Sequence[Fact]) -> list[dict]:
     seen, out = set(), []
-    for f in sorted(facts, key=lambda f: f.service_date or date.min, reverse=True):
+    # newest first; on one page, a coded entry (CDA level 3) before the same statement read from its text
+    for f in sorted(facts, key=lambda f: (f.service_date or date.min, f.source == "cda"), reverse=True):
         if (f.document_id, f.page) in seen:
             continue
         seen.add((f.document_id, f.page))
