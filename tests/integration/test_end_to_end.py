@@ -14,6 +14,7 @@ from cli.main import app as cli_app
 from carnet.config import Settings
 from carnet.errors import IndexMismatch, UnknownPatient
 from service.facade import Carnet
+from index.store import chunk_id_range
 from ingest.pipeline import discover
 from tests.auth import TEST_SERVER_NAMES, headers_for
 from tests.pdfs import write_pdf, write_reports, write_scanned_pdf
@@ -63,12 +64,41 @@ def test_english_question_finds_french_document(e5):
     assert answer.documents and answer.documents[0].document["source"] == "PAT-B/ct-chest.pdf"
 
 
-def test_patient_isolation(e5):
+def test_patient_isolation(e5, monkeypatch):
+    """Each patient gets an answer from its own documents, and no other patient's chunk is ever scored: a spy
+    on every source of candidate chunks (dense search, BM25, stemmed matches) and on the chunk fetch sees
+    only ids in the asking patient's rowid range, while the other patients hold matching text too."""
     c, _, _ = e5
-    for patient in ("PAT-A", "PAT-C"):
-        answer = c.searcher.ask(patient, "nodule pulmonaire scanner thoracique", today=TODAY)
-        sources = [h.document["source"] for h in answer.documents + answer.alternatives]
-        assert all(s.startswith(patient + "/") for s in sources), sources
+    seen: list[int] = []
+
+    def spy(obj, name, ids_of):
+        real = getattr(obj, name)
+
+        def wrapper(*args, **kwargs):
+            out = real(*args, **kwargs)
+            seen.extend(ids_of(args, out))
+            return out
+
+        monkeypatch.setattr(obj, name, wrapper)
+
+    spy(c.vectors, "search", lambda args, out: [i for i, _ in out])
+    for name in ("search_text", "search_stems"):
+        spy(c.store, name, lambda args, out: [i for i, _ in out])
+    spy(c.store, "match_stems", lambda args, out: list(out))
+    spy(c.store, "chunks", lambda args, out: list(args[0]))
+    # topical questions: they rank chunks (a filter-only question like "dernier CR de cardiologie" scores none)
+    asked = {"PAT-A": ["équilibre glycémique insuffisant", "rétrécissement aortique"],
+             "PAT-B": ["nodule pulmonaire scanner thoracique", "lung nodule on CT"]}
+    for patient, questions in asked.items():
+        lo, hi = chunk_id_range(c.store.patient(patient)["num"])
+        for question in questions:
+            seen.clear()
+            answer = c.searcher.ask(patient, question, today=TODAY)
+            assert answer.documents, (patient, question)
+            sources = [h.document["source"] for h in answer.documents + answer.alternatives]
+            assert all(s.startswith(patient + "/") for s in sources), sources
+            assert seen, "the spies saw the candidate chunks"
+            assert all(lo <= i <= hi for i in seen), (patient, question, [i for i in seen if not lo <= i <= hi])
 
 
 def test_unknown_patient(e5):

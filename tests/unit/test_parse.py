@@ -220,11 +220,6 @@ def test_parse(question, expected):
     _check(question, expected)
 
 
-def test_enough_varied_questions():
-    assert len(CASES) >= 80
-    assert sum(1 for _, e in CASES if e.get("lang") == "en") >= 15
-
-
 def test_keys_are_the_shared_ones():
     for question, _ in CASES:
         interp = parse_question(question, TODAY)
@@ -239,9 +234,13 @@ def test_keeps_the_question_and_says_rules():
     assert interp.interpreter == "rules"
 
 
-def test_deterministic():
-    for question, _ in CASES:
-        assert parse_question(question, TODAY) == parse_question(question, TODAY)
+def test_a_reading_does_not_depend_on_the_questions_read_before():
+    """The parser keeps caches (folded words, the compiled vocabulary, typo candidates): reading the cases in
+    the opposite order, after a question full of typos and abbreviations, must give the same readings."""
+    forward = [parse_question(q, TODAY) for q, _ in CASES]
+    parse_question("der cr cardoi + bilan hepatiqe, echo abdo ?? MG", TODAY)
+    backward = [parse_question(q, TODAY) for q, _ in reversed(CASES)][::-1]
+    assert forward == backward
 
 
 def test_relative_dates_follow_today():
