@@ -47,6 +47,8 @@ from api.fhir.systems import (
     resource_status,
 )
 from carnet import codes
+# one comparison of a document's dates with a FHIR date parameter, shared with questions' filters
+from carnet.document_filter import DATE_PREFIXES, DateTest
 from carnet.errors import CarnetError
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.text import fold
@@ -60,7 +62,6 @@ _DATE_VALUE = re.compile(
     r"^(?P<prefix>[a-z]{2})?(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
     r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?$"
 )
-_DATE_PREFIXES = {"eq", "ne", "gt", "lt", "ge", "le"}
 _SORT_KEYS = {"date", "period-start"}  # both: the date of the act
 _STATUSES = ("current", "superseded", "entered-in-error")
 
@@ -168,34 +169,6 @@ _NOT_STORED = {
 
 
 # --- the query ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DateTest:
-    """One FHIR date comparison: `field` of the document against the search range [lo, hi)."""
-
-    field: str  # "date", "period", "period-start", "period-end"
-    prefix: str  # eq, ne, gt, lt, ge, le
-    lo: date
-    hi: date  # exclusive: the day after the value's last day
-
-    def matches(self, doc: dict) -> bool:
-        target = _target_range(doc, self.field)
-        if target is None:
-            return False  # a document with no date of the act matches no date criterion
-        t_lo, t_hi = target
-        within = self.lo <= t_lo and t_hi <= self.hi
-        if self.prefix == "eq":
-            return within
-        if self.prefix == "ne":
-            return not within
-        if self.prefix == "gt":
-            return t_hi > self.hi
-        if self.prefix == "lt":
-            return t_lo < self.lo
-        if self.prefix == "ge":
-            return t_hi > self.hi or within
-        return t_lo < self.lo or within  # le
 
 
 @dataclass(frozen=True)
@@ -455,7 +428,7 @@ def _date_test(name: str, value: str) -> DateTest:
     if not m:
         raise FhirError(f"`{name}={value}`: expected [prefix]YYYY[-MM[-DD]] (e.g. ge2024-01-01).")
     prefix = m.group("prefix") or "eq"
-    if prefix not in _DATE_PREFIXES:
+    if prefix not in DATE_PREFIXES:
         raise FhirError(f"`{name}={value}`: prefix {prefix!r} is not supported (eq, ne, gt, lt, ge, le).",
                         issue="not-supported")
     y, mo, d = int(m.group("y")), m.group("m"), m.group("d")
@@ -471,27 +444,6 @@ def _date_test(name: str, value: str) -> DateTest:
     except (ValueError, OverflowError) as e:  # 9999-12-31 has no next day
         raise FhirError(f"`{name}={value}`: not a valid date ({e}).") from None
     return DateTest(name, prefix, lo, hi)
-
-
-def _target_range(doc: dict, name: str) -> tuple[date, date] | None:
-    """The document's dates as a half-open range of days, for one date parameter."""
-    start = _day(doc.get("service_date"))
-    if start is None:
-        return None
-    end = _day(doc.get("service_end_date"))
-    end = end if end is not None and end >= start else start
-    if name == "period":
-        return start, end + timedelta(days=1)
-    if name == "period-end":
-        return end, end + timedelta(days=1)
-    return start, start + timedelta(days=1)  # date, period-start
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def parse_read(items: Iterable[tuple[str, str]]) -> str | None:
