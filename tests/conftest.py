@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
+
+TESTS = Path(__file__).parent
+# Markers by folder: a test gets its folder's markers (a file may add more, e.g. `slow`, `llm`). The
+# contract suites (tests/contract/) run fast and real implementations side by side: each parameter carries
+# its own markers there (tests/contract/conftest.py).
+FOLDER_MARKERS = {"unit": ("unit",), "integration": ("integration",), "browser": ("browser",),
+                  "postgres": ("postgres", "integration")}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        try:
+            folder = Path(str(item.path)).relative_to(TESTS).parts[0]
+        except ValueError:
+            continue
+        for name in FOLDER_MARKERS.get(folder, ()):
+            if item.get_closest_marker(name) is None:
+                item.add_marker(name)
 
 
 @pytest.fixture(autouse=True)

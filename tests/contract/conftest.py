@@ -1,0 +1,52 @@
+"""Fixtures shared by the contract suites: one fixture per swappable part, parametrised over every
+implementation Carnet offers. The fast implementations carry the `unit` marker, the real models
+`integration` and `slow` (and the local generative model `llm`), so `-m unit` runs the contracts on the
+hashing embedder and the extractive summariser only."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from carnet.errors import MissingExtra
+from index.embedders import E5Embedder, HashingEmbedder, SentenceTransformerEmbedder
+
+REAL_MODEL = [pytest.mark.integration, pytest.mark.slow]
+
+EMBEDDERS = {
+    "hashing": HashingEmbedder,
+    "e5": E5Embedder,
+    "minilm": SentenceTransformerEmbedder,
+}
+EMBEDDER_PARAMS = [
+    pytest.param("hashing", marks=pytest.mark.unit, id="hashing"),
+    pytest.param("e5", marks=REAL_MODEL, id="e5"),
+    pytest.param("minilm", marks=REAL_MODEL, id="minilm"),
+]
+
+
+def make_embedder_for_contract(kind: str):
+    """A new instance of the embedder `kind`, loaded; skips when its optional extra is not installed."""
+    try:
+        embedder = EMBEDDERS[kind]()
+    except MissingExtra as e:
+        pytest.skip(str(e))
+    embedder.load()
+    return embedder
+
+
+@lru_cache(maxsize=None)
+def loaded_embedder(kind: str):
+    """The session's one loaded instance of the embedder `kind` (a real model loads once)."""
+    return make_embedder_for_contract(kind)
+
+
+@pytest.fixture(scope="session", params=EMBEDDER_PARAMS)
+def embedder_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def embedder(embedder_kind):
+    return loaded_embedder(embedder_kind)
