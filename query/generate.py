@@ -83,11 +83,12 @@ class GeneratedSummarizer:
             self.rates = replace(self.rates, load_seconds=self._load_seconds)
             log.info("generative model loaded in %.1f s", self._load_seconds)
 
-    def interpret(self, question: str, today: date, language: str = "fr") -> Interpretation | None:
-        """query.llm_interpret with this summariser's model, under its lock (llama.cpp is not thread-safe)."""
+    def interpret(self, question: str, today: date, language: str = "fr", *, stats: dict | None = None) -> Interpretation | None:
+        """query.llm_interpret with this summariser's model, under its lock (llama.cpp is not thread-safe).
+        stats, when given, receives the call's token counts and seconds (query.llm_interpret)."""
         with self._lock:
             self._load_locked()
-            return llm_interpret(question, today, self.llm, language=language)
+            return llm_interpret(question, today, self.llm, language=language, stats=stats)
 
     def count_tokens(self, text: str) -> int:
         client = getattr(self.llm, "client", None)

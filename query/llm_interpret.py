@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_COUNT = 50
 MAX_PER_LIST = 3  # a question names a few types / exams; a longer list is the catalogue echoed back: dropped
 MAX_TOPIC_CHARS = 120
+MAX_JSON_TOKENS = 160  # the nine keys with a few codes and a short topic take 50-110 tokens; an echoed catalogue is cut
 
 
 class LLMFilters(BaseModel):
@@ -60,15 +62,17 @@ def _catalogue() -> str:
 
 SYSTEM_PROMPT = """You turn a French or English question from a GP about one patient's medical record into search filters.
 Answer with one JSON object only, with these keys: document_types, specialties, exams, analytes (lists of codes taken ONLY from the lists below), date_from, date_to (YYYY-MM-DD or null), order ("latest" or "relevance"), count (integer or null), topic (string).
-Leave a list empty when the question does not name it. Today is {today}.
+Leave a list empty when the question does not name it. Today's date is given with the question.
 Allowed codes:
 {catalogue}"""
 
 
 def build_messages(question: str, today: date) -> list[tuple[str, str]]:
+    """(role, content): the fixed part first (instructions + catalogue, identical for every question, so a
+    local model keeps it evaluated), then what varies: today's date and the question."""
     question = " ".join(question.replace("<", " ").replace(">", " ").split())
-    return [("system", SYSTEM_PROMPT.format(today=today.isoformat(), catalogue=_catalogue())),
-            ("human", f"Question: {question}\nJSON:")]
+    return [("system", SYSTEM_PROMPT.format(catalogue=_catalogue())),
+            ("human", f"Today is {today.isoformat()}.\nQuestion: {question}\nJSON:")]
 
 
 def _lookup(values: Any, allowed: dict, *, type_codes: bool = False) -> tuple[str, ...]:
@@ -163,13 +167,132 @@ def _ask_json(question: str, today: date, llm) -> dict | None:
     return parsed if isinstance(parsed, dict) else None
 
 
+def rejected(raw: dict | None) -> list[str]:
+    """What `validate` drops from a model's answer (for evaluation): unknown codes, lists too long to be a
+    reading, dates that do not parse or lie ahead, a count out of range. [] when nothing is dropped."""
+    if not isinstance(raw, dict):
+        return ["no JSON object"]
+    out = []
+    for key, allowed, type_codes in (("document_types", DOCUMENT_TYPES, True), ("specialties", SPECIALTY_GROUPS, False),
+                                     ("exams", EXAMS, False), ("analytes", ANALYTES, False)):
+        values = raw.get(key)
+        values = [values] if isinstance(values, str) else values if isinstance(values, (list, tuple)) else []
+        kept = set()
+        for value in values:
+            found = _lookup([value], allowed, type_codes=type_codes)
+            if found:
+                kept.update(found)
+            else:
+                out.append(f"{key}: {value!r}")
+        if len(kept) > MAX_PER_LIST:
+            out.append(f"{key}: {len(kept)} codes")
+    for key, end in (("date_from", False), ("date_to", True)):
+        value = raw.get(key)
+        day = _parse_day(value, end=end)
+        if value not in (None, "") and day is None:
+            out.append(f"{key}: {value!r}")
+    count = raw.get("count")
+    if count is not None and not (isinstance(count, int) and not isinstance(count, bool) and 1 <= count <= MAX_COUNT):
+        out.append(f"count: {count!r}")
+    return out
+
+
+def json_schema() -> dict:
+    """The answer's shape, keys in the order the prompt lists them (a grammar for the local model)."""
+    codes = {"type": "array", "items": {"type": "string"}}
+    nullable = lambda t: {"anyOf": [{"type": t}, {"type": "null"}]}  # noqa: E731
+    return {"type": "object", "properties": {
+        "document_types": codes, "specialties": codes, "exams": codes, "analytes": codes,
+        "date_from": nullable("string"), "date_to": nullable("string"),
+        "order": {"enum": ["latest", "relevance"]}, "count": nullable("integer"),
+        "topic": {"type": "string", "maxLength": MAX_TOPIC_CHARS}},
+        "required": list(LLMFilters.model_fields)}
+
+
+@lru_cache
+def _gbnf() -> str | None:
+    try:
+        from llama_cpp.llama_grammar import json_schema_to_gbnf
+    except ImportError:
+        return None
+    return json_schema_to_gbnf(json.dumps(json_schema()))
+
+
+def _local_client(llm):
+    """The llama_cpp.Llama behind a ChatLlamaCpp (anything with create_chat_completion), else None."""
+    client = getattr(llm, "client", None)
+    return client if callable(getattr(client, "create_chat_completion", None)) else None
+
+
+def _parse_object(text: str) -> dict | None:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        m = _JSON_OBJECT.search(text)
+        if not m:
+            return None
+        try:
+            parsed = json.loads(m.group(0))
+        except ValueError:
+            return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _common_prefix(a, b) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _ask_local(question: str, today: date, client, stats: dict | None = None) -> dict | None:
+    """One chat completion on the local llama.cpp model: greedy, at most MAX_JSON_TOKENS, constrained by a JSON
+    grammar. llama.cpp keeps the tokens it evaluated last and re-evaluates only from the first token that
+    differs (Llama.generate), so with the fixed instructions + catalogue first only the date and the question
+    are read again when the previous call was an interpretation too."""
+    messages = [{"role": "system" if role == "system" else "user", "content": content}
+                for role, content in build_messages(question, today)]
+    kwargs: dict[str, Any] = {}
+    gbnf = _gbnf()
+    if gbnf is not None:
+        from llama_cpp import LlamaGrammar
+
+        kwargs["grammar"] = LlamaGrammar.from_string(gbnf, verbose=False)
+    before = list(getattr(client, "input_ids", ()))
+    t0 = time.perf_counter()
+    out = client.create_chat_completion(messages=messages, max_tokens=MAX_JSON_TOKENS, temperature=0.0, top_k=1,
+                                        top_p=1.0, repeat_penalty=1.0, seed=0, **kwargs)
+    text = out["choices"][0]["message"].get("content") or ""
+    parsed = _parse_object(text)
+    if stats is not None:
+        usage = out.get("usage") or {}
+        n_prompt = int(usage.get("prompt_tokens", 0))
+        prompt = list(getattr(client, "input_ids", ()))[:n_prompt]
+        reused = min(_common_prefix(before, prompt), max(n_prompt - 1, 0)) if prompt else 0
+        stats.update(prompt_tokens=n_prompt, evaluated_tokens=n_prompt - reused,
+                     completion_tokens=int(usage.get("completion_tokens", 0)), seconds=time.perf_counter() - t0,
+                     finish_reason=out["choices"][0].get("finish_reason"), raw=parsed, parsed=parsed is not None)
+    return parsed
+
+
 def llm_interpret(question: str, today: date, llm, *, language: str = "fr",
-                  structured: bool | None = None) -> Interpretation | None:
+                  structured: bool | None = None, stats: dict | None = None) -> Interpretation | None:
     """The model's reading of the question, validated against the code lists; None if unusable or failed.
 
-    structured: True forces `with_structured_output`, False the JSON prompt; None tries structured output
-    first and falls back to JSON when the model has no tool calling or its answer does not parse.
+    The local model (a ChatLlamaCpp) is asked directly, under a JSON grammar (`_ask_local`). For other chat
+    models, structured: True forces `with_structured_output`, False the JSON prompt; None tries structured
+    output first and falls back to JSON when the model has no tool calling or its answer does not parse.
+    stats, when given, receives the local call's token counts, seconds and raw answer.
     """
+    client = _local_client(llm)
+    if client is not None:
+        try:
+            return validate(_ask_local(question, today, client, stats), question, today, language)
+        except Exception as e:
+            log.warning("LLM interpretation failed: %s", type(e).__name__)
+            return None
     if structured is not False:
         try:
             runnable = llm.with_structured_output(LLMFilters)

@@ -94,7 +94,7 @@ def test_model_failure_gives_none():
 
 def test_prompt_lists_the_codes_and_today():
     system, human = build_messages("écho <b>", TODAY)
-    assert "2026-11-27" in system[1] and "echocardiographie" in system[1] and "11502-2" in system[1]
+    assert "2026-11-27" in human[1] and "echocardiographie" in system[1] and "11502-2" in system[1]
     assert "<" not in human[1]
 
 
@@ -158,3 +158,96 @@ def test_service_wires_the_fallback_only_when_asked(tmp_path):
     llm = Carnet(Settings(home=tmp_path / "b", embedder="hashing", interpreter="llm"))
     llm._summarizer = lambda: ModelSummarizer()
     assert llm.searcher.fallback_interpreter.__self__.__class__ is ModelSummarizer
+
+
+# --- the local model: one chat completion, fixed prefix first, JSON grammar, few tokens ----------------------
+
+
+class FakeLlama:
+    """Stands for llama_cpp.Llama: records what it is asked, answers with canned JSON texts."""
+
+    def __init__(self, *answers: str):
+        self.answers = list(answers)
+        self.calls: list[dict] = []
+        self.input_ids: list[int] = []
+
+    def create_chat_completion(self, messages, **kwargs):
+        self.calls.append({"messages": messages, **kwargs})
+        tokens = [ord(c) for m in messages for c in m["content"]]  # one "token" a character
+        self.input_ids = tokens + [0, 0, 0]
+        return {"choices": [{"message": {"content": self.answers.pop(0)}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": len(tokens), "completion_tokens": 3}}
+
+
+class FakeChatLlamaCpp:
+    def __init__(self, client):
+        self.client = client
+
+    def with_structured_output(self, schema):  # the local path must not use tool calling
+        raise AssertionError("tool calling asked of the local model")
+
+
+def test_prompt_puts_the_fixed_part_first_and_the_date_and_question_last():
+    a = build_messages("dern labo", TODAY)
+    b = build_messages("latest echo", date(2025, 3, 1))
+    assert a[0] == b[0]  # the system part (instructions + catalogue) is identical whatever the question or day
+    assert "2026-11-27" not in a[0][1] and "11502-2" in a[0][1] and "echocardiographie" in a[0][1]
+    assert a[1][1].startswith("Today is 2026-11-27.") and a[1][1].rstrip().endswith("dern labo\nJSON:")
+    assert b[1][1].startswith("Today is 2025-03-01.") and "latest echo" in b[1][1]
+
+
+def test_local_model_is_asked_once_with_a_grammar_and_few_tokens():
+    from query.llm_interpret import MAX_JSON_TOKENS
+
+    client = FakeLlama(json.dumps({"document_types": ["11502-2"], "specialties": [], "exams": [], "analytes": [],
+                                   "date_from": None, "date_to": None, "order": "latest", "count": None,
+                                   "topic": ""}), '{"exams": ["ecg"], "order": "latest"}')
+    llm = FakeChatLlamaCpp(client)
+    first_stats, second_stats = {}, {}
+    first = llm_interpret("dern labo", TODAY, llm, stats=first_stats)
+    second = llm_interpret("ecg stp", TODAY, llm, stats=second_stats)
+    assert first.type_codes == ("11502-2",) and first.order == "latest"
+    assert second.exam_keys == ("ecg",)
+    assert len(client.calls) == 2
+    for call in client.calls:
+        assert call["max_tokens"] == MAX_JSON_TOKENS <= 200 and call["temperature"] == 0.0
+        assert [m["role"] for m in call["messages"]] == ["system", "user"]
+    assert client.calls[0]["messages"][0] == client.calls[1]["messages"][0]
+    # the second call shares everything up to the question with the first: only its tail is read again
+    assert first_stats["evaluated_tokens"] == first_stats["prompt_tokens"]
+    assert second_stats["evaluated_tokens"] == len("ecg stp\nJSON:") < second_stats["prompt_tokens"] // 100
+
+
+def test_local_answers_are_validated_and_broken_ones_give_none():
+    client = FakeLlama('{"document_types": ["99999-9"], "exams": ["irm-du-pied-gauche"], "order": "latest"}',
+                       '{"exams": ["ecg"], "order": "lat', "not json")
+    llm = FakeChatLlamaCpp(client)
+    stats: dict = {}
+    assert llm_interpret("q", TODAY, llm, stats=stats) is None  # unknown codes only: nothing usable
+    assert stats["parsed"] and stats["raw"]["document_types"] == ["99999-9"]
+    assert llm_interpret("q", TODAY, llm) is None  # cut off at max_tokens
+    assert llm_interpret("q", TODAY, llm) is None
+
+
+def test_local_grammar_accepts_the_answer_shape():
+    pytest.importorskip("llama_cpp")
+    from llama_cpp import LlamaGrammar
+
+    from query.llm_interpret import _gbnf
+
+    gbnf = _gbnf()
+    for key in ("document_types", "specialties", "exams", "analytes", "date_from", "date_to", "order", "count", "topic"):
+        assert f'\\"{key}\\"' in gbnf
+    assert gbnf.index('\\"document_types\\"') < gbnf.index('\\"topic\\"')
+    LlamaGrammar.from_string(gbnf, verbose=False)  # parses
+
+
+def test_rejected_lists_what_validation_drops():
+    from query.llm_interpret import rejected
+    from carnet.lexicon import EXAMS
+
+    assert rejected({"exams": ["ecg"], "date_from": "2025-01-01", "count": 2}) == []
+    drops = rejected({"document_types": ["99999-9", "11502-2"], "exams": list(EXAMS), "date_to": "hier", "count": 500})
+    assert "document_types: '99999-9'" in drops and f"exams: {len(EXAMS)} codes" in drops
+    assert "date_to: 'hier'" in drops and "count: 500" in drops
+    assert rejected(None) == ["no JSON object"]
