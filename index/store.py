@@ -25,6 +25,7 @@ import os
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -41,6 +42,7 @@ from carnet.text import fold
 from index.terms import key_text, stemmed_text
 
 PATIENT_SHIFT = 36  # chunk id = patient_num << 36 | sequence: 2^36 chunks per patient, 2^27 patients
+DOCUMENTS_CACHE_PATIENTS = 256  # patients whose document rows Store.documents keeps in memory
 SCHEMA_VERSION = 6  # 4: chunks_stem (stemmed FTS of chunks, filled when an older store is opened); 5: confidentiality, author_id; grants, break_glass, audit_events; CDA versions and coded entries; 6: pending_vectors
 # The stored PDF's SHA-1 (hex) and size in bytes: FHIR's Attachment.hash and .size without reading the file.
 _ADDED_COLUMNS = (("pdf_sha1", "TEXT"), ("pdf_size", "INTEGER"),
@@ -293,6 +295,8 @@ class Store:
         self._local = threading.local()
         self._init_lock = threading.Lock()
         self._initialised = False
+        self._documents_lock = threading.Lock()
+        self._documents_cache: OrderedDict[str, tuple[tuple[int, int], list[dict]]] = OrderedDict()
 
     # --- connections -----------------------------------------------------------------------------
 
@@ -396,7 +400,17 @@ class Store:
         cur = self.db.execute(
             "INSERT OR IGNORE INTO document_files(document_id, source) VALUES (?, ?)", [document_id, source]
         )
+        if cur.rowcount > 0:  # the document's row lists its files (Store.documents' cache is keyed by version)
+            self._bump_version(self.db.conn, [document_id])
         return cur.rowcount > 0
+
+    @staticmethod
+    def _bump_version(conn: sqlite3.Connection, document_ids: Iterable[str]) -> None:
+        """A write to these documents' rows: their patients' `vectors_version` goes up (Store.documents)."""
+        ids = list(document_ids)
+        marks = ",".join("?" * len(ids))
+        conn.execute("UPDATE patients SET vectors_version = vectors_version + 1 WHERE num IN "
+                     f"(SELECT patient_num FROM documents WHERE id IN ({marks}))", ids)
 
     def add_document(
         self,
@@ -594,11 +608,26 @@ class Store:
         return rows
 
     def documents(self, patient_id: str) -> list[dict]:
-        """All of a patient's documents, most recent act first (undated last)."""
+        """All of a patient's documents, most recent act first (undated last).
+
+        Kept in memory per patient and `vectors_version`, which every write to a patient's document rows
+        bumps (add_document, set_vectors, add_duplicate_file, set_canonical, replace_facts): a question no
+        longer re-reads and re-decodes the patient's rows. The version is read before the rows, so an entry
+        is never older than its key. Each call gets its own copies of the rows."""
         patient = self.patient(patient_id)
-        rows = self._document_rows("d.patient_num = ?", [patient["num"]])
-        rows.sort(key=lambda r: (r["service_date"] or "", r["ingested_at"]), reverse=True)
-        return rows
+        key = (patient["num"], patient["vectors_version"])
+        with self._documents_lock:
+            rows = self._documents_cache.get(patient_id)
+        if rows is None or rows[0] != key:
+            fresh = self._document_rows("d.patient_num = ?", [patient["num"]])
+            fresh.sort(key=lambda r: (r["service_date"] or "", r["ingested_at"]), reverse=True)
+            rows = (key, fresh)
+            with self._documents_lock:
+                self._documents_cache[patient_id] = rows
+                self._documents_cache.move_to_end(patient_id)
+                while len(self._documents_cache) > DOCUMENTS_CACHE_PATIENTS:
+                    self._documents_cache.popitem(last=False)
+        return [dict(r) for r in rows[1]]
 
     def document(self, document_id: str) -> dict:
         rows = self._document_rows("d.id = ?", [document_id])
@@ -630,6 +659,7 @@ class Store:
                     conn.execute("UPDATE documents SET canonical_id = ?, duplicate_kind = ? WHERE id = ?",
                                  [canonical_id, kind, d])
             conn.execute("UPDATE documents SET canonical_id = NULL, duplicate_kind = NULL WHERE id = ?", [canonical_id])
+            self._bump_version(conn, [canonical_id])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -801,6 +831,7 @@ class Store:
         try:
             self._write_facts(conn, row[0], document_id, facts)
             conn.execute("UPDATE documents SET facts_version = ? WHERE id = ?", [FACTS_VERSION, document_id])
+            self._bump_version(conn, [document_id])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from carnet.text import fold
@@ -22,11 +23,18 @@ from carnet.text import fold
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-@lru_cache(maxsize=1)
-def _stemmers():
-    import snowballstemmer
+_LOCAL = threading.local()
 
-    return snowballstemmer.stemmer("french"), snowballstemmer.stemmer("english")
+
+def _stemmers():
+    """This thread's French and English stemmers: a Snowball stemmer keeps the word being stemmed in its
+    own fields, so two request threads sharing one corrupt each other's word (IndexError, a 500)."""
+    pair = getattr(_LOCAL, "stemmers", None)
+    if pair is None:
+        import snowballstemmer
+
+        pair = _LOCAL.stemmers = snowballstemmer.stemmer("french"), snowballstemmer.stemmer("english")
+    return pair
 
 
 @lru_cache(maxsize=200_000)
