@@ -28,6 +28,7 @@ from query.synthesis import patient_synthesis
 from service.serialize import answer_dict, document_detail
 
 PLUGIN_GROUP = "carnet.plugins"
+WORKER_STARTUP_SECONDS = 120  # how long `carnet serve` waits for a worker process to start (and to answer a ping)
 
 app = typer.Typer(help="Carnet: ask a patient's shared medical record a question in plain words.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -257,8 +258,10 @@ def serve(
     os.environ.update({"CARNET_HOME": str(settings.home.resolve()), "CARNET_EMBEDDER": settings.embedder,
                        "CARNET_VECTOR_CACHE_BYTES": str(max(1, settings.vector_cache_bytes // n)),
                        "CARNET_SERVER_NAMES": settings.server_names})
+    # A worker is ready once its lifespan has run (model loaded, store checked): seconds on a busy machine.
+    # uvicorn's default (5 s) killed and restarted such a worker forever, and the server never answered.
     uvicorn.run("api.app:create_app_from_environment", factory=True, workers=n, host=host, port=port,
-                log_level="info")
+                log_level="info", timeout_worker_healthcheck=WORKER_STARTUP_SECONDS)
 
 
 def register_plugins(group: str = PLUGIN_GROUP) -> list[str]:
