@@ -12,7 +12,7 @@ from carnet.cda_sections import ANALYTE_LOINC, LAB_SECTIONS
 from ingest.cda_narrative import CdaSection
 from ingest.cda_xml import HL7, NS, XSI, element_text, iso_date, squash, to_float
 from ingest.lab_codes import analyte_of_loinc
-from ingest.labs import analyte_key
+from ingest.lab_analytes import analyte_key
 
 LOINC_OID = "2.16.840.1.113883.6.1"
 _FLAGS = {"H": "H", "HH": "H", "HU": "H", ">": "H", "L": "L", "LL": "L", "LU": "L", "<": "L", "A": "A", "AA": "A"}

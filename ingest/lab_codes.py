@@ -1,6 +1,6 @@
 """LOINC codes and UCUM units of the lab analytes, and the unit conversions a trend may make.
 
-One analyte is one key (carnet.lexicon.ANALYTES or ingest.labs' own keys) and one LOINC code: ASAT and ALAT
+One analyte is one key (carnet.lexicon.ANALYTES or ingest.lab_analytes' own keys) and one LOINC code: ASAT and ALAT
 are two keys ("asat", "alat", both under the "transaminases" family that questions ask for). A code is given
 only where the analyte has one usual serum/blood LOINC code; where the code depends on the unit (mass or
 substance concentration) the unit picks it. Units as printed are mapped to UCUM ("µmol/L" -> "umol/L",

@@ -35,7 +35,8 @@ from ingest.dedupe import is_correction, is_near_duplicate
 from ingest.facts import extract_facts
 from ingest.lab_codes import PARENT, code_rows, ucum
 from ingest.lab_flags import Range, decide
-from ingest.labs import KNOWN_ANALYTES, extract_lab_values
+from ingest.lab_analytes import KNOWN_ANALYTES
+from ingest.labs import extract_lab_values
 from ingest.limits import DocumentLimits
 from ingest.scratch import clean_stale, scratch_dir
 from ingest.sources import read_sidecar

@@ -41,7 +41,8 @@ from ingest.dedupe import fingerprint
 from ingest.extract import extract_pdf_bytes
 from ingest.facts import extract_facts
 from ingest.lab_codes import PARENT, code_rows
-from ingest.labs import KNOWN_ANALYTES, extract_lab_values
+from ingest.lab_analytes import KNOWN_ANALYTES
+from ingest.labs import extract_lab_values
 from ingest.limits import DocumentLimits
 from ingest.scratch import scratch_dir
 from ingest.understand import understand

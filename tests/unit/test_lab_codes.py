@@ -10,7 +10,8 @@ from carnet.models import Chunk, DocMeta
 from index.embedders import HashingEmbedder
 from index.store import Store, document_id_for
 from ingest.lab_codes import PARENT, code_rows, convert, loinc, ucum
-from ingest.labs import KNOWN_ANALYTES, analyte_key, parse_lab_text
+from ingest.lab_analytes import KNOWN_ANALYTES, analyte_key
+from ingest.labs import parse_lab_text
 from query.synthesis import lab_summary
 
 pytestmark = pytest.mark.unit

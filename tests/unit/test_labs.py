@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from carnet.models import ExtractedDocument, Page
-from ingest.labs import analyte_key, extract_lab_values, parse_lab_text
+from ingest.lab_analytes import analyte_key
+from ingest.labs import extract_lab_values, parse_lab_text
 
 pytestmark = pytest.mark.unit
 
