@@ -256,7 +256,7 @@ ENDED_TYPE_CODES: dict[str, str] = {
 # Carnet's inference (and older feeds) say 11526-1; both are kept as given and found together.
 SAME_TYPE: tuple[frozenset[str], ...] = (frozenset({"11526-1", "60568-3"}),)
 
-# Words for types the question vocabulary (query/vocabulary.py) does not already list, folded (lower
+# Words for types the question vocabulary (query/type_words.py) does not already list, folded (lower
 # case, no accents). Each DocumentType's own label is a phrase too (query.parse adds them).
 TYPE_PHRASES_FR: dict[str, tuple[str, ...]] = {
     "dlu": ("74207-2",), "document de liaison d'urgence": ("74207-2",), "dossier de liaison d'urgence": ("74207-2",),

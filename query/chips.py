@@ -13,7 +13,7 @@ from carnet.codes import SPECIALTY_GROUP_LABELS, type_label
 from carnet.errors import InvalidInput
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import DateRange, Interpretation
-from query import vocabulary as V
+from query import type_words
 
 __all__ = ["describe", "describe_alternatives", "without", "READING_KINDS"]
 
@@ -55,7 +55,7 @@ def _date_label(r: DateRange, language: str) -> str:
 
 def _type_chips(codes: tuple[str, ...], language: str) -> list[dict]:
     chips, left = [], list(codes)
-    for group in V.TYPE_GROUPS:
+    for group in type_words.TYPE_GROUPS:
         if all(c in left for c in group.codes):
             chips.append({"kind": "type", "value": ",".join(group.codes),
                           "label": group.label_en if language == "en" else group.label})

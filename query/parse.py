@@ -40,6 +40,7 @@ from carnet.models import Correction, Interpretation
 from carnet.text import fold
 from query import question_dates
 from query import vocabulary as V
+from query import type_words
 from query.phrase_index import PhraseIndex, phrase_index
 from query.question_dates import NUMBER, phrase_pattern, read_number
 from query.question_words import MAX_QUESTION_CHARS, Word, WordView, original_text, singular, validate_question
@@ -183,7 +184,7 @@ def parse_question(question: str, today: date, literal: Iterable[str] = ()) -> I
     for i in found.weak_lab_at:
         if found.exams and any(EXAMS[e].type_code != LAB for e in found.exams):
             continue
-        if clinical_specialties or _next_word(words, i) in V.BILAN_NOT_LAB_NEXT:
+        if clinical_specialties or _next_word(words, i) in type_words.BILAN_NOT_LAB_NEXT:
             continue
         _extend(types, [LAB])
     if found.analytes:

@@ -2,7 +2,7 @@
 singular) with what it says about the question (types, specialties, exams, analytes, order, generic),
 the words a typo may be corrected to, the words never corrected, and the words that point to a language.
 
-Sources: query.vocabulary (question words), carnet.doctypes and carnet.codes (type and specialty labels),
+Sources: query.type_words, query.specialty_words, query.exam_words and query.vocabulary (question words), carnet.doctypes and carnet.codes (type and specialty labels),
 carnet.lexicon (exams and analytes, shared with ingestion), query.practice (abbreviations of practice).
 """
 
@@ -18,6 +18,9 @@ from carnet.lexicon import ANALYTES, EXAMS
 from carnet.text import fold
 from query import practice as P
 from query import vocabulary as V
+from query import exam_words
+from query import specialty_words
+from query import type_words
 from query.question_words import singular, split_words
 
 FUZZY_MIN_LENGTH = 5  # shorter words are corrected only when they lost a letter (query.typos)
@@ -79,7 +82,7 @@ def phrase_index() -> PhraseIndex:
         phrases.setdefault(key, PhraseEffect()).add(language=language, **effect)
         surface[language].update(split_words(fold(phrase)))
 
-    for language, table in (("fr", V.TYPE_PHRASES_FR), ("en", V.TYPE_PHRASES_EN),
+    for language, table in (("fr", type_words.TYPE_PHRASES_FR), ("en", type_words.TYPE_PHRASES_EN),
                             ("fr", doctypes.TYPE_PHRASES_FR), ("en", doctypes.TYPE_PHRASES_EN)):
         for phrase, codes in table.items():  # with the codes listed as the same type (11526-1 / 60568-3)
             add(phrase, language, types=tuple(dict.fromkeys(c for code in codes for c in sorted(same_type_codes(code)))))
@@ -87,13 +90,13 @@ def phrase_index() -> PhraseIndex:
         if code != "ADMIN":
             add(t.label, "fr", types=(code,))
             add(t.label_en, "en", types=(code,))
-    for language, words in (("fr", V.WEAK_LAB_WORDS_FR), ("en", V.WEAK_LAB_WORDS_EN)):
+    for language, words in (("fr", type_words.WEAK_LAB_WORDS_FR), ("en", type_words.WEAK_LAB_WORDS_EN)):
         for w in words:
             add(w, language, weak_lab=True)
-    for language, words in (("fr", V.GENERIC_FR), ("en", V.GENERIC_EN)):
+    for language, words in (("fr", type_words.GENERIC_FR), ("en", type_words.GENERIC_EN)):
         for w in words:
             add(w, language, generic=True)
-    for language, table in (("fr", V.SPECIALTY_PHRASES_FR), ("en", V.SPECIALTY_PHRASES_EN)):
+    for language, table in (("fr", specialty_words.SPECIALTY_PHRASES_FR), ("en", specialty_words.SPECIALTY_PHRASES_EN)):
         for phrase, group in table.items():
             add(phrase, language, specialties=(group,))
     for group, (label_fr, label_en) in SPECIALTY_GROUP_LABELS.items():
@@ -102,13 +105,13 @@ def phrase_index() -> PhraseIndex:
         add(label_fr, "fr", unless_typed=True, specialties=(group,))
         add(label_en, "en", unless_typed=True, specialties=(group,))
     for exam in EXAMS.values():
-        for s in (exam.key, exam.label, *exam.synonyms, *V.EXAM_SYNONYMS.get(exam.key, ())):
+        for s in (exam.key, exam.label, *exam.synonyms, *exam_words.EXAM_SYNONYMS.get(exam.key, ())):
             add(s, exams=(exam.key,))
         add(exam.label_en, exams=(exam.key,))
     for analyte in ANALYTES.values():
-        for s in (analyte.key, analyte.label, *analyte.synonyms, *V.ANALYTE_SYNONYMS.get(analyte.key, ())):
+        for s in (analyte.key, analyte.label, *analyte.synonyms, *exam_words.ANALYTE_SYNONYMS.get(analyte.key, ())):
             add(s, analytes=(analyte.key,))
-    for phrase, keys in V.ANALYTE_PANELS.items():
+    for phrase, keys in exam_words.ANALYTE_PANELS.items():
         add(phrase, analytes=keys)
     for language, words in (("fr", V.LATEST_WORDS_FR), ("en", V.LATEST_WORDS_EN)):
         for w in words:

@@ -1,0 +1,90 @@
+"""How doctors type exams and analytes in a question, beyond the shared lexicon (carnet.lexicon stays the main
+source, shared with ingestion): query-side synonyms of its exam and analyte keys ("echo du coeur", "ldlc",
+"kaliemie"), and the panels a doctor asks for by name ("bilan lipidique": several analytes at once). Folded.
+"""
+
+from __future__ import annotations
+
+# --- query-side synonyms of carnet.lexicon keys (how doctors type them, not how reports spell them) ---
+
+EXAM_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "echocardiographie": ("echo du coeur", "echographie du coeur", "echo cardio", "echocardio", "echo-coeur",
+                          "echocoeur", "echo trans thoracique", "echo transthoracique", "echographie transthoracique",
+                          "echocardiographie transthoracique", "echo trans-thoracique", "etto", "echo card",
+                          "heart echo", "heart ultrasound", "echo heart", "echocardiograph"),
+    "ecg": ("electro", "ecg de repos", "trace ecg", "electrocardio", "ecg 12 derivations"),
+    "holter": ("holter ecg 24h", "holter rythmique", "holter de 24h", "holter 24h", "holter ecg", "holter ta",
+               "holter monitor", "mesure ambulatoire de la pression arterielle", "ambulatory blood pressure"),
+    "epreuve-effort": ("effort test", "treadmill test", "exercise ecg", "epreuve d effort", "test d effort",
+                       "exercise stress test"),
+    "efr": ("spiro", "lung function", "lung function test", "explorations respiratoires", "pfr",
+            "exploration respiratoire", "pulmonary function test"),
+    "radiographie": ("radios", "x ray", "rp", "cxr", "plain film", "cliches"),
+    "echographie": ("echodoppler", "echo doppler", "sonographie", "ultrasound scan", "us scan", "echographique",
+                    "eco doppler", "ultrasonography"),
+    "scanner": ("scanographie", "scano", "ct-scan", "coroscanner", "coro-scanner", "body scan",
+                "tomodensitometrique", "ct scanner", "cat-scan", "ctscan"),
+    "irm": ("mri scan", "resonance magnetique", "imagerie par resonance", "mri-scan"),
+    "mammographie": ("mammographie de depistage", "breast imaging", "mammographies"),
+    "scintigraphie": ("scinti", "tep scan", "tep-scan", "petscan", "pet", "tepscan", "bone scan"),
+    "densitometrie": ("densito", "dmo", "dxa", "bone density scan", "bone densitometry", "osteodensito"),
+    "coloscopie": ("colo", "colonoscopie", "coloscopy", "ileocoloscopie", "rectosigmoidoscopie"),
+    "endoscopie": ("ogd", "egd", "fibro", "fibroscopie gastrique", "fibroscopie oeso-gastro-duodenale",
+                   "upper endoscopy", "gastro-duodenal endoscopy", "endoscopie digestive", "oesophagoscopie"),
+    "emg": ("enmg", "electroneuromyogramme", "electromyographie", "electroneuromyographie", "nerve conduction"),
+    "eeg": ("electroencephalographie", "electro-encephalogramme"),
+    "fond-oeil": ("fo", "retinographie", "retinography", "eye exam", "examen ophtalmologique", "fond d'yeux"),
+    "audiometrie": ("audio", "hearing test", "audiogram", "test auditif"),
+    "polysomnographie": ("psg", "polygraphie", "enregistrement du sommeil", "etude du sommeil", "polygraphie nocturne"),
+    "coronarographie": ("coro", "coronaro", "angiographie coronaire", "cardiac cath", "coronary angiogram",
+                        "cath lab"),
+}
+
+ANALYTE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "hba1c": ("hb1ac", "hgba1c", "hemoglobine a1c", "hb glyquee", "hba1c glyquee", "glycated hb", "glyquee",
+              "hemoglobine glyquee"),
+    "glycemie": ("gaj", "glycemie a jeun", "sucre", "blood glucose", "glycaemia", "glycemia", "dextro"),
+    "creatinine": ("creatininemie", "creatinemie", "creatinin", "creatinine serique", "serum creatinine"),
+    "dfg": ("clearance de la creatinine", "cockcroft", "mdrd", "debit de filtration", "debit de filtration glomerulaire",
+            "clairance de la creatinine"),
+    "cholesterol-ldl": ("ldlc", "ldl-cholesterol", "mauvais cholesterol", "bad cholesterol", "ldl c"),
+    "cholesterol-hdl": ("hdlc", "hdl-cholesterol", "bon cholesterol", "good cholesterol", "hdl c"),
+    "cholesterol-total": ("cholesterolemie", "cholesterol total"),
+    "triglycerides": ("trigly", "triglyceridemie", "triglyceride"),
+    "hemoglobine": ("hgb", "taux d'hemoglobine", "anemie biologique"),
+    "nfs": ("nfp", "fbc", "hemogramme", "numeration sanguine", "formule sanguine", "nf", "blood count", "nfs plq"),
+    "plaquettes": ("plq", "plt", "numeration plaquettaire", "thrombocytes", "platelet count"),
+    "leucocytes": ("gb", "pnn", "neutrophiles", "polynucleaires", "lymphocytes", "white count", "white cell count"),
+    "tsh": ("tshus", "tsh us", "t4", "t4l", "ft4", "t3", "t3l", "thyroid function", "fonction thyroidienne"),
+    "crp": ("crpus", "crp us", "proteine c", "c reactive protein", "hs-crp"),
+    "ferritine": ("ferritinemie", "fer serique", "serum ferritin"),
+    "potassium": ("kaliemie", "potassemie", "hypokaliemie", "hyperkaliemie", "serum potassium"),
+    "sodium": ("natremie", "hyponatremie", "hypernatremie", "serum sodium"),
+    "inr": ("inr", "taux de prothrombine", "prothrombin time", "pt/inr"),
+    "bnp": ("ntprobnp", "nt pro bnp", "probnp", "pro-bnp", "nt-pro-bnp", "pro bnp"),
+    "troponine": ("tropo", "hs-tnt", "troponine hs", "troponine ultrasensible", "troponines", "hstnt"),
+    "transaminases": ("transa", "asat alat", "sgot sgpt", "enzymes hepatiques", "liver enzymes"),
+    "ggt": ("gamma", "ygt", "gamma glutamyl transpeptidase", "gamma-glutamyl"),
+    "psa": ("psa total", "psa libre", "antigene prostatique"),
+    "vitamine-d": ("vit d", "vitd", "25 oh d", "25oh vitamine d", "vitamine d3", "25-oh-d", "25 oh vitamine d",
+                   "vitamin d3", "25oh d"),
+    "albuminurie": ("microalb", "micro-albuminurie", "micro albuminurie", "acr", "albumin creatinine ratio",
+                    "rapport albuminurie creatininurie", "microalbumin"),
+    "acide-urique": ("uricemie", "urate", "serum urate"),
+}
+
+# Panels a doctor asks for by name: several analyte keys at once (the type is always the lab report).
+ANALYTE_PANELS: dict[str, tuple[str, ...]] = {
+    "bilan lipidique": ("cholesterol-ldl", "cholesterol-hdl", "cholesterol-total", "triglycerides"),
+    "eal": ("cholesterol-ldl", "cholesterol-hdl", "cholesterol-total", "triglycerides"),
+    "exploration d'une anomalie lipidique": ("cholesterol-ldl", "cholesterol-hdl", "cholesterol-total", "triglycerides"),
+    "lipid panel": ("cholesterol-ldl", "cholesterol-hdl", "cholesterol-total", "triglycerides"),
+    "bilan hepatique": ("transaminases", "ggt"),
+    "liver panel": ("transaminases", "ggt"), "liver function test": ("transaminases", "ggt"), "lft": ("transaminases", "ggt"),
+    "bilan renal": ("creatinine", "dfg"), "kidney function": ("creatinine", "dfg"), "renal panel": ("creatinine", "dfg"),
+    "fonction renale": ("creatinine", "dfg"),
+    "bilan thyroidien": ("tsh",), "thyroid panel": ("tsh",),
+    "bilan martial": ("ferritine",),
+    "ionogramme": ("potassium", "sodium"), "iono": ("potassium", "sodium"), "electrolyte": ("potassium", "sodium"),
+    "bilan glycemique": ("glycemie", "hba1c"),
+}
