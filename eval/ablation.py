@@ -18,6 +18,9 @@ from datetime import date
 from pathlib import Path
 
 from eval.runner import _exact_duplicate_map, read_queries, score_ranker
+from carnet.config import Settings
+from query.retrieve import RankingOptions
+from service.facade import Carnet
 
 # name -> RankingOptions changes against the defaults. "before": the ranking before issue 21 (folded BM25,
 # any topic or concept word is evidence of an answer, no medical names).
@@ -71,9 +74,6 @@ def _metrics(report: dict, kinds: list[str]) -> dict:
 
 def run(queries_path: Path, home: Path, embedder: str, variants: list[str], baseline: bool, kinds: list[str] | None,
         today: date, per_kind: bool = False) -> list[tuple[str, dict]]:
-    from carnet.config import Settings
-    from service.facade import Carnet
-    from query.retrieve import RankingOptions
 
     carnet = Carnet(Settings(home=home, embedder=embedder, summary_mode="none"))
     queries = read_queries(queries_path)

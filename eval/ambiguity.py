@@ -18,11 +18,11 @@ from datetime import date
 from pathlib import Path
 
 from eval.runner import read_queries
+from carnet.config import Settings
+from service.facade import Carnet
 
 
 def measure(queries_path: Path, home: Path, embedder: str, today: date) -> dict:
-    from carnet.config import Settings
-    from service.facade import Carnet
 
     carnet = Carnet(Settings(home=home, embedder=embedder, summary_mode="none"))
     rows = [q for q in read_queries(queries_path) if "ambiguity" in q]

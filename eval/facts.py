@@ -30,6 +30,15 @@ from datetime import date
 from pathlib import Path
 
 from carnet.text import fold
+from carnet.models import DocMeta, ExtractedDocument, Page
+from eval import facts_handlabelled
+from eval.facts_handlabelled_dates import DOCUMENTS
+from eval.labs_handlabelled import REPORTS
+from eval.synthetic import stories, vocab
+from index.store import Store
+from ingest.facts import extract_facts
+from ingest.labs import parse_lab_text
+from query.synthesis import patient_synthesis
 
 
 def _word(name: str) -> str:
@@ -48,7 +57,6 @@ def prf(predicted: set, truth: set) -> dict:
 
 def generated_truth(samples: Path, seed: int) -> dict[str, dict]:
     """patient -> {"allergies": {substance}, "treatment": {molecule}} from the generator's story state."""
-    from eval.synthetic import stories, vocab
 
     patients = [json.loads(line)["patient"] for line in (samples / "patients.jsonl").read_text().splitlines() if line]
     out = {}
@@ -69,8 +77,6 @@ def generated_truth(samples: Path, seed: int) -> dict[str, dict]:
 
 
 def measure_generated(home: Path, samples: Path, seed: int) -> dict:
-    from index.store import Store
-    from query.synthesis import patient_synthesis
 
     store = Store(home)
     truth = generated_truth(samples, seed)
@@ -90,12 +96,9 @@ def measure_generated(home: Path, samples: Path, seed: int) -> dict:
 
 
 def measure_handlabelled(which: str = "development") -> dict:
-    from carnet.models import DocMeta, ExtractedDocument, Page
-    from eval import facts_handlabelled
 
     DOCUMENTS = {"held-out": facts_handlabelled.HELD_OUT, "fresh": facts_handlabelled.FRESH}.get(
         which, facts_handlabelled.DOCUMENTS)
-    from ingest.facts import extract_facts
 
     pa, ta, pm, tm, pd, td = set(), set(), set(), set(), set(), set()
     for i, d in enumerate(DOCUMENTS):
@@ -118,9 +121,6 @@ def measure_handlabelled(which: str = "development") -> dict:
 def measure_changes() -> dict:
     """Medication changes (started / stopped / changed, with their date) and prescription run-out dates on the
     hand-labelled documents of eval/facts_handlabelled_dates.py."""
-    from carnet.models import DocMeta, ExtractedDocument, Page
-    from eval.facts_handlabelled_dates import DOCUMENTS
-    from ingest.facts import extract_facts
 
     pc, tc, pdt, tdt, pe, te = set(), set(), set(), set(), set(), set()
     for i, d in enumerate(DOCUMENTS):
@@ -143,8 +143,6 @@ def measure_changes() -> dict:
 def measure_labs() -> dict:
     """Lab values and their flags on the hand-labelled reports of eval/labs_handlabelled.py: values as
     (analyte, value), flags as the abnormal ones (analyte, flag), and every labelled value's flag."""
-    from eval.labs_handlabelled import REPORTS
-    from ingest.labs import parse_lab_text
 
     pv, tv, pf, tf = set(), set(), set(), set()
     right = total = 0

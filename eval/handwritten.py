@@ -20,6 +20,14 @@ import json
 import re
 import sys
 from pathlib import Path
+from carnet.codes import specialty_group
+from carnet.config import Settings
+from carnet.text import fold
+from eval.metadata import understand_folder
+from service.facade import Carnet
+from service.serialize import hit_dict
+from tests.fixtures.handwritten import documents as handwritten
+from tests.fixtures.handwritten.documents import render_pdf
 
 QUESTIONS = Path(__file__).parent / "queries" / "handwritten.jsonl"
 ORIGINAL_PATIENT = "H00"  # the first 20 documents, written before the development set, one folder
@@ -27,7 +35,6 @@ ORIGINAL_PATIENT = "H00"  # the first 20 documents, written before the developme
 
 def documents() -> list[dict]:
     """Every hand-written document with its patient folder (the first 20 go to H00)."""
-    from tests.fixtures.handwritten import documents as handwritten
 
     return [{"patient": ORIGINAL_PATIENT, **d} if "patient" not in d else d for d in handwritten.ALL_DOCUMENTS]
 
@@ -44,7 +51,6 @@ def truth_row(d: dict) -> dict:
 
 def write_corpus(root: Path | str) -> list[dict]:
     """Render every document to `<root>/<patient>/<name>.pdf` and write `<root>/truth.jsonl`."""
-    from tests.fixtures.handwritten.documents import render_pdf
 
     root = Path(root)
     rows = []
@@ -60,7 +66,6 @@ def write_corpus(root: Path | str) -> list[dict]:
 
 def identity_leaks(meta_fields: dict, patient_name: str | None, birth_date: str | None) -> list[str]:
     """Fields among author / organisation / title that carry the patient's surname or birth date."""
-    from carnet.text import fold
 
     if not patient_name:
         return []
@@ -81,7 +86,6 @@ def identity_leaks(meta_fields: dict, patient_name: str | None, birth_date: str 
 
 def score(predicted: list[dict], truth: list[dict]) -> dict:
     """The issue's figures: type, date, specialty right-when-given / given, noise, identity leaks."""
-    from carnet.codes import specialty_group
 
     by_source = {p["source"]: p for p in predicted}
     n = len(truth)
@@ -129,7 +133,6 @@ def format_score(result: dict) -> str:
 
 
 def measure(root: Path | str) -> dict:
-    from eval.metadata import understand_folder
 
     root = Path(root)
     truth = [json.loads(line) for line in (root / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line]
@@ -166,7 +169,6 @@ def _birth_date_forms(iso: str) -> list[str]:
 def quotes_furniture(text: str, d: dict, source_text: str) -> bool:
     """`text` (a summary or a card's snippet) quotes a letterhead line (the document's first three lines),
     the signature (its last line), the patient's birth date, or page furniture."""
-    from carnet.text import fold
 
     folded = fold(" ".join(text.split()))
     lines = [" ".join(ln.split()) for ln in source_text.splitlines() if ln.strip()]
@@ -184,9 +186,6 @@ def answers(home: Path | str, embedder: str = "hashing", today: str = "2026-11-2
     (the issue's "no summary of a 'latest' answer quoting a letterhead line")."""
     from datetime import date
 
-    from service.serialize import hit_dict
-    from service.facade import Carnet
-    from carnet.config import Settings
 
     carnet = Carnet(Settings(home=Path(home), embedder=embedder))
     searcher = carnet.searcher

@@ -26,6 +26,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from carnet.config import Settings
+from index.store import Store
+from service.access import AccessControl
+from service.auth import LocalIssuer
 
 QUESTIONS = ("dernier compte rendu de cardiologie", "dernière HbA1c", "derniers examens biologiques",
              "imagerie depuis janvier 2024", "ordonnances de l'an dernier", "latest echo", "documents sur le diabète",
@@ -154,10 +158,6 @@ async def _level(url: str, clients: int, seconds: float, patients: list[str], ow
 def bench_headers(home: Path, patients: list[str]) -> dict:
     """Bearer headers of a "bench-load" practitioner granted `patients` in the store at `home` (a grant
     written into that store), with a token from the store's own key."""
-    from service.access import AccessControl
-    from service.auth import LocalIssuer
-    from carnet.config import Settings
-    from index.store import Store
 
     settings = Settings(home=home)
     control = AccessControl(Store(home), settings)

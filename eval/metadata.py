@@ -17,6 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from carnet.codes import specialty_group
+from carnet.errors import UnreadableDocument
+from ingest.cda import read_cda_document
+from ingest.cda_render import cda_to_document
+from ingest.dedupe import fingerprint
+from ingest.dedupe import is_correction, is_near_duplicate
+from ingest.extract import extract_pdf
+from ingest.sources import read_sidecar
+from ingest.understand import understand
 
 FIELDS = ("type_code", "specialty_code", "service_date", "is_noise")
 
@@ -137,11 +145,6 @@ def meta_row(source: str, meta: Any) -> dict:
 def understand_folder(root: Path | str, *, ocr: bool = True, timings: dict | None = None) -> list[dict]:
     """Extract + understand every `<root>/<patient>/**/*.pdf` (and CDA `.xml`); `source` is the path
     relative to root. Unreadable files give a row with `error` set and no metadata."""
-    from carnet.errors import UnreadableDocument
-    from ingest.dedupe import fingerprint
-    from ingest.extract import extract_pdf
-    from ingest.sources import read_sidecar
-    from ingest.understand import understand
 
     root = Path(root)
     rows: list[dict] = []
@@ -152,8 +155,6 @@ def understand_folder(root: Path | str, *, ocr: bool = True, timings: dict | Non
         try:
             t0 = time.perf_counter()
             if path.suffix.lower() == ".xml":  # CDA level 1 (embedded PDF) or 3 (rendered body)
-                from ingest.cda import read_cda_document
-                from ingest.cda_render import cda_to_document
 
                 doc, overrides, _ = cda_to_document(read_cda_document(path.read_bytes(), path.name), path.name,
                                                     max_bytes=50_000_000, ocr=ocr)
@@ -186,7 +187,6 @@ def mark_duplicates(rows: list[dict]) -> None:
     duplicate of the first file; near duplicates (ingest.dedupe) form a group whose canonical member is
     the one that says it corrects/replaces a report, else the latest act, else the last file; the others
     become noise ("older version")."""
-    from ingest.dedupe import is_correction, is_near_duplicate
 
     seen: dict[tuple[str, str], str] = {}
     live = []

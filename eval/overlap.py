@@ -19,6 +19,8 @@ import sys
 from collections import defaultdict
 from itertools import product
 from pathlib import Path
+from carnet.codes import DOCUMENT_TYPES, SPECIALTIES
+from carnet.text import fold
 
 try:  # Python >= 3.11
     import re._constants as sre_constants
@@ -121,7 +123,6 @@ BREAK = "\x00"  # a word break no sequence may cross
 
 
 def _fold(text: str) -> str:
-    from carnet.text import fold
 
     return fold(text)
 
@@ -202,7 +203,6 @@ def generator_grams() -> set[tuple[str, ...]]:
 
 def allowed_grams() -> set[tuple[str, ...]]:
     """4-word sequences of the allow-list and of the official DMP labels (document types, specialties)."""
-    from carnet.codes import DOCUMENT_TYPES, SPECIALTIES
 
     # the official labels abbreviate "compte rendu" as "CR": read them in full
     labels = [re.sub(r"\bCR\b", "compte rendu", t.label) for t in DOCUMENT_TYPES.values()]

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from eval.runner import _exact_duplicate_map, metadata_accuracy, percentile, read_queries, score_ranker
+from eval.metadata import format_metadata_report
 
 METRICS = ("top1", "mrr@10", "recall@5", "recall@10")
 METRIC_LABELS = {"top1": "top-1", "mrr@10": "MRR@10", "recall@5": "recall@5", "recall@10": "recall@10",
@@ -226,7 +227,6 @@ def _cell(text: str) -> str:
 def _metadata_text(metadata) -> str:
     """eval.metadata's Markdown rendering; the raw numbers in a code block if it cannot render them."""
     try:
-        from eval.metadata import format_metadata_report
 
         return format_metadata_report(metadata)
     except Exception:  # another module's formatter: a change there must not lose the report

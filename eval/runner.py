@@ -11,6 +11,8 @@ from typing import Callable
 
 from carnet.errors import InvalidInput
 from eval.metrics import aggregate, score_query
+from eval.metadata import evaluate_metadata
+from eval.metadata import format_metadata_report
 
 
 def read_queries(path: Path) -> list[dict]:
@@ -93,7 +95,6 @@ def _exact_duplicate_map(store) -> dict[str, str]:
 
 
 def metadata_accuracy(store, truth_path: Path) -> dict:
-    from eval.metadata import evaluate_metadata
 
     truth = [json.loads(line) for line in Path(truth_path).read_text(encoding="utf-8").splitlines() if line.strip()]
     # Every file: the stored documents and the extra files that held the same bytes (same metadata).
@@ -119,7 +120,6 @@ def format_report(result: dict) -> str:
     lat = result["latency_ms"]
     lines.append(f"ask latency (no summary): p50 {lat['p50']} ms, p95 {lat['p95']} ms")
     if "metadata" in result:
-        from eval.metadata import format_metadata_report
 
         lines.append(format_metadata_report(result["metadata"]))
     if result["failures"]:

@@ -20,6 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from label_hurried import QUESTIONS  # noqa: E402
+from carnet.config import Settings
+from query.llm_interpret import rejected
+from query.parse import parse_question
+from query.summarize import generated_summarizer
 
 TODAY = date(2026, 11, 27)
 
@@ -47,10 +51,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--every", type=int, default=1, help="take every Nth question")
     parser.add_argument("--questions", type=Path, help="only these hurried questions (one a line)")
     args = parser.parse_args(argv)
-    from carnet.config import Settings
-    from query.llm_interpret import rejected
-    from query.parse import parse_question
-    from query.summarize import generated_summarizer
 
     model = generated_summarizer(Settings())
     if model is None:

@@ -13,7 +13,7 @@ import pymupdf
 import pytest
 
 from carnet.codes import specialty_group
-from eval.synthetic import generate_corpus
+from eval.synthetic.generator import generate_corpus
 from eval.synthetic.vocab import date_variants
 
 KINDS = {"latest-type", "latest-specialty", "latest-exam", "date-scoped", "topical", "counted", "no-answer"}
