@@ -39,6 +39,7 @@ from query.chips import READING_KINDS, without
 from query.synthesis import lab_trend_png, patient_synthesis
 from service.access import PatientAccess
 from carnet.config import Settings
+from carnet.records import iso
 from carnet.document_filter import DocumentFilter
 from carnet.errors import (
     CarnetError,
@@ -46,7 +47,7 @@ from carnet.errors import (
     NotFound,
     UnreadableDocument,
 )
-from service.serialize import answer_dict, document_detail, document_summary
+from service.serialize import answer_dict, document_detail, document_summary, patient_summary as patient_line
 from service.facade import Carnet
 from query.facts_questions import Asker
 
@@ -67,7 +68,7 @@ def _is_fhir(request: Request) -> bool:
 
 
 def _returned(answer) -> list[str]:
-    return [h.document["id"] for h in (*answer.documents, *answer.alternatives)]
+    return [h.document.id for h in (*answer.documents, *answer.alternatives)]
 
 
 def _asker(c: Carnet, access: PatientAccess, today: date | None) -> Asker:
@@ -199,17 +200,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         care-team grants (a patient opened by break-glass is not listed); every patient for an administrator."""
         found = c.access.patients(who, search, limit)
         c.access.record_admin(who, "patients", None, detail=f"{len(found)} listed")
-        return found
+        return [patient_line(p) for p in found]
 
     @app.get("/v1/patients/{patient_id}", response_model=schemas.PatientOut, responses=_ERRORS, tags=["patients"])
     def patient(patient_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
         """One patient (to open a patient outside the care team with `X-Carnet-Break-Glass`)."""
         access = c.access.open_patient(who, patient_id, "patient", reason)
-        name = c.store.patient(patient_id)["name"]  # UnknownPatient
+        name = c.store.patient(patient_id).name  # UnknownPatient
         visible = c.access.visible_rows(access, c.store.documents(patient_id))
         c.access.record(access, "patient")
         return {"id": patient_id, "name": name, "document_count": len(visible),
-                "latest_date": max((r["service_date"] for r in visible if r["service_date"]), default=None)}
+                "latest_date": iso(max((r.service_date for r in visible if r.service_date), default=None))}
 
     @app.post("/v1/patients/{patient_id}/ask", response_model=schemas.AnswerOut, responses=_ERRORS, tags=["ask"])
     def ask(patient_id: str, body: schemas.AskRequest, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
@@ -260,7 +261,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         access = c.access.open_patient(who, patient_id, "documents", reason)
         listed = DocumentFilter(noise="include" if include_noise else "exclude")  # duplicates listed, flagged
         rows = listed.select(c.access.visible_rows(access, c.store.documents(patient_id)))
-        c.access.record(access, "documents", document_ids=[r["id"] for r in rows])
+        c.access.record(access, "documents", document_ids=[r.id for r in rows])
         return [document_summary(r) for r in rows]
 
     @app.post("/v1/patients/{patient_id}/documents", response_model=schemas.IngestOut, status_code=201,
@@ -296,8 +297,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if report.failed and (suffix != ".zip" or not (report.added or report.unchanged or report.duplicates)):
             raise UnreadableDocument(report.failed[0][1])
         out = report.as_dict()
-        added = [r for r in c.store.documents(pid) if r["source"] in set(report.added)]
-        c.access.record(access, "upload", document_ids=[r["id"] for r in added])
+        added = [r for r in c.store.documents(pid) if r.source in set(report.added)]
+        c.access.record(access, "upload", document_ids=[r.id for r in added])
         out["documents"] = [document_summary(r) for r in added]
         return out
 
@@ -309,7 +310,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         access = c.access.open_patient(who, patient_id, "summary", reason)
         record = VisibleRecord.of(c.store, access)
         out = patient_synthesis(record, patient_id, language)
-        c.access.record(access, "summary", document_ids=[r["id"] for r in record.documents(patient_id)])
+        c.access.record(access, "summary", document_ids=[r.id for r in record.documents(patient_id)])
         return out
 
     @app.get("/v1/patients/{patient_id}/labs/{analyte}.png", response_class=Response, responses=_ERRORS,
@@ -326,35 +327,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def document(document_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
         """Everything known about one document (its patient must be open to the caller)."""
         access, row = c.access.open_document(who, document_id, "document", reason)
-        c.access.record(access, "document", document_ids=[row["id"]])
+        c.access.record(access, "document", document_ids=[row.id])
         return document_detail(row)
 
     @app.get("/v1/documents/{document_id}/pdf", response_class=FileResponse, responses=_ERRORS, tags=["documents"])
     def document_pdf(document_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
         """The PDF itself, as an attachment (the page fetches it with its token and opens it at a page)."""
         access, doc = c.access.open_document(who, document_id, "pdf", reason)
-        path = c.store.pdf_path(doc["id"])
+        path = c.store.pdf_path(doc.id)
         if not path.exists():
             raise NotFound(f"The PDF of document {document_id!r} is missing from the store.")
-        c.access.record(access, "pdf", document_ids=[doc["id"]])
+        c.access.record(access, "pdf", document_ids=[doc.id])
         return FileResponse(path, media_type="application/pdf",
-                            headers={"Content-Disposition": f'attachment; filename="{doc["id"]}.pdf"'})
+                            headers={"Content-Disposition": f'attachment; filename="{doc.id}.pdf"'})
 
     @app.get("/v1/documents/{document_id}/source", response_class=FileResponse, responses=_ERRORS,
              tags=["documents"])
     def document_source(document_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
         """The original file when the PDF is Carnet's rendering of it (a structured CDA's XML); else the PDF."""
         access, doc = c.access.open_document(who, document_id, "source", reason)
-        path = c.store.original_path(doc["id"])
-        c.access.record(access, "source", document_ids=[doc["id"]])
+        path = c.store.original_path(doc.id)
+        c.access.record(access, "source", document_ids=[doc.id])
         if path is None:
-            path = c.store.pdf_path(doc["id"])
+            path = c.store.pdf_path(doc.id)
             if not path.exists():
                 raise NotFound(f"The PDF of document {document_id!r} is missing from the store.")
             return FileResponse(path, media_type="application/pdf",
-                                headers={"Content-Disposition": f'attachment; filename="{doc["id"]}.pdf"'})
+                                headers={"Content-Disposition": f'attachment; filename="{doc.id}.pdf"'})
         return FileResponse(path, media_type="application/xml",
-                            headers={"Content-Disposition": f'attachment; filename="{doc["id"]}{path.suffix}"'})
+                            headers={"Content-Disposition": f'attachment; filename="{doc.id}{path.suffix}"'})
 
     app.include_router(admin_routes.router)
     app.include_router(fhir_routes.router)

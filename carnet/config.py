@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CARNET_", extra="ignore")
 
     home: Path = Field(DEFAULT_HOME, description="Store directory: SQLite database, vector files, manifest.")
+    database_url: str | None = Field(
+        None, description="postgresql://... keeps the records in PostgreSQL + pgvector (index/postgres) instead of "
+                          "SQLite in `home` (which still holds the stored PDFs and the signing key).")
     embedder: Literal["e5", "minilm", "hashing"] | str = Field(
         "e5", description="e5 (multilingual-e5-small, default), minilm, hashing (tests), or a sentence-transformers folder."
     )

@@ -45,3 +45,7 @@ class Unauthenticated(CarnetError):
 
 class Forbidden(CarnetError):
     """An authenticated caller asking for what their role or care-team grants do not open."""
+
+
+class StoreUnavailable(CarnetError):
+    """The configured store cannot be opened: an unknown database URL, or a backend that is not installed."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 # --- ingestion ---------------------------------------------------------------------------------
 
@@ -200,7 +200,7 @@ class ChunkHit:
 
 @dataclass(frozen=True)
 class DocumentHit:
-    document: dict  # the store's document row (public fields)
+    document: Any  # the store's document (carnet.records.StoredDocument)
     score: float
     rank: int
     best_chunk: ChunkHit | None

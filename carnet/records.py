@@ -201,3 +201,8 @@ class NewDocument:
             raise ValueError(f"{len(self.chunks)} chunks but {len(self.vectors)} vectors")
         if self.passages is not None and len(self.chunks) != len(self.passages):
             raise ValueError(f"{len(self.chunks)} chunks but {len(self.passages)} passages")
+
+
+def iso(day: date | None) -> str | None:
+    """A record's date as the wire and the JSON outputs write it (ISO 8601), None for none."""
+    return day.isoformat() if day else None

@@ -13,14 +13,14 @@ TYPE_CONFIDENCE_FLOOR = 0.4
 DATE_CONFIDENCE_FLOOR = 0.3
 
 
-def needs_review(doc: dict) -> bool:
-    """`doc` is a store row (type_confidence, date_confidence, service_date, is_noise, metadata_source)."""
-    if doc.get("metadata_source") in ("sidecar", "cda"):
+def needs_review(doc) -> bool:
+    """`doc` is a stored document (carnet.records.StoredDocument: type_confidence, date_confidence, service_date, is_noise, metadata_source)."""
+    if doc.metadata_source in ("sidecar", "cda"):
         return False
-    type_confidence = doc.get("type_confidence")
+    type_confidence = doc.type_confidence
     if type_confidence is not None and type_confidence < TYPE_CONFIDENCE_FLOOR:
         return True
-    if doc.get("is_noise"):
+    if doc.is_noise:
         return False  # an administrative paper's date matters little
-    date_confidence = doc.get("date_confidence")
-    return not doc.get("service_date") or (date_confidence is not None and date_confidence < DATE_CONFIDENCE_FLOOR)
+    date_confidence = doc.date_confidence
+    return not doc.service_date or (date_confidence is not None and date_confidence < DATE_CONFIDENCE_FLOOR)

@@ -17,8 +17,9 @@ from rich.table import Table
 from carnet.errors import CarnetError, InvalidInput
 from cli import common
 from cli.common import HomeOption
-from index.store import Store
+from index.factory import make_store
 from service.access import AccessControl
+from service.serialize import grant_dict
 from service.audit_fhir import audit_bundle
 from service.auth import LOCAL_ADMINISTRATOR, ROLES, LocalIssuer
 
@@ -28,7 +29,7 @@ access_app = typer.Typer(help="Care-team grants and sign-in tokens (a local admi
 
 def _access(home: Path | None):
     settings = common.settings(home)
-    return AccessControl(Store(settings.home), settings)
+    return AccessControl(make_store(settings), settings)
 
 
 @access_app.command("token")
@@ -73,7 +74,7 @@ def grant(
         control = _access(home)
         targets = list(patients or [])
         if all_patients:
-            targets += [p["id"] for p in control.store.iter_patients()]
+            targets += [p.id for p in control.store.iter_patients()]
         if not targets:
             raise InvalidInput("The store holds no patient yet: ingest first." if all_patients
                                else "Name at least one patient, or --all.")
@@ -113,7 +114,7 @@ def list_grants(
     Example: carnet access list --patient P0001
     """
     try:
-        rows = _access(home).records.grants(practitioner, patient, limit=100_000)
+        rows = [grant_dict(g) for g in _access(home).store.grants(practitioner, patient, limit=100_000)]
     except CarnetError as e:
         common.fail(e)
     if json_output:

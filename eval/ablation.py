@@ -89,7 +89,7 @@ def run(queries_path: Path, home: Path, embedder: str, variants: list[str], base
 
         def ask(q):
             answer = searcher.ask(q["patient"], q["query"], top_k=10, today=today, summarize=False)
-            return [h.document["source"] for h in answer.documents]
+            return [h.document.source for h in answer.documents]
 
         report = score_ranker(queries, ask, equivalents)
         rows += [(f"{name} [{k}]", _metrics(report, [k])) for k in kinds] if per_kind else [(name, _metrics(report, kinds))]

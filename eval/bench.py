@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.store import PATIENT_SHIFT  # chunk id = patient number << PATIENT_SHIFT | sequence
+from index.sqlite import PATIENT_SHIFT  # chunk id = patient number << PATIENT_SHIFT | sequence
 
 _FIRST_DAY = date(2015, 1, 1).toordinal()  # synthetic service dates: 2015 .. 2025
 DEFAULT_SIZES = (1000, 10000, 100000)
@@ -210,7 +210,7 @@ def _bulk_patients(conn: sqlite3.Connection, nums: range, *, chunks_per_patient:
 def _copy_real_patients(conn: sqlite3.Connection, seed_db: Path, first_num: int) -> int:
     """Copy the seed store's (real) patients, renumbered from `first_num`; returns how many."""
     from carnet.text import fold
-    from index.store import stem_row
+    from index.sqlite import stem_row
 
     conn.create_function("fold", 1, fold, deterministic=True)
     conn.create_function("stem_body", 2, lambda text, title: stem_row(text, title)[0], deterministic=True)
@@ -246,7 +246,7 @@ def _copy_real_patients(conn: sqlite3.Connection, seed_db: Path, first_num: int)
 def build_scaled_store(home: Path, seed_home: Path, n_patients: int, *, chunks_per_patient: int, docs_per_patient: int,
                        words_per_chunk: int, dim: int, seed: int = 8) -> dict:
     """A store with `n_patients` synthetic patients and the seed's real patients in the middle of the id space."""
-    from index.store import Store
+    from index.sqlite import SQLiteStore as Store
 
     if home.exists():
         shutil.rmtree(home)
@@ -572,10 +572,10 @@ def main(argv: list[str] | None = None) -> dict | None:
         seed_home = workdir / f"seed-{latency_spec}"
 
         from eval.runner import read_queries
-        from index.store import Store
+        from index.sqlite import SQLiteStore as Store
 
         seed = Store(seed_home)
-        real_ids = {p["id"] for p in seed.iter_patients()}
+        real_ids = {p.id for p in seed.iter_patients()}
         dim = int(json.loads((seed_home / "manifest.json").read_text())["dim"])
         seed.close()
         questions = [{"patient": q["patient"], "query": q["query"]} for q in read_queries(queries_path)

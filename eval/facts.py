@@ -35,7 +35,7 @@ from eval import facts_handlabelled
 from eval.facts_handlabelled_dates import DOCUMENTS
 from eval.labs_handlabelled import REPORTS
 from eval.synthetic import stories, vocab
-from index.store import Store
+from index.sqlite import SQLiteStore as Store
 from ingest.facts import extract_facts
 from ingest.labs import parse_lab_text
 from query.synthesis import patient_synthesis
@@ -83,8 +83,8 @@ def measure_generated(home: Path, samples: Path, seed: int) -> dict:
     pa, ta, pm, tm, pn = set(), set(), set(), set(), set()
     for pid, t in truth.items():
         # the treatment at the end of the record: judged on the day of its latest document
-        end = max((d["service_date"] for d in store.documents(pid) if d.get("service_date")), default=None)
-        syn = patient_synthesis(store, pid, today=date.fromisoformat(end) if end else None)
+        end = max((d.service_date for d in store.documents(pid) if d.service_date), default=None)
+        syn = patient_synthesis(store, pid, today=end)
         pa |= {(pid, _word(a["substance"])) for a in syn["allergies"] if not a.get("none")}
         ta |= {(pid, a) for a in t["allergies"]}
         current = syn["current_treatment"]

@@ -200,7 +200,7 @@ def answers(home: Path | str, embedder: str = "hashing", today: str = "2026-11-2
             continue
         asked += 1
         first = answer.documents[0]
-        source = first.document["source"]
+        source = first.document.source
         d = next((v for k, v in by_source.items() if source.endswith(k)), None)
         if d is None:
             continue

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 from carnet.config import Settings
-from index.store import Store
+from index.sqlite import SQLiteStore as Store
 from service.access import AccessControl
 from service.auth import LocalIssuer
 

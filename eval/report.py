@@ -37,7 +37,7 @@ def write_report(carnet, queries_path: Path, out_dir: Path, *, today: date, trut
 
     def ask(q: dict) -> list[str]:
         answer = searcher.ask(q["patient"], q["query"], top_k=top_k, today=today, summarize=False)
-        return [h.document["source"] for h in answer.documents]
+        return [h.document.source for h in answer.documents]
 
     systems: dict[str, dict] = {"carnet": score_ranker(queries, ask, equivalents)}
     result: dict = {

@@ -47,7 +47,7 @@ def run_eval(carnet, queries_path: Path, *, today: date, output: Path | None = N
 
     def ask(q: dict) -> list[str]:
         answer = searcher.ask(q["patient"], q["query"], top_k=top_k, today=today, summarize=False)
-        return [h.document["source"] for h in answer.documents]
+        return [h.document.source for h in answer.documents]
 
     report = score_ranker(queries, ask, _exact_duplicate_map(carnet.store))
     results = report.pop("results")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from index.embedders import Embedder
-from index.store import Store
+from index.protocol import Store
 from index.vectors import VectorIndex
 
 log = logging.getLogger("carnet.embedding")

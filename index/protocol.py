@@ -1,6 +1,6 @@
 """What a store is, whatever holds it: the one interface ingest, retrieval, the service and the API use.
 
-Two implementations: the embedded SQLite store with per-patient FAISS files (index/store.py, the
+Two implementations: the embedded SQLite store with per-patient FAISS files (index/sqlite/, the
 default) and PostgreSQL with pgvector (index/postgres/, `CARNET_DATABASE_URL=postgresql://...`). Both
 return the typed records of carnet/records.py. tests/contract/ runs the same suite against each.
 
@@ -11,6 +11,7 @@ cost of a question does not grow with the number of other patients.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence, runtime_checkable
@@ -20,6 +21,12 @@ import numpy as np
 from carnet.facts import Fact
 from carnet.records import (AuditRecord, BreakGlassWindow, Grant, LabRow, NewDocument, Patient, PatientSummary,
                             StoredChunk, StoredDocument)
+
+
+def document_id_for(patient_id: str, content_sha256: str) -> str:
+    """A document's id: the same bytes for two patients are two documents (isolation), so the
+    patient is part of the hash. Re-ingesting the same bytes for the same patient is a no-op."""
+    return hashlib.sha256(f"{patient_id}\x00{content_sha256}".encode()).hexdigest()[:32]
 
 
 @runtime_checkable

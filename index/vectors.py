@@ -26,7 +26,7 @@ import faiss
 import numpy as np
 
 from carnet.errors import IndexMismatch
-from index.store import Store
+from index.protocol import Store
 
 MANIFEST = "manifest.json"
 INDEX_FORMAT = 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from carnet.errors import UnknownDocument
-from index.store import Store
+from index.protocol import Store
 
 
 class VisibleRecord:
@@ -20,7 +20,7 @@ class VisibleRecord:
 
     def __init__(self, store: Store, patient_id: str, visible: Callable[[dict], bool]):
         self._store = store
-        self._hidden = frozenset(r["id"] for r in store.documents(patient_id) if not visible(r))
+        self._hidden = frozenset(r.id for r in store.documents(patient_id) if not visible(r))
 
     @classmethod
     def of(cls, store: Store, access) -> VisibleRecord:
@@ -28,10 +28,10 @@ class VisibleRecord:
         return cls(store, access.patient_id, access.visible)
 
     def documents(self, patient_id: str) -> list[dict]:
-        return [r for r in self._store.documents(patient_id) if r["id"] not in self._hidden]
+        return [r for r in self._store.documents(patient_id) if r.id not in self._hidden]
 
     def lab_values(self, patient_id: str) -> list[dict]:
-        return [v for v in self._store.lab_values(patient_id) if v["document_id"] not in self._hidden]
+        return [v for v in self._store.lab_values(patient_id) if v.document_id not in self._hidden]
 
     def facts(self, patient_id: str, *args, **kwargs) -> list:
         return [f for f in self._store.facts(patient_id, *args, **kwargs) if f.document_id not in self._hidden]

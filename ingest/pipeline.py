@@ -24,10 +24,12 @@ from typing import Callable, Iterable
 from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
 from carnet.facts import Fact
 from carnet.models import DocMeta, ExtractedDocument
+from carnet.records import NewDocument, StoredDocument, Versioning, iso
 from carnet.text import fold
 from index.embedders import Embedder
 from index.pending import embed_pending
-from index.store import Store, document_id_for, parse_date
+from index.protocol import Store, document_id_for
+
 from index.vectors import VectorIndex
 from ingest.cda import CdaDocument, read_cda_document
 from ingest.cda_render import render_cda
@@ -240,11 +242,11 @@ class Ingestor:
         touched |= {p for p in seen - touched if self._has_pending(p)}
         if embed if embed is not None else not self.defer_embedding:
             for patient_id in sorted(touched):
-                self.embed_pending(report, embed_progress, self.store.patient(patient_id)["num"])
+                self.embed_pending(report, embed_progress, self.store.patient(patient_id).num)
         t0 = time.perf_counter()
         for patient_id in sorted(touched):  # vector files at the version just written (pending chunks left out)
             patient = self.store.patient(patient_id)
-            self.vectors.rebuild(patient["num"], patient["vectors_version"])
+            self.vectors.rebuild(patient.num, patient.vectors_version)
         report.seconds["index"] += time.perf_counter() - t0
         report.pending = self.store.pending_count()
         return report
@@ -254,7 +256,7 @@ class Ingestor:
             patient = self.store.patient(patient_id)
         except CarnetError:  # a patient none of whose files was stored
             return False
-        return bool(self.store.pending_documents(patient["num"]))
+        return bool(self.store.pending_documents(patient.num))
 
     def embed_pending(self, report: IngestReport | None = None, progress: Callable[[int], None] | None = None,
                       patient_num: int | None = None) -> int:
@@ -298,19 +300,19 @@ class Ingestor:
         sha = hashlib.sha256(data).hexdigest()
         existing = self.store.find_by_content(f.patient_id, sha)
         if existing is not None:
-            if existing["source"] == f.source:
-                if self.store.facts_outdated(existing["id"]) and (cda is None or cda.level == 1):
+            if existing.source == f.source:
+                if self.store.facts_outdated(existing.id) and (cda is None or cda.level == 1):
                     # stored before facts existed: read them now
-                    job = DocumentJob(f.source, data if cda is None else cda.pdf, overrides or None, existing["id"],
+                    job = DocumentJob(f.source, data if cda is None else cda.pdf, overrides or None, existing.id,
                                       self.chunk_size,
                                       self.chunk_overlap, self.ocr, self.ocr_languages, self.max_bytes)
-                    self.store.replace_facts(existing["id"], list(self._understand(job).facts))
+                    self.store.replace_facts(existing.id, list(self._understand(job).facts))
                     log.info("read the facts of %s", f.source)
                 report.unchanged.append(f.source)
                 return "unchanged"
-            if self.store.add_duplicate_file(existing["id"], f.source):
-                report.duplicates.append((f.source, existing["source"]))
-                log.info("duplicate %s of %s", f.source, existing["source"])
+            if self.store.add_duplicate_file(existing.id, f.source):
+                report.duplicates.append((f.source, existing.source))
+                log.info("duplicate %s of %s", f.source, existing.source)
                 return "duplicate"
             report.unchanged.append(f.source)
             return "unchanged"
@@ -336,15 +338,15 @@ class Ingestor:
         fp = done.fingerprint
         versioning = _versioning(cda, f)
         canonical_id, group = (None, []) if versioning else self._near_duplicate(f.patient_id, meta, fp, document_id)
-        self.store.add_document(
-            patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=None, passages=list(done.passages),
-            page_count=done.page_count, ocr_pages=list(done.ocr_pages),
-            ocr_confidence=done.ocr_confidence,
-            fingerprint=fp, file_size=len(data), pdf_bytes=pdf_bytes,
+        self.store.add_document(NewDocument(
+            patient_id=f.patient_id, content_sha256=sha, source=f.source, meta=meta, chunks=chunks, vectors=None,
+            passages=list(done.passages), page_count=done.page_count, ocr_pages=list(done.ocr_pages),
+            ocr_confidence=done.ocr_confidence, fingerprint=fp, file_size=len(data), pdf_bytes=pdf_bytes,
             lab_values=list(done.lab_values), facts=list(done.facts) + _coded_facts(cda, meta, section_pages),
-            versioning=versioning,
+            versioning=Versioning(versioning["cda_id"], versioning["set_id"], versioning["version_number"])
+            if versioning else Versioning(),
             coded_entries=[{**e.as_dict(), "page": section_pages.get(e.section, 1)} for e in cda.entries] if cda else (),
-        )
+        ))
         if cda is not None and cda.level == 3:
             self.store.write_original(document_id, data, ".xml")  # the PDF is a rendering: keep the source
         if canonical_id is not None:
@@ -370,11 +372,11 @@ class Ingestor:
         another ("annule et remplace"), then the most recent act, then the newest arrival."""
         group = []
         for other in self.store.near_duplicate_candidates(patient_id, meta.type_code):
-            if is_near_duplicate(fp, meta, other["fingerprint"], _meta_of(other)):
+            if is_near_duplicate(fp, meta, other.fingerprint, _meta_of(other)):
                 group.append(other)
         if not group:
             return None, []
-        members = [(is_correction(o["fingerprint"]), o["service_date"] or "", 0, o["id"]) for o in group]
+        members = [(is_correction(o.fingerprint), iso(o.service_date) or "", 0, o.id) for o in group]
         members.append((is_correction(fp), meta.service_date.isoformat() if meta.service_date else "", 1, document_id))
         canonical = max(members)[-1]
         return canonical, [m[-1] for m in members]
@@ -387,9 +389,8 @@ class Ingestor:
         if len(group) < 2:
             return
         replaced = set(versioning.get("replaces", ()))
-        canonical = max(group, key=lambda r: (r["version_number"] or 0, r["cda_id"] not in replaced,
-                                              r["ingested_at"] or "", r["id"]))
-        self.store.set_canonical([r["id"] for r in group], canonical["id"], "version")
+        canonical = max(group, key=lambda r: (r.version_number or 0, r.cda_id not in replaced, r.ingested_at or "", r.id))
+        self.store.set_canonical([r.id for r in group], canonical.id, "version")
 
 
 def printable_source(source: str) -> str:
@@ -463,6 +464,5 @@ def _coded_facts(cda: CdaDocument | None, meta: DocMeta, section_pages: dict[int
     return out
 
 
-def _meta_of(row: dict) -> DocMeta:
-    return DocMeta(type_code=row.get("type_code"), title=row.get("title"),
-                   service_date=parse_date(row.get("service_date")))
+def _meta_of(row: StoredDocument) -> DocMeta:
+    return DocMeta(type_code=row.type_code, title=row.title, service_date=row.service_date)

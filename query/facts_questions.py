@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from carnet.facts import Fact
+from carnet.records import StoredDocument, iso
 from carnet.text import fold
 
 from query import clinical
@@ -157,28 +158,27 @@ def same_person(name: str | None, author: str | None) -> bool:
     return len(n) == 1 or not others or any(w[0] == n[0][0] and (len(w) == 1 or w == n[0]) for w in others)
 
 
-def _consultations(docs: list[dict], today: date) -> list[dict]:
-    return [d for d in docs if d.get("type_code") in CONSULTATION_TYPES and d.get("service_date")
-            and d["service_date"] < today.isoformat()]
+def _consultations(docs: list[StoredDocument], today: date) -> list[StoredDocument]:
+    return [d for d in docs if d.type_code in CONSULTATION_TYPES and d.service_date and d.service_date < today]
 
 
-def last_consultation(docs: list[dict], today: date) -> dict | None:
+def last_consultation(docs: list[StoredDocument], today: date) -> StoredDocument | None:
     """The most recent consultation before today (docs come most recent first)."""
     found = _consultations(docs, today)
     return found[0] if found else None
 
 
-def reference_visit(docs: list[dict], today: date, asker: Asker | None) -> dict | None:
+def reference_visit(docs: list[StoredDocument], today: date, asker: Asker | None) -> dict | None:
     """What "la dernière consultation" / "my last visit" is: the asking practitioner's latest consultation of
     the patient (a consultation they wrote: their identifier or their name as its author), else the day
     they last opened the record (the audit), else the patient's latest consultation, said so in `note`.
     {"since", "kind": "practitioner" | "record-opened" | "patient", "document_id", "note"}, or None."""
     consultations = _consultations(docs, today)
     if asker is not None:
-        mine = [d for d in consultations if (d.get("author_id") and d["author_id"] == asker.id)
-                or same_person(asker.name, d.get("author"))]
+        mine = [d for d in consultations if (d.author_id and d.author_id == asker.id)
+                or same_person(asker.name, d.author)]
         if mine:
-            return {"since": mine[0]["service_date"], "kind": "practitioner", "document_id": mine[0]["id"],
+            return {"since": iso(mine[0].service_date), "kind": "practitioner", "document_id": mine[0].id,
                     "note": None}
         if asker.last_opened and asker.last_opened < today:
             return {"since": asker.last_opened.isoformat(), "kind": "record-opened", "document_id": None,
@@ -187,11 +187,11 @@ def reference_visit(docs: list[dict], today: date, asker: Asker | None) -> dict 
     if not consultations:
         return None
     ref = consultations[0]
-    who = f" ({ref['author']})" if ref.get("author") else ""
+    who = f" ({ref.author})" if ref.author else ""
     note = ("Aucune consultation de vous dans le dossier : depuis la dernière consultation du patient"
-            f"{who}, le {ref['service_date']}." if asker is not None else
-            f"Depuis la dernière consultation du patient{who}, le {ref['service_date']}.")
-    return {"since": ref["service_date"], "kind": "patient", "document_id": ref["id"], "note": note}
+            f"{who}, le {iso(ref.service_date)}." if asker is not None else
+            f"Depuis la dernière consultation du patient{who}, le {iso(ref.service_date)}.")
+    return {"since": iso(ref.service_date), "kind": "patient", "document_id": ref.id, "note": note}
 
 
 def _medication_changes(facts: list[Fact], since: str) -> list[Fact]:
@@ -213,13 +213,13 @@ def changes_answer(facts: list[Fact], docs: list[dict], labs: list[dict], today:
                    asker: Asker | None = None) -> dict:
     """Documents, new problems, treatment changes and out-of-range results dated after the asking
     practitioner's last consultation (reference_visit)."""
-    docs = [d for d in docs if not d.get("canonical_id") and not d.get("is_noise")]
+    docs = [d for d in docs if not d.canonical_id and not d.is_noise]
     ref = reference_visit(docs, today, asker)
     if ref is None:
         return {"intent": "changes", "text": "Aucune consultation antérieure dans le dossier.", "items": [], "cited": []}
     since = ref["since"]
-    newer_docs = [d for d in docs if (d.get("service_date") or "") > since]
-    new_ids = {d["id"] for d in newer_docs}
+    newer_docs = [d for d in docs if (iso(d.service_date) or "") > since]
+    new_ids = {d.id for d in newer_docs}
     older_problems = {clinical._key(f.name) for f in facts if f.kind == "problem" and f.document_id not in new_ids}
     new_problems = [p for p in clinical.problems([f for f in facts if f.document_id in new_ids])
                     if clinical._key(p["text"]) not in older_problems]
@@ -229,8 +229,8 @@ def changes_answer(facts: list[Fact], docs: list[dict], labs: list[dict], today:
         changes = treatment["previous"]
     stated = _medication_changes(facts, since)
     out_of_range = [lab for lab in labs if lab.get("flag") in ("H", "L", "A") and (lab.get("date") or "") > since]
-    items = ([{"kind": "document", "text": d.get("title") or d.get("type_code") or "document",
-               "document_id": d["id"], "page": 1, "date": d.get("service_date")} for d in newer_docs]
+    items = ([{"kind": "document", "text": d.title or d.type_code or "document",
+               "document_id": d.id, "page": 1, "date": iso(d.service_date)} for d in newer_docs]
              + [{"kind": "problem", **p} for p in new_problems]
              + [{"kind": "medication", "text": f"{f.name} {_CHANGE_LABEL[f.status]}"
                  + (f" ({f.dose})" if f.dose else ""), "name": f.name, "status": f.status, **clinical.source(f)}

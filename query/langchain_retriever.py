@@ -33,11 +33,11 @@ class CarnetRetriever(BaseRetriever):
         for hit in answer.documents:
             doc, chunk = hit.document, hit.best_chunk
             out.append(Document(
-                page_content=chunk.text if chunk else (doc.get("title") or ""),
+                page_content=chunk.text if chunk else (doc.title or ""),
                 metadata={
-                    "document_id": doc["id"], "source": doc["source"], "patient": self.patient_id,
-                    "type_code": doc["type_code"], "specialty_code": doc["specialty_code"],
-                    "date": doc["service_date"], "page": chunk.page if chunk else None, "rank": hit.rank,
+                    "document_id": doc.id, "source": doc.source, "patient": self.patient_id,
+                    "type_code": doc.type_code, "specialty_code": doc.specialty_code,
+                    "date": doc.service_date.isoformat() if doc.service_date else None, "page": chunk.page if chunk else None, "rank": hit.rank,
                     "score": hit.score,
                 },
             ))

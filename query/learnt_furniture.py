@@ -34,7 +34,7 @@ class LearntFurniture:
         """What `patient_id`'s documents teach, brought up to date with the store (`rows`: the patient's
         document rows when the caller already has them)."""
         rows = list(rows) if rows is not None else self.store.documents(patient_id)
-        ids = {r["id"] for r in rows}
+        ids = {r.id for r in rows}
         with self._lock:
             learnt = self._patients.get(patient_id)
             if learnt is None or not learnt.document_ids <= ids:
@@ -44,26 +44,26 @@ class LearntFurniture:
             while len(self._patients) > self.max_patients:
                 self._patients.popitem(last=False)
         for row in rows:
-            if row["id"] not in learnt.document_ids:
-                text = "\n".join(c["text"] for c in self.store.document_chunks(row["id"]))
-                learnt.add(row["id"], sender_key(row.get("organisation"), row.get("author")), text)
+            if row.id not in learnt.document_ids:
+                text = "\n".join(c.text for c in self.store.document_chunks(row.id))
+                learnt.add(row.id, sender_key(row.organisation, row.author), text)
         return learnt
 
     def skip_for(self, document: dict, learnt: RecurringLines | None = None) -> Callable[[str], bool]:
         """A predicate telling the lines of `document` (a store row) that are its sender's boilerplate
         (`learnt`: its patient's, when the caller already brought it up to date)."""
-        patient_id = document.get("patient_id")
+        patient_id = document.patient_id
         if learnt is None:
             if not patient_id:
                 return no_boilerplate
             learnt = self.for_patient(patient_id)
-        sender = sender_key(document.get("organisation"), document.get("author"))
+        sender = sender_key(document.organisation, document.author)
         return lambda line: learnt.is_boilerplate(line, sender)
 
     def skips(self, documents: Sequence[dict]) -> dict[str, Callable[[str], bool]]:
         """`skip_for` of each document (store rows, usually one patient's), each patient read once."""
-        learnt = {p: self.for_patient(p) for p in dict.fromkeys(d.get("patient_id") for d in documents) if p}
-        return {d["id"]: self.skip_for(d, learnt.get(d.get("patient_id"))) if d.get("patient_id") else no_boilerplate
+        learnt = {p: self.for_patient(p) for p in dict.fromkeys(d.patient_id for d in documents) if p}
+        return {d.id: self.skip_for(d, learnt.get(d.patient_id)) if d.patient_id else no_boilerplate
                 for d in documents}
 
 

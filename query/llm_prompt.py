@@ -81,14 +81,11 @@ def neutralise(text: str) -> str:
 
 def document_header(row: dict) -> str:
     parts = []
-    if row.get("title"):
-        parts.append(str(row["title"]))
-    if row.get("service_date"):
-        try:
-            d = date.fromisoformat(row["service_date"])
-            parts.append(f"{d.isoformat()} ({d.day:02d}/{d.month:02d}/{d.year})")
-        except ValueError:
-            pass
+    if row.title:
+        parts.append(str(row.title))
+    if row.service_date:
+        d = row.service_date
+        parts.append(f"{d.isoformat()} ({d.day:02d}/{d.month:02d}/{d.year})")
     return neutralise(" ".join(parts))[:160]
 
 
@@ -98,29 +95,29 @@ def select_sources(hits: Sequence[DocumentHit], store, *, max_documents: int = M
     chunk); the first document also shows its conclusion or opening. Excerpts come in rank order."""
     picked: list[tuple[DocumentHit, dict]] = []
     for rank, hit in enumerate(hits[:max_documents]):
-        doc_id = hit.document["id"]
+        doc_id = hit.document.id
         chunks = store.document_chunks(doc_id)
         if not chunks:
             continue
-        by_id = {c["id"]: c for c in chunks}
-        preferred = [c for c in chunks if (c.get("section") or "") in PREFERRED_SECTIONS]
+        by_id = {c.id: c for c in chunks}
+        preferred = [c for c in chunks if (c.section or "") in PREFERRED_SECTIONS]
         first = by_id.get(hit.best_chunk.chunk_id) if hit.best_chunk else None
         first = first or (preferred[0] if preferred else chunks[0])
         picked.append((hit, first))
         if rank == 0:  # the top document also shows its conclusion, else its opening
-            second = next((c for c in [*preferred[:1], chunks[0]] if c["id"] != first["id"]), None)
+            second = next((c for c in [*preferred[:1], chunks[0]] if c.id != first.id), None)
             if second is not None:
                 picked.append((hit, second))
     sources = []
     for hit, chunk in picked[:max_sources]:
-        text, removed = withhold_instructions(chunk["text"])
+        text, removed = withhold_instructions(chunk.text)
         if removed:
             log.warning("document %s page %s: %d sentence(s) addressed to a language model withheld from the prompt",
-                        hit.document["id"], chunk["page"], removed)
+                        hit.document.id, chunk.page, removed)
         text = neutralise(text)[:max_chars]
         if not text:
             continue
-        sources.append(Source(tag=f"S{len(sources) + 1}", document_id=hit.document["id"], page=int(chunk["page"]),
+        sources.append(Source(tag=f"S{len(sources) + 1}", document_id=hit.document.id, page=int(chunk.page),
                               text=text, header=document_header(hit.document), withheld=removed))
     return sources
 

@@ -17,22 +17,19 @@ from typing import Callable, Protocol, Sequence
 
 from carnet.document_filter import DocumentFilter
 from carnet.errors import InvalidInput
-from carnet.lexicon import ANALYTES, EXAMS
+from carnet.records import Patient, StoredDocument
 from carnet.models import Answer, ChunkHit, Citation, DocumentHit, Interpretation, Summary, SummarySentence
 from carnet.text import contains_term, fold
 from index.embedders import Embedder
-from index.store import PUBLIC_DOCUMENT_FIELDS, Store
+from index.protocol import Store, VectorSearch
 from index.terms import evidence_match, key_text, rank_match, rank_terms, shows_topic, stems, synonym_phrases
-from index.vectors import VectorIndex
 from index.visible import VisibleRecord
-from ingest.understand.context import Context
-from ingest.understand.furniture import is_furniture
-from ingest.understand.sections import heading
-from query.ambiguity import reading_of, resolve
+from query.ambiguity import resolve
 from query.facts_questions import Asker, answer_from_facts, facts_intent
 from query.learnt_furniture import boilerplate_lines, learnt_furniture
 from query.parse import parse_question
-from query.vocabulary import TOPIC_CONCEPTS
+from query.passages import filter_passage
+from query.question_terms import as_read, asked_terms, topic_words
 
 log = logging.getLogger(__name__)
 
@@ -93,44 +90,10 @@ class _Scored:
     key_evidence: bool = False  # ... in the document's title or a key line (conclusion, procedure...)
 
 
-def _public(row: dict) -> dict:
-    return {k: row.get(k) for k in PUBLIC_DOCUMENT_FIELDS}
-
-
-def snippet(text: str, words: Sequence[str], width: int = 260, boilerplate: Sequence[str] = ()) -> str:
-    """A window of the chunk around the first matching word (the whole chunk if short), without the
-    letterhead and page furniture (addresses, telephone numbers, stamps, the patient's identity, and the
-    `boilerplate` lines learnt from the patient's documents: ChunkHit.boilerplate); with no matching word,
-    from the conclusion or impression when the chunk has one."""
-    learnt = set(boilerplate)  # left out unless it names what was asked
-    lines = [ln for ln in text.split("\n") if ln.strip() and not is_furniture(ln)
-             and not (ln in learnt and not any(w and w in fold(ln) for w in words))]
-    if not any(w and w in fold(ln) for ln in lines for w in words):
-        start = next((i for i, ln in enumerate(lines) if (h := heading(fold(ln))) and h[0] == "conclusion"), None)
-        if start is None:  # no conclusion here: from where the letter's body starts, past the letterhead
-            body = Context("\n".join(lines)).body_start
-            start = body if body < len(lines) else next((i for i, ln in enumerate(lines) if _prose(ln)), 0)
-        lines = lines[start:]
-    text = " ".join(" ".join(lines).split())
-    if len(text) <= width:
-        return text
-    folded = fold(text)  # same length as text for Latin scripts once spaces are squeezed
-    positions = [folded.find(w) for w in words if w and folded.find(w) >= 0]
-    start = max(0, min(positions) - width // 4) if positions and len(folded) == len(text) else 0
-    end = min(len(text), start + width)
-    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
-
-
-def _prose(line: str) -> bool:
-    """Six words or more, mostly in lower case: a sentence, not a letterhead line or a title."""
-    letters = [c for c in line if c.isalpha()]
-    return len(line.split()) >= 6 and bool(letters) and sum(c.islower() for c in letters) >= 0.6 * len(letters)
-
-
 class Searcher:
     """The query service. Cheap to construct; the embedder loads on first question (or `warm_up`)."""
 
-    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, summarizer: Summarizer | None = None,
+    def __init__(self, store: Store, vectors: VectorSearch, embedder: Embedder, summarizer: Summarizer | None = None,
                  fallback_interpreter: FallbackInterpreter | None = None, options: RankingOptions | None = None):
         self.options = options or RankingOptions()
         self.store = store
@@ -149,7 +112,7 @@ class Searcher:
     # --- public ----------------------------------------------------------------------------------------
 
     def interpret(self, question: str, today: date | None = None, literal: Sequence[str] = (),
-                  patient_id: str | None = None, visible: Callable[[dict], bool] | None = None) -> Interpretation:
+                  patient_id: str | None = None, visible: Callable[[StoredDocument], bool] | None = None) -> Interpretation:
         """The rules' reading of the question; when they find no filter and a fallback interpreter (an LLM)
         is configured, its reading instead, if it yields a valid filter. The rules' reading otherwise.
         `literal`: words the doctor asked to keep as typed, readings chosen (query.parse.parse_question).
@@ -160,7 +123,7 @@ class Searcher:
         if patient_id is None or not interp.ambiguities:
             return interp
         patient = self.store.patient(patient_id)
-        rows = [r for r in self.store.documents(patient_id) if not r["canonical_id"] and (visible is None or visible(r))]
+        rows = [r for r in self.store.documents(patient_id) if not r.canonical_id and (visible is None or visible(r))]
         return self._in_record(question, today, literal, interp, patient, rows)
 
     def _read(self, question: str, today: date, literal: Sequence[str] = ()) -> Interpretation:
@@ -174,8 +137,8 @@ class Searcher:
             return interp
         return proposed if proposed is not None and proposed.has_filters else interp
 
-    def _in_record(self, question: str, today: date, literal: Sequence[str], interp: Interpretation, patient: dict,
-                   rows: Sequence[dict]) -> Interpretation:
+    def _in_record(self, question: str, today: date, literal: Sequence[str], interp: Interpretation, patient: Patient,
+                   rows: Sequence[StoredDocument]) -> Interpretation:
         """Each ambiguity decided by what its readings find among `rows` (the patient's canonical, visible
         documents; hidden ones must not decide, or the reading would tell of them)."""
         def reread(choices: tuple[str, ...]) -> Interpretation:
@@ -184,8 +147,8 @@ class Searcher:
         def support(reading_interp: Interpretation, reading) -> int:
             found = DocumentFilter.from_interpretation(reading_interp).select(rows)
             if reading.id.startswith("topic:"):
-                named = self._documents_naming(patient["num"], reading.phrase)
-                found = [r for r in found if r["id"] in named]
+                named = self._documents_naming(patient.num, reading.phrase)
+                found = [r for r in found if r.id in named]
             return len(found)
 
         return resolve(interp, reread, support)
@@ -197,11 +160,11 @@ class Searcher:
         if not proof:
             return set()
         chunk_ids = [c for c, _ in self.store.search_stems(patient_num, proof, limit=CANDIDATE_CHUNKS)]
-        return {row["document_id"] for row in self.store.chunks(chunk_ids).values()}
+        return {row.document_id for row in self.store.chunks(chunk_ids).values()}
 
     def ask(self, patient_id: str, question: str, *, top_k: int = 5, today: date | None = None,
             interpretation: Interpretation | None = None, summarize: bool = True,
-            visible: Callable[[dict], bool] | None = None, asker: Asker | None = None) -> Answer:
+            visible: Callable[[StoredDocument], bool] | None = None, asker: Asker | None = None) -> Answer:
         """`visible` (service/access.py): the documents the caller may see; the others are never ranked.
         `asker`: the practitioner asking, whose last consultation "depuis la dernière consultation" means."""
         if top_k < 1 or top_k > 100:
@@ -223,11 +186,11 @@ class Searcher:
         rows = self.store.documents(patient_id)
         if visible is not None:
             rows = [r for r in rows if visible(r)]
-        by_id = {r["id"]: r for r in rows}
+        by_id = {r.id: r for r in rows}
         # Documents stored before their vectors (lexical first): until they are embedded, questions are
         # ranked by words and filters only, and the answer says so.
-        waiting = self.store.pending_documents(patient["num"]) & set(by_id)
-        canonical = [r for r in rows if not r["canonical_id"]]
+        waiting = self.store.pending_documents(patient.num) & set(by_id)
+        canonical = [r for r in rows if not r.canonical_id]
         if interpretation is None:  # (a caller's interpretation was read in the record already: interpret())
             interp = self._read(question, today or date.today())
             if interp.ambiguities:
@@ -281,7 +244,7 @@ class Searcher:
         store = store or self.store
         language = parse_question(question, today).language
         facts = answer_from_facts(intent, store, patient_id, question, today, language, asker)
-        rows = {r["id"]: r for r in store.documents(patient_id)}
+        rows = {r.id: r for r in store.documents(patient_id)}
         # the passage shown is the one on the cited page that names what the answer states
         hints = [fold(str(i.get("substance") or i.get("name") or "")) for i in facts["items"]]
         hints = [h for h in hints if len(h) >= 3] + (["allerg"] if intent == "allergies" else [])
@@ -290,16 +253,16 @@ class Searcher:
             if doc_id in seen or doc_id not in rows:
                 continue
             seen.add(doc_id)
-            on_page = [c for c in store.document_chunks(doc_id) if c["page"] == page]
-            chunk = next((c for c in on_page if any(h in fold(c["text"]) for h in hints)), on_page[0] if on_page else None)
-            best = ChunkHit(chunk["id"], doc_id, page, chunk["section"], chunk["text"], 0.0) if chunk else None
-            hits.append(DocumentHit(document=_public(rows[doc_id]), score=1.0, rank=len(hits) + 1, best_chunk=best,
+            on_page = [c for c in store.document_chunks(doc_id) if c.page == page]
+            chunk = next((c for c in on_page if any(h in fold(c.text) for h in hints)), on_page[0] if on_page else None)
+            best = ChunkHit(chunk.id, doc_id, page, chunk.section, chunk.text, 0.0) if chunk else None
+            hits.append(DocumentHit(document=rows[doc_id], score=1.0, rank=len(hits) + 1, best_chunk=best,
                                     matched_by=("facts",)))
         sentences = tuple(SummarySentence(str(i.get("text")), Citation(i["document_id"], int(i.get("page") or 1)))
                           for i in facts["items"] if i.get("document_id") in rows)
         if hits:  # the statement itself first (what the record says, how old it is), cited to its first source
             first = hits[0].best_chunk
-            sentences = (SummarySentence(facts["text"], Citation(hits[0].document["id"], first.page if first else 1)),
+            sentences = (SummarySentence(facts["text"], Citation(hits[0].document.id, first.page if first else 1)),
                          ) + sentences
         summary = Summary(text=facts["text"], sentences=sentences, mode="extractive")  # the facts as stored
         # the topic names what the passages are about, so that their snippets centre on it
@@ -329,18 +292,18 @@ class Searcher:
 
     # --- ranking ----------------------------------------------------------------------------------------
 
-    def _score(self, patient: dict, question: str, words: Sequence[str], docs: Sequence[dict],
-               by_id: dict[str, dict], use_dense: bool = True) -> list[_Scored]:
+    def _score(self, patient: Patient, question: str, words: Sequence[str], docs: Sequence[StoredDocument],
+               by_id: dict[str, StoredDocument], use_dense: bool = True) -> list[_Scored]:
         """Hybrid ranking of `docs` (chunk-level RRF of dense and BM25, max per document), best first.
         `use_dense=False` ranks by BM25 alone and skips embedding the question (most of a question's cost)."""
         if not docs:
             return []
-        allowed_docs = {d["id"] for d in docs}
+        allowed_docs = {d.id for d in docs}
         dense: list[tuple[int, float]] = []
         if use_dense:
             allowed_chunks = self.store.chunk_ids_for_documents(sorted(allowed_docs))
             qv = self.embedder.embed_query(question)
-            dense = self.vectors.search(patient["num"], patient["vectors_version"], qv, allowed_chunks,
+            dense = self.vectors.search(patient.num, patient.vectors_version, qv, allowed_chunks,
                                         CANDIDATE_CHUNKS)
         # No topic words, no BM25: the whole question as one FTS5 phrase ("compte rendu des urgences le plus
         # récent") never matches, and walking the doclists of such common words grows with the corpus
@@ -351,15 +314,15 @@ class Searcher:
         if not words:
             lexical = []
         elif opts.stemmed:
-            lexical, evidence_ids, in_key = self._stem_search(patient["num"], question, words)
+            lexical, evidence_ids, in_key = self._stem_search(patient.num, question, words)
         else:
-            lexical = self.store.search_text(patient["num"], words, limit=CANDIDATE_CHUNKS)
+            lexical = self.store.search_text(patient.num, words, limit=CANDIDATE_CHUNKS)
         chunk_ids = {c for c, _ in dense} | {c for c, _ in lexical}
         chunk_rows = self.store.chunks(sorted(chunk_ids | evidence_ids))
         if opts.stemmed and words and opts.evidence_first >= 2:  # the topic named in a title or key line
-            key_ids = {c for c in evidence_ids if c in chunk_rows and chunk_rows[c]["document_id"] in by_id
-                       and in_key(chunk_rows[c]["text"], by_id[chunk_rows[c]["document_id"]]["title"])}
-        lexical = [(c, s) for c, s in lexical if c in chunk_rows and chunk_rows[c]["document_id"] in allowed_docs]
+            key_ids = {c for c in evidence_ids if c in chunk_rows and chunk_rows[c].document_id in by_id
+                       and in_key(chunk_rows[c].text, by_id[chunk_rows[c].document_id].title)}
+        lexical = [(c, s) for c, s in lexical if c in chunk_rows and chunk_rows[c].document_id in allowed_docs]
 
         fused: dict[int, float] = {}
         for rank, (c, _) in enumerate(dense):
@@ -374,11 +337,11 @@ class Searcher:
         per_doc: dict[str, list[tuple[float, int]]] = {}
         for c, score in fused.items():
             row = chunk_rows.get(c)
-            if row is None or row["document_id"] not in allowed_docs:
+            if row is None or row.document_id not in allowed_docs:
                 continue
-            if by_id[row["document_id"]]["is_noise"]:
+            if by_id[row.document_id].is_noise:
                 score *= opts.noise_weight
-            per_doc.setdefault(row["document_id"], []).append((score, c))
+            per_doc.setdefault(row.document_id, []).append((score, c))
         best: dict[str, _Scored] = {}
         for doc_id, scores in per_doc.items():
             scores.sort(key=lambda x: (-x[0], x[1]))
@@ -387,14 +350,14 @@ class Searcher:
             ids = [c for _, c in scores]
             best[doc_id] = _Scored(
                 doc_id, sum(x for x, _ in scores[:max(1, opts.best_chunks)]),
-                ChunkHit(top, doc_id, row["page"], row["section"], row["text"], top_score),
+                ChunkHit(top, doc_id, row.page, row.section, row.text, top_score),
                 any(c in lexical_ids for c in ids), max(dense_of.get(c, -1.0) for c in ids),
                 any(c in evidence_ids for c in ids), any(c in key_ids for c in ids))
         ranked = sorted(best.values(), key=lambda s: (-self._tier(s), -s.score, s.document_id))
         # Documents that passed the filters but no retriever reached still answer a filtered question.
         seen = set(best)
-        rest = sorted((d for d in docs if d["id"] not in seen), key=lambda d: d["service_date"] or "", reverse=True)
-        ranked += [_Scored(d["id"], 0.0, None, False, -1.0) for d in rest]
+        rest = sorted((d for d in docs if d.id not in seen), key=lambda d: d.service_date or date.min, reverse=True)
+        ranked += [_Scored(d.id, 0.0, None, False, -1.0) for d in rest]
         return ranked
 
     def _answers(self, s: _Scored) -> bool:
@@ -470,16 +433,16 @@ class Searcher:
         scored = {s.document_id: s for s in self._score(patient, question, words, docs, by_id, use_dense=False)} \
             if docs and words else {}
         def key(d):
-            s = scored.get(d["id"])
+            s = scored.get(d.id)
             on_topic = (2 if s.evidence else 1 if s.lexical else 0) if words and s is not None else 0
-            return (on_topic, d["service_date"] or "", d["ingested_at"])
+            return (on_topic, d.service_date or date.min, d.ingested_at)
         ordered = sorted(docs, key=key, reverse=True)[:n]
         # Without a topic, the passage to show is the document's conclusion, not whatever chunk happens
         # to resemble "dernier compte rendu de cardiologie".
-        picked = [(scored.get(d["id"]) if words else None) or _Scored(d["id"], 0.0, None, False, -1.0) for d in ordered]
+        picked = [(scored.get(d.id) if words else None) or _Scored(d.id, 0.0, None, False, -1.0) for d in ordered]
         return self._hits(picked, by_id, ("filter", "recency"), hint=asked_terms(interp))
 
-    def _hits(self, scored: Sequence[_Scored], by_id: dict[str, dict], matched_by: tuple[str, ...],
+    def _hits(self, scored: Sequence[_Scored], by_id: dict[str, StoredDocument], matched_by: tuple[str, ...],
               hint: Sequence[str] = ()) -> list[DocumentHit]:
         hits = []
         skips = learnt_furniture(self.store).skips([by_id[s.document_id] for s in scored]) if scored else {}
@@ -488,7 +451,7 @@ class Searcher:
             if chunk is not None:  # the card's snippet leaves out what the sender prints on every paper
                 lines = boilerplate_lines(chunk.text, skips[s.document_id])
                 chunk = replace(chunk, boilerplate=lines) if lines else chunk
-            hits.append(DocumentHit(document=_public(by_id[s.document_id]), score=round(s.score, 6), rank=rank,
+            hits.append(DocumentHit(document=by_id[s.document_id], score=round(s.score, 6), rank=rank,
                                     best_chunk=chunk, matched_by=matched_by))
         return hits
 
@@ -499,64 +462,11 @@ class Searcher:
         if not chunks:
             return None
         for c in chunks if hint else ():
-            text = fold(c["text"])
+            text = fold(c.text)
             if any(contains_term(text, h) for h in hint):
-                return ChunkHit(c["id"], document_id, c["page"], c["section"], c["text"], 0.0)
+                return ChunkHit(c.id, document_id, c.page, c.section, c.text, 0.0)
         pick = filter_passage(chunks)
-        return ChunkHit(pick["id"], document_id, pick["page"], pick["section"], pick["text"], 0.0)
-
-
-def filter_passage(chunks: Sequence[dict]) -> dict:
-    """The chunk a document found by filters alone is shown by: the one that starts in its conclusion, else
-    the one holding a conclusion or impression heading, else its results, examination or reason, else the
-    first one (`snippet` then skips the letterhead and starts at the conclusion)."""
-    def concludes(c: dict) -> bool:
-        return any((h := heading(fold(ln))) and h[0] == "conclusion" for ln in c["text"].split("\n"))
-
-    return next((c for c in chunks if c["section"] == "conclusion"), None) or next(
-        (c for c in chunks if concludes(c)), None) or next(
-        (c for name in ("resultats", "examen", "motif") for c in chunks if c["section"] == name), chunks[0])
-
-
-_STOP = set("""le la les l de du des d un une et ou a au aux en dans pour par sur avec sans que qui quoi quel quelle
-the a an of in on for to and or with without what which is are was me moi mon ma mes son sa ses ce cette patient
-patiente""".split())
-
-
-def as_read(question: str, interp: Interpretation) -> str:
-    """The question followed by the words its ambiguous short forms were read as ("IC insuffisance cardiaque")."""
-    if not interp.ambiguities:
-        return question
-    return " ".join([question, *(reading_of(a, a.chosen).phrase for a in interp.ambiguities)])
-
-
-def asked_terms(interp: Interpretation) -> list[str]:
-    """How reports name the exams and analytes asked for (carnet.lexicon synonyms, folded)."""
-    terms = [s for k in interp.exam_keys if k in EXAMS for s in EXAMS[k].synonyms]
-    terms += [s for k in interp.analyte_keys if k in ANALYTES for s in ANALYTES[k].synonyms]
-    return [t for t in terms if len(t) >= 3]
-
-
-def topic_words(interp: Interpretation) -> list[str]:
-    """The topic's words, then the other words of each concept they name (query.vocabulary.TOPIC_CONCEPTS):
-    "reins" also looks for "rénale" and "kidney", across the two languages of the record."""
-    words = [w for w in re.findall(r"\w+", fold(interp.topic)) if w not in _STOP and len(w) >= 2]
-    expanded = list(words)
-    for w in words:
-        for concept in _CONCEPTS.get(w, ()):
-            expanded += [t for t in concept if t not in expanded]
-    return expanded
-
-
-def _concepts() -> dict[str, list[tuple[str, ...]]]:
-    by_word: dict[str, list[tuple[str, ...]]] = {}
-    for concept in TOPIC_CONCEPTS:
-        for term in concept:
-            by_word.setdefault(term, []).append(concept)
-    return by_word
-
-
-_CONCEPTS = _concepts()
+        return ChunkHit(pick.id, document_id, pick.page, pick.section, pick.text, 0.0)
 
 
 # e5 cosines are compressed (~0.8-0.9) and MiniLM's spread wider: a floor per model under which a

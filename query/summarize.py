@@ -22,7 +22,6 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date
 from typing import Callable, Sequence
 
 from carnet import codes
@@ -136,19 +135,19 @@ def _document_sentences(chunks: Sequence[dict], skip: Callable[[str], bool] = no
     order = 0
     for chunk in chunks:
         conclusion_run = 0
-        runs = boilerplate_runs(chunk["text"], skip)
-        for text in split_sentences(chunk["text"]):
+        runs = boilerplate_runs(chunk.text, skip)
+        for text in split_sentences(chunk.text):
             order += 1
             folded = fold(text)
             if _CONCLUSION.match(folded):
                 conclusion_run = 3  # the heading's sentence and the two after it
-            in_conclusion = chunk.get("section") == "conclusion" or conclusion_run > 0
+            in_conclusion = chunk.section == "conclusion" or conclusion_run > 0
             conclusion_run = max(0, conclusion_run - 1)
             if folded in seen:  # chunk overlaps repeat sentences
                 continue
             seen.add(folded)
             boilerplate = any(text in run for run in runs)
-            out.append(_Sentence(text, int(chunk["page"]), order, in_conclusion, folded, boilerplate))
+            out.append(_Sentence(text, int(chunk.page), order, in_conclusion, folded, boilerplate))
     return out
 
 
@@ -198,23 +197,23 @@ EXAM_REPORT_TYPES = frozenset({"18748-4", "70004-7", "78513-9"})
 
 def metadata_lead(document: dict, language: str = "fr") -> str:
     """ "Échocardiographie du 10/03/2025 (Dr X, cardiologie) :" from a document row's metadata only."""
-    exam_keys = document.get("exam_keys") or []
+    exam_keys = document.exam_keys or []
     what = None
     # Only an exam report is named after its exam: a consultation that also reports an ECG is a consultation.
-    if exam_keys and exam_keys[0] in EXAMS and document.get("type_code") in EXAM_REPORT_TYPES:
+    if exam_keys and exam_keys[0] in EXAMS and document.type_code in EXAM_REPORT_TYPES:
         exam = EXAMS[exam_keys[0]]
         what = exam.label_en if language == "en" else exam.label
-    what = what or codes.type_label(document.get("type_code"), language) or document.get("title") or (
+    what = what or codes.type_label(document.type_code, language) or document.title or (
         "Document")
     lead = what
-    service_date = document.get("service_date")
+    service_date = document.service_date
     if service_date:
-        d = date.fromisoformat(service_date)
+        d = service_date
         lead += f" of {d.isoformat()}" if language == "en" else f" du {d.strftime('%d/%m/%Y')}"
     who = []
-    if document.get("author"):
-        who.append(str(document["author"]))
-    group = document.get("specialty_group")
+    if document.author:
+        who.append(str(document.author))
+    group = document.specialty_group
     if group and group in codes.SPECIALTY_GROUP_LABELS:
         fr, en = codes.SPECIALTY_GROUP_LABELS[group]
         who.append((en if language == "en" else fr).lower())
@@ -261,7 +260,7 @@ class ExtractiveSummarizer:
             budget = min(3 if i == 0 else 1, self.max_sentences - len(chosen))
             if budget <= 0:
                 break
-            document_id = hit.document["id"]
+            document_id = hit.document.id
             skip = skips.get(document_id, no_boilerplate)
             picked = self._pick(store.document_chunks(document_id), hit, stems, analyte_synonyms, budget, skip)
             if not picked:
@@ -278,7 +277,7 @@ class ExtractiveSummarizer:
         """The sentence that best answers the question, then the conclusion, then the next best ones."""
         scored = [(s, *_score(s, stems, analyte_synonyms)) for s in _document_sentences(chunks, skip)]
         scored = [x for x in scored if x[1] >= 0]
-        if hit.document.get("type_code") == LAB_REPORT and not any(x[1] >= 1 for x in scored):
+        if hit.document.type_code == LAB_REPORT and not any(x[1] >= 1 for x in scored):
             # A lab report and no analyte asked: its out-of-range lines are what a reader looks for.
             scored = [(s, rel + (2.0 if _flags_a_value(s.text) else 0.0), conc)
                       for s, rel, conc in scored]

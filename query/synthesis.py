@@ -24,6 +24,7 @@ from typing import Iterable
 from carnet import codes
 from carnet.errors import NotFound
 from carnet.lexicon import ANALYTES
+from carnet.records import iso
 from carnet.text import fold
 from ingest.lab_codes import convert, ucum
 from query import clinical
@@ -35,7 +36,7 @@ MAX_ITEMS = 30
 
 
 def _clinical(docs: Iterable[dict]) -> list[dict]:
-    return [d for d in docs if not d.get("canonical_id") and not d.get("is_noise")]
+    return [d for d in docs if not d.canonical_id and not d.is_noise]
 
 
 def latest_by_type(docs: list[dict], language: str = "fr") -> list[dict]:
@@ -43,11 +44,11 @@ def latest_by_type(docs: list[dict], language: str = "fr") -> list[dict]:
     out: dict[str, dict] = {}
     counts: dict[str, int] = defaultdict(int)
     for d in docs:
-        code = d.get("type_code") or "unknown"
+        code = d.type_code or "unknown"
         counts[code] += 1
         if code not in out:
-            out[code] = {"type_code": d.get("type_code"), "type_label": codes.type_label(d.get("type_code"), language),
-                         "document_id": d["id"], "title": d.get("title"), "date": d.get("service_date"), "page": 1}
+            out[code] = {"type_code": d.type_code, "type_label": codes.type_label(d.type_code, language),
+                         "document_id": d.id, "title": d.title, "date": iso(d.service_date), "page": 1}
     for code, item in out.items():
         item["count"] = counts[code]
     return list(out.values())
@@ -61,14 +62,14 @@ def _series_keys(rows: list[dict]) -> list[str]:
     (a report printing two unrelated rows that fold to the same key; ASAT and ALAT have keys of their own)."""
     labels: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in rows:
-        labels[(r["document_id"], r["analyte"])].add(fold(r["label"] or ""))
+        labels[(r.document_id, r.analyte)].add(fold(r.label or ""))
     split = {analyte for (_, analyte), ls in labels.items() if len(ls) > 1}
     keys = []
     for r in rows:
-        if r["analyte"] in split:
-            keys.append(f"{r['analyte']}:{re.sub(r'[^a-z0-9]+', '-', fold(r['label'] or '')).strip('-')}")
+        if r.analyte in split:
+            keys.append(f"{r.analyte}:{re.sub(r'[^a-z0-9]+', '-', fold(r.label or '')).strip('-')}")
         else:
-            keys.append(r["analyte"])
+            keys.append(r.analyte)
     return keys
 
 
@@ -79,13 +80,13 @@ def _same_unit(a: str | None, b: str | None) -> bool:
 def _in_unit_of(row: dict, latest: dict) -> float | None:
     """The row's value in the latest value's unit: as is when the units agree, converted when the analyte
     allows it (glucose g/L -> mmol/L, creatinine mg/L -> µmol/L, ...), else None (never mixed in one trend)."""
-    if row["value"] is None:
+    if row.value is None:
         return None
-    if _same_unit(row["unit"], latest["unit"]):
-        return row["value"]
-    a = row.get("ucum") or ucum(row["unit"], row["analyte"])
-    b = latest.get("ucum") or ucum(latest["unit"], latest["analyte"])
-    converted = convert(latest["analyte"], row["value"], a, b)
+    if _same_unit(row.unit, latest.unit):
+        return row.value
+    a = row.ucum or ucum(row.unit, row.analyte)
+    b = latest.ucum or ucum(latest.unit, latest.analyte)
+    converted = convert(latest.analyte, row.value, a, b)
     return round(converted, 3) if converted is not None else None
 
 
@@ -109,7 +110,7 @@ def lab_series(store, patient_id: str) -> dict[str, list[dict]]:
     for key, r in zip(_series_keys(rows), rows):
         series[key].append(r)
     for values in series.values():
-        values.sort(key=lambda r: (r.get("service_date") or "", r.get("page") or 0))
+        values.sort(key=lambda r: (r.service_date or date.min, r.page or 0))
     return dict(series)
 
 
@@ -121,17 +122,17 @@ def lab_summary(store, patient_id: str) -> list[dict]:
         for r in values:
             v = _in_unit_of(r, latest)
             if v is not None:
-                points.append({"date": r.get("service_date"), "value": v, "document_id": r["document_id"],
-                               "page": r["page"], "converted": v != r["value"], "read_by": r.get("origin") or "text"})
-        analyte = latest["analyte"]
+                points.append({"date": iso(r.service_date), "value": v, "document_id": r.document_id,
+                               "page": r.page, "converted": v != r.value, "read_by": r.origin or "text"})
+        analyte = latest.analyte
         out.append({
             "key": key, "analyte": analyte,
-            "name": ANALYTES[analyte].label if analyte in ANALYTES and ":" not in key else latest["label"],
-            "label": latest["label"], "value": latest["value"], "unit": latest["unit"], "low": latest["low"],
-            "high": latest["high"], "flag": latest["flag"], "date": latest.get("service_date"),
-            "document_id": latest["document_id"], "page": latest["page"],
-            "loinc": latest.get("loinc"), "ucum": latest.get("ucum"),
-            "read_by": latest.get("origin") or "text", "ocr_confidence": latest.get("confidence"),
+            "name": ANALYTES[analyte].label if analyte in ANALYTES and ":" not in key else latest.label,
+            "label": latest.label, "value": latest.value, "unit": latest.unit, "low": latest.low,
+            "high": latest.high, "flag": latest.flag, "date": iso(latest.service_date),
+            "document_id": latest.document_id, "page": latest.page,
+            "loinc": latest.loinc, "ucum": latest.ucum,
+            "read_by": latest.origin or "text", "ocr_confidence": latest.confidence,
             "trend": points, "direction": _direction(points),
         })
     return out
@@ -147,7 +148,7 @@ def patient_synthesis(store, patient_id: str, language: str = "fr", today: date 
     Raises UnknownPatient (a NotFound) for a patient the store does not hold.
     """
     docs = _clinical(store.documents(patient_id))
-    clinical_ids = {d["id"] for d in docs}
+    clinical_ids = {d.id for d in docs}
     facts = [f for f in store.facts(patient_id) if f.document_id in clinical_ids]
     allergy = clinical.allergies(facts)
     today = today or date.today()
@@ -221,7 +222,7 @@ def lab_trend_png(store, patient_id: str, analyte: str, *, width: float = 4.0, h
     if not values:
         raise NotFound(f"No {analyte!r} lab value for patient {patient_id!r}.")
     latest = values[-1]
-    points = [(date.fromisoformat(r["service_date"]), _in_unit_of(r, latest)) for r in values if r.get("service_date")]
+    points = [(r.service_date, _in_unit_of(r, latest)) for r in values if r.service_date]
     points = [(d, v) for d, v in points if v is not None]
     if not points:
         raise NotFound(f"No dated {analyte!r} lab value for patient {patient_id!r}.")
@@ -233,7 +234,7 @@ def lab_trend_png(store, patient_id: str, analyte: str, *, width: float = 4.0, h
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     xs, ys = zip(*points)
-    low, high = latest["low"], latest["high"]
+    low, high = latest.low, latest.high
     lo_y = min(list(ys) + ([low] if low is not None else []))
     hi_y = max(list(ys) + ([high] if high is not None else []))
     pad = (hi_y - lo_y) * 0.15 or abs(hi_y) * 0.1 or 1.0
@@ -246,8 +247,8 @@ def lab_trend_png(store, patient_id: str, analyte: str, *, width: float = 4.0, h
         out = (high is not None and y > high) or (low is not None and y < low)
         if out:
             ax.plot([x], [y], marker="o", color="#c62828", ms=5)
-    name = ANALYTES[latest["analyte"]].label if latest["analyte"] in ANALYTES else (latest["label"] or analyte)
-    ax.set_title(f"{name} ({latest['unit']})" if latest["unit"] else name, fontsize=9)
+    name = ANALYTES[latest.analyte].label if latest.analyte in ANALYTES else (latest.label or analyte)
+    ax.set_title(f"{name} ({latest.unit})" if latest.unit else name, fontsize=9)
     ax.tick_params(labelsize=7)
     fig.autofmt_xdate()
     fig.tight_layout()

@@ -24,8 +24,8 @@ from ingest.pipeline import valid_patient_id
 from service.auth import LOCAL_ADMINISTRATOR, Principal
 from carnet.config import Settings
 from carnet.errors import Forbidden, InvalidInput, UnknownDocument
-from index.access_store import AccessStore, AuditRecord, now_utc
-from index.store import Store
+from carnet.records import AuditRecord, PatientSummary, StoredDocument
+from index.protocol import Store
 
 BREAK_GLASS_HEADER = "X-Carnet-Break-Glass"
 MAX_REASON_CHARS = 1000  # as sent (percent-encoding included)
@@ -33,11 +33,15 @@ MAX_REASON_CHARS = 1000  # as sent (percent-encoding included)
 MASKED_CODES = frozenset({"MASQUE_PS"})
 
 
-def confidentiality_codes(row: dict) -> tuple[str, ...]:
-    return tuple(c.strip() for c in (row.get("confidentiality") or "").split(",") if c.strip())
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def is_masked(row: dict) -> bool:
+def confidentiality_codes(row: StoredDocument) -> tuple[str, ...]:
+    return tuple(c.strip() for c in row.confidentiality if c.strip())
+
+
+def is_masked(row: StoredDocument) -> bool:
     return any(c.upper() in MASKED_CODES for c in confidentiality_codes(row))
 
 
@@ -65,15 +69,15 @@ class PatientAccess:
     break_glass: bool = False
     reason: str | None = None
 
-    def visible(self, row: dict) -> bool:
-        if row.get("patient_id") not in (None, self.patient_id):
+    def visible(self, row: StoredDocument) -> bool:
+        if row.patient_id not in (None, self.patient_id):
             return False
         if not is_masked(row) or self.break_glass:
             return True
-        return bool(row.get("author_id")) and row.get("author_id") == self.principal.id
+        return bool(row.author_id) and row.author_id == self.principal.id
 
-    def hidden_ids(self, rows: Iterable[dict]) -> frozenset[str]:
-        return frozenset(r["id"] for r in rows if not self.visible(r))
+    def hidden_ids(self, rows: Iterable[StoredDocument]) -> frozenset[str]:
+        return frozenset(r.id for r in rows if not self.visible(r))
 
 
 class AccessControl:
@@ -82,7 +86,6 @@ class AccessControl:
     def __init__(self, store: Store, settings: Settings):
         self.store = store
         self.settings = settings
-        self.records = AccessStore(store)
 
     # --- patients and documents ----------------------------------------------------------------------
 
@@ -95,24 +98,24 @@ class AccessControl:
                          question=question, reason=reason)
         if reason:
             expires = now_utc() + timedelta(hours=self.settings.break_glass_hours)
-            self.records.open_break_glass(principal.id, patient_id, reason, expires)
+            self.store.open_break_glass(principal.id, patient_id, reason, expires)
             return PatientAccess(principal, patient_id, break_glass=True, reason=reason)
-        if self.records.is_granted(principal.id, patient_id):
+        if self.store.is_granted(principal.id, patient_id):
             return PatientAccess(principal, patient_id)
-        window = self.records.open_window(principal.id, patient_id, now_utc())
+        window = self.store.open_window(principal.id, patient_id, now_utc())
         if window is not None:
-            return PatientAccess(principal, patient_id, break_glass=True, reason=window["reason"])
+            return PatientAccess(principal, patient_id, break_glass=True, reason=window.reason)
         self._refuse(principal, action, patient_id, "not in the patient's care team", question=question)
         raise AssertionError("unreachable")
 
     def open_document(self, principal: Principal, document_id: str, action: str,
-                      reason: str | None = None) -> tuple[PatientAccess, dict]:
+                      reason: str | None = None) -> tuple[PatientAccess, StoredDocument]:
         """(the access, the document's row); Forbidden when its patient is not open to the caller, and
         UnknownDocument (audited) when the document is masked from them: invisible, as a missing one."""
         row = self.store.document(document_id)  # UnknownDocument
-        access = self.open_patient(principal, row["patient_id"], action, reason)
+        access = self.open_patient(principal, row.patient_id, action, reason)
         if not access.visible(row):
-            self.record(access, action, outcome="refused", detail="masked document", document_ids=(row["id"],))
+            self.record(access, action, outcome="refused", detail="masked document", document_ids=(row.id,))
             raise UnknownDocument(document_id)
         return access, row
 
@@ -120,19 +123,19 @@ class AccessControl:
         """The day the caller last opened this patient's record before the day `before` (from the audit):
         what "since my last visit" means for a practitioner who wrote no consultation of the patient."""
         start = datetime.combine(before, datetime.min.time(), tzinfo=timezone.utc)
-        when = self.records.last_opened(access.principal.id, access.patient_id, start)
+        when = self.store.last_opened(access.principal.id, access.patient_id, start)
         return when.date() if when else None
 
-    def visible_rows(self, access: PatientAccess, rows: Sequence[dict]) -> list[dict]:
+    def visible_rows(self, access: PatientAccess, rows: Sequence[StoredDocument]) -> list[StoredDocument]:
         return [r for r in rows if access.visible(r)]
 
-    def patients(self, principal: Principal, search: str | None, limit: int) -> list[dict]:
+    def patients(self, principal: Principal, search: str | None, limit: int) -> list[PatientSummary]:
         """Patients the caller may pick: a practitioner's granted ones; every patient for an administrator
         (to manage grants); none for a patient token."""
         if principal.role == "administrator":
             return self.store.patients(search, limit)
         if principal.role == "practitioner":
-            return self.records.granted_patients(principal.id, search, limit)
+            return self.store.granted_patients(principal.id, search, limit)
         return []
 
     # --- administration ------------------------------------------------------------------------------
@@ -145,14 +148,14 @@ class AccessControl:
         self.require_administrator(by, "grant", patient_id)
         patient_id = valid_patient_id(patient_id)  # a grant may precede the patient's first document
         practitioner = _identifier("practitioner", practitioner)
-        new = self.records.grant(practitioner, patient_id, by.id)
+        new = self.store.grant(practitioner, patient_id, by.id)
         self.record_admin(by, "grant", patient_id, f"granted {practitioner}" if new else f"{practitioner} already granted")
         return new
 
     def revoke(self, practitioner: str, patient_id: str, by: Principal = LOCAL_ADMINISTRATOR) -> bool:
         self.require_administrator(by, "revoke", patient_id)
         practitioner = _identifier("practitioner", practitioner)
-        gone = self.records.revoke(practitioner, patient_id)
+        gone = self.store.revoke(practitioner, patient_id)
         self.record_admin(by, "revoke", patient_id, f"revoked {practitioner}" if gone else f"{practitioner} had no grant")
         return gone
 
@@ -163,8 +166,8 @@ class AccessControl:
         own = principal.role == "patient" and patient_id is not None and principal.patient_id == patient_id
         if principal.role != "administrator" and not own:
             self._refuse(principal, "audit-read", patient_id, "the trace is for the patient and administrators")
-        result = self.records.events(patient_id, limit=limit, offset=offset)
-        self.records.append(AuditRecord(actor=principal.id, actor_role=principal.role, actor_name=principal.name,
+        result = self.store.audit_events(patient_id, limit=limit, offset=offset)
+        self.store.append_audit(AuditRecord(actor=principal.id, actor_role=principal.role, actor_name=principal.name,
                                         action="audit-read", outcome="allowed", patient_id=patient_id))
         return result
 
@@ -173,20 +176,20 @@ class AccessControl:
     def record(self, access: PatientAccess, action: str, *, question: str | None = None,
                document_ids: Sequence[str] = (), outcome: str = "allowed", detail: str | None = None) -> None:
         p = access.principal
-        self.records.append(AuditRecord(actor=p.id, actor_role=p.role, actor_name=p.name, action=action,
+        self.store.append_audit(AuditRecord(actor=p.id, actor_role=p.role, actor_name=p.name, action=action,
                                         outcome=outcome, patient_id=access.patient_id, question=question,
                                         document_ids=tuple(document_ids), break_glass=access.break_glass,
                                         reason=access.reason, detail=detail))
 
     def record_admin(self, principal: Principal, action: str, patient_id: str | None, detail: str | None = None,
                      document_ids: Sequence[str] = ()) -> None:
-        self.records.append(AuditRecord(actor=principal.id, actor_role=principal.role, actor_name=principal.name,
+        self.store.append_audit(AuditRecord(actor=principal.id, actor_role=principal.role, actor_name=principal.name,
                                         action=action, outcome="allowed", patient_id=patient_id, detail=detail,
                                         document_ids=tuple(document_ids)))
 
     def _refuse(self, principal: Principal, action: str, patient_id: str | None, why: str,
                 question: str | None = None, reason: str | None = None) -> None:
-        self.records.append(AuditRecord(actor=principal.id, actor_role=principal.role, actor_name=principal.name,
+        self.store.append_audit(AuditRecord(actor=principal.id, actor_role=principal.role, actor_name=principal.name,
                                         action=action, outcome="refused", patient_id=patient_id, question=question,
                                         break_glass=bool(reason), reason=reason, detail=why))
         raise Forbidden(f"Access refused: {why}.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from index.access_store import AuditRecord
+from carnet.records import AuditRecord
 
 EVENT_TYPE = {"system": "http://terminology.hl7.org/CodeSystem/audit-event-type", "code": "rest",
               "display": "RESTful Operation"}

@@ -11,7 +11,8 @@ from functools import cached_property
 
 from carnet.config import Settings
 from index.embedders import Embedder, make_embedder
-from index.store import Store
+from index.factory import make_store
+from index.protocol import Store
 from index.vectors import VectorIndex
 from ingest.limits import DocumentLimits
 from ingest.pipeline import Ingestor
@@ -29,7 +30,7 @@ class Carnet:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.settings.home)
+        return make_store(self.settings)
 
     @cached_property
     def access(self):
@@ -50,7 +51,7 @@ class Carnet:
         embedder = self.embedder
         if embedder.dim == 0:  # a sentence-transformers folder: its dimension is known once loaded
             embedder.load()
-        index = VectorIndex(self.store, embedder.name, embedder.dim, self.settings.vector_cache_bytes)
+        index = self.store.vector_index(embedder.name, embedder.dim, self.settings.vector_cache_bytes)
         index.check_manifest(create=False)
         return index
 

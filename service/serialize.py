@@ -6,59 +6,72 @@ from dataclasses import asdict
 
 from carnet import codes
 from carnet.models import Answer, DocumentHit, Interpretation
+from carnet.records import Grant, PatientSummary, StoredDocument, iso
 from carnet.review import needs_review
 from query import ambiguity
 from query.chips import describe, describe_alternatives
-from query.retrieve import asked_terms, snippet, topic_words
+from query.passages import snippet
+from query.question_terms import asked_terms, topic_words
 
 
 def coded(code: str | None, label: str | None) -> dict | None:
     return {"code": code, "label": label} if code else None
 
 
-def document_summary(doc: dict) -> dict:
+def grant_dict(g: Grant) -> dict:
+    """A care-team grant as the API and `carnet access list --json` write it."""
+    return {"practitioner": g.practitioner, "patient": g.patient_id, "granted_by": g.granted_by,
+            "granted_at": g.granted_at}
+
+
+def patient_summary(p: PatientSummary) -> dict:
+    """A line of a patient list."""
+    return {"id": p.id, "name": p.name, "document_count": p.document_count, "latest_date": iso(p.latest_date)}
+
+
+def document_summary(doc: StoredDocument) -> dict:
     """A document as listed: ids, what it is, who wrote it, when the act took place."""
     return {
-        "id": doc["id"],
-        "source": doc["source"],
-        "title": doc.get("title"),
-        "type": coded(doc.get("type_code"), codes.type_label(doc.get("type_code"))),
-        "specialty": coded(doc.get("specialty_code"), codes.specialty_label(doc.get("specialty_code"))),
-        "date": doc.get("service_date"),
-        "author": doc.get("author"),
-        "organisation": doc.get("organisation"),
-        "language": doc.get("language"),
-        "is_noise": bool(doc.get("is_noise")),
-        "canonical_id": doc.get("canonical_id"),
+        "id": doc.id,
+        "source": doc.source,
+        "title": doc.title,
+        "type": coded(doc.type_code, codes.type_label(doc.type_code)),
+        "specialty": coded(doc.specialty_code, codes.specialty_label(doc.specialty_code)),
+        "date": iso(doc.service_date),
+        "author": doc.author,
+        "organisation": doc.organisation,
+        "language": doc.language,
+        "is_noise": bool(doc.is_noise),
+        "canonical_id": doc.canonical_id,
         "needs_review": needs_review(doc),
     }
 
 
-def document_detail(doc: dict) -> dict:
+def document_detail(doc: StoredDocument) -> dict:
     """Everything Carnet knows about a document (metadata, confidences, OCR, duplicates, sections)."""
     out = document_summary(doc)
     out.update({
-        "patient": doc.get("patient_id"),
-        "class_code": doc.get("class_code"),
-        "specialty_group": doc.get("specialty_group"),
-        "service_end_date": doc.get("service_end_date"),
-        "confidence": {"type": doc.get("type_confidence"), "specialty": doc.get("specialty_confidence"),
-                       "date": doc.get("date_confidence")},
-        "specialty_candidates": list(doc.get("specialty_candidates") or []),
-        "page_count": doc.get("page_count"),
-        "ocr": {"pages": doc.get("ocr_pages") or [], "confidence": doc.get("ocr_confidence")},
-        "noise_reason": doc.get("noise_reason"),
-        "duplicate_kind": doc.get("duplicate_kind"),
-        "duplicate_sources": doc.get("duplicate_sources") or [],
-        "metadata_source": doc.get("metadata_source"),
-        "exam_keys": doc.get("exam_keys") or [],
-        "analyte_keys": doc.get("analyte_keys") or [],
-        "sections": [s["name"] for s in doc.get("sections") or []],
-        "ingested_at": doc.get("ingested_at"),
-        "confidentiality": doc.get("confidentiality"),
-        "set_id": doc.get("set_id"),
-        "version_number": doc.get("version_number"),
-        "coded_entries": doc.get("coded_entries") or [],
+        "patient": doc.patient_id,
+        "class_code": doc.class_code,
+        "specialty_group": doc.specialty_group,
+        "service_end_date": iso(doc.service_end_date),
+        "confidence": {"type": doc.type_confidence, "specialty": doc.specialty_confidence,
+                       "date": doc.date_confidence},
+        "specialty_candidates": list(doc.specialty_candidates),
+        "page_count": doc.page_count,
+        "ocr": {"pages": list(doc.ocr_pages), "confidence": doc.ocr_confidence},
+        "noise_reason": doc.noise_reason,
+        "duplicate_kind": doc.duplicate_kind,
+        "duplicate_sources": list(doc.duplicate_sources),
+        "metadata_source": doc.metadata_source,
+        "exam_keys": list(doc.exam_keys),
+        "analyte_keys": list(doc.analyte_keys),
+        "sections": [s.name for s in doc.sections],
+        "ingested_at": doc.ingested_at,
+        "confidentiality": ",".join(doc.confidentiality) or None,  # as the source wrote them, comma-separated
+        "set_id": doc.set_id,
+        "version_number": doc.version_number,
+        "coded_entries": list(doc.coded_entries),
     })
     return out
 

@@ -20,7 +20,7 @@ def token_for(settings, practitioner: str = "dr-test", role: str = "practitioner
 
 def grant(settings, practitioner: str, patients: Iterable[str]) -> None:
     from service.access import AccessControl
-    from index.store import Store
+    from index.sqlite import SQLiteStore as Store
 
     control = AccessControl(Store(settings.home), settings)
     for patient in patients:

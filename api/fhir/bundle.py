@@ -17,12 +17,12 @@ from carnet.errors import UnknownDocument
 def find(rows: Sequence[dict], query: DocumentQuery) -> list[dict]:
     """The rows that match, in the asked order (undated last; ties: latest arrival first, then id)."""
     hits = [r for r in rows if query.matches(r)]
-    dated = [r for r in hits if r.get("service_date")]
-    undated = [r for r in hits if not r.get("service_date")]
+    dated = [r for r in hits if r.service_date]
+    undated = [r for r in hits if not r.service_date]
     # Ties on the date of the act: latest arrival first whatever the direction, as `carnet documents` lists them.
-    dated.sort(key=lambda r: (r["ingested_at"] or "", r["id"]), reverse=True)
-    dated.sort(key=lambda r: r["service_date"], reverse=query.descending)
-    undated.sort(key=lambda r: (r["ingested_at"] or "", r["id"]), reverse=True)
+    dated.sort(key=lambda r: (r.ingested_at or "", r.id), reverse=True)
+    dated.sort(key=lambda r: r.service_date, reverse=query.descending)
+    undated.sort(key=lambda r: (r.ingested_at or "", r.id), reverse=True)
     return dated + undated
 
 
@@ -47,8 +47,8 @@ def search(store, query: DocumentQuery, base_url: str, visible: Callable[[dict],
         "total": len(hits),
         "link": links,
         "entry": [
-            {"fullUrl": f"{base}fhir/DocumentReference/{r['id']}",
-             "resource": document_reference(r, base, store, replaced.get(r["id"], ())),
+            {"fullUrl": f"{base}fhir/DocumentReference/{r.id}",
+             "resource": document_reference(r, base, store, replaced.get(r.id, ())),
              "search": {"mode": "match"}}
             for r in page
         ],
@@ -58,18 +58,18 @@ def search(store, query: DocumentQuery, base_url: str, visible: Callable[[dict],
 def read(store, document_id: str, base_url: str, patient: str | None = None) -> dict:
     """One DocumentReference. With `patient`, a document of another patient is reported as absent (404)."""
     doc = store.document(document_id)  # raises UnknownDocument
-    if patient is not None and doc["patient_id"] != patient:
+    if patient is not None and doc.patient_id != patient:
         raise UnknownDocument(document_id)  # the same answer as a missing id: nothing leaks
-    replaced = _replaced_by(store.documents(doc["patient_id"]))
-    return document_reference(doc, _base(base_url), store, replaced.get(doc["id"], ()))
+    replaced = _replaced_by(store.documents(doc.patient_id))
+    return document_reference(doc, _base(base_url), store, replaced.get(doc.id, ()))
 
 
 def _replaced_by(rows: Sequence[dict]) -> dict[str, list[str]]:
     """canonical id -> ids of the near duplicates it replaces."""
     out: dict[str, list[str]] = {}
     for r in rows:
-        if r.get("canonical_id"):
-            out.setdefault(r["canonical_id"], []).append(r["id"])
+        if r.canonical_id:
+            out.setdefault(r.canonical_id, []).append(r.id)
     return out
 
 

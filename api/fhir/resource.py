@@ -30,13 +30,13 @@ from carnet.lexicon import ANALYTES, EXAMS
 def document_reference(doc: dict, base_url: str, store=None, replaces: Iterable[str] = ()) -> dict:
     """A store row as an R4 DocumentReference (the DMP's metadata; no document text)."""
     base = _base(base_url)
-    type_code = doc.get("type_code")
+    type_code = doc.type_code
     label = codes.type_label(type_code)
-    out: dict = {"resourceType": "DocumentReference", "id": doc["id"]}
+    out: dict = {"resourceType": "DocumentReference", "id": doc.id}
     meta: dict = {}
-    if doc.get("ingested_at"):
-        meta["lastUpdated"] = doc["ingested_at"]
-    if doc.get("is_noise"):
+    if doc.ingested_at:
+        meta["lastUpdated"] = doc.ingested_at
+    if doc.is_noise:
         tag = {"system": TAG_SYSTEM, "code": "noise", "display": "Document administratif (bruit)"}
         meta["tag"] = [tag]
     if meta:
@@ -52,46 +52,46 @@ def document_reference(doc: dict, base_url: str, store=None, replaces: Iterable[
         if label:
             coding["display"] = label
         out["type"] = {"coding": [coding], **({"text": label} if label else {})}
-    if doc.get("class_code"):
-        coding = {"system": CLASS_SYSTEM, "code": doc["class_code"]}
-        if doc["class_code"] in CLASS_LABELS:
-            coding["display"] = CLASS_LABELS[doc["class_code"]]
+    if doc.class_code:
+        coding = {"system": CLASS_SYSTEM, "code": doc.class_code}
+        if doc.class_code in CLASS_LABELS:
+            coding["display"] = CLASS_LABELS[doc.class_code]
         out["category"] = [{"coding": [coding]}]
-    out["subject"] = {"reference": f"Patient/{doc['patient_id']}"}
+    out["subject"] = {"reference": f"Patient/{doc.patient_id}"}
     if role is not None:
         author = {"reference": "#author"}
-        if doc.get("author"):
-            author["display"] = doc["author"]
+        if doc.author:
+            author["display"] = doc.author
         out["author"] = [author]
     replaces = list(replaces)
     if replaces:
         out["relatesTo"] = [{"code": "replaces", "target": {"reference": f"DocumentReference/{d}"}} for d in replaces]
     attachment: dict = {"contentType": "application/pdf"}
-    if doc.get("language"):
-        attachment["language"] = doc["language"]
-    attachment["url"] = f"{base}v1/documents/{doc['id']}/pdf"
-    if doc.get("pdf_sha1") and doc.get("pdf_size"):  # recorded at ingest
-        attachment["size"] = doc["pdf_size"]
-        attachment["hash"] = base64.b64encode(bytes.fromhex(doc["pdf_sha1"])).decode()
+    if doc.language:
+        attachment["language"] = doc.language
+    attachment["url"] = f"{base}v1/documents/{doc.id}/pdf"
+    if doc.pdf_sha1 and doc.pdf_size:  # recorded at ingest
+        attachment["size"] = doc.pdf_size
+        attachment["hash"] = base64.b64encode(bytes.fromhex(doc.pdf_sha1)).decode()
     elif store is not None:  # a row written before Carnet recorded them
-        size_hash = _pdf_size_and_sha1(str(store.pdf_path(doc["id"])))
+        size_hash = _pdf_size_and_sha1(str(store.pdf_path(doc.id)))
         if size_hash is not None:
             attachment["size"], attachment["hash"] = size_hash
-    title = doc.get("title") or label
+    title = doc.title or label
     if title:
         attachment["title"] = title
     out["content"] = [{"attachment": attachment}]
     context: dict = {}
     events = [{"coding": [{"system": EXAM_SYSTEM, "code": k, "display": EXAMS[k].label}]}
-              for k in doc.get("exam_keys") or () if k in EXAMS]
+              for k in doc.exam_keys or () if k in EXAMS]
     events += [{"coding": [{"system": ANALYTE_SYSTEM, "code": k, "display": ANALYTES[k].label}]}
-               for k in doc.get("analyte_keys") or () if k in ANALYTES]
+               for k in doc.analyte_keys or () if k in ANALYTES]
     if events:
         context["event"] = events
-    if doc.get("service_date"):
-        period = {"start": doc["service_date"]}
-        if doc.get("service_end_date"):
-            period["end"] = doc["service_end_date"]
+    if doc.service_date:
+        period = {"start": doc.service_date.isoformat()}
+        if doc.service_end_date:
+            period["end"] = doc.service_end_date.isoformat()
         context["period"] = period
     if context:
         out["context"] = context
@@ -100,14 +100,14 @@ def document_reference(doc: dict, base_url: str, store=None, replaces: Iterable[
 
 def _author_role(doc: dict) -> dict | None:
     """The author as a contained PractitionerRole: name, organisation and `G15_10/SMxx` specialty."""
-    sm = doc.get("specialty_code")
-    if not (doc.get("author") or doc.get("organisation") or sm):
+    sm = doc.specialty_code
+    if not (doc.author or doc.organisation or sm):
         return None
     role: dict = {"resourceType": "PractitionerRole", "id": "author"}
-    if doc.get("author"):
-        role["practitioner"] = {"display": doc["author"]}
-    if doc.get("organisation"):
-        role["organization"] = {"display": doc["organisation"]}
+    if doc.author:
+        role["practitioner"] = {"display": doc.author}
+    if doc.organisation:
+        role["organization"] = {"display": doc.organisation}
     if sm:
         label = codes.specialty_label(sm)
         full = f"{codes.SPECIALTY_SYSTEM}/{sm}" if sm.startswith("SM") else sm  # G15_21 pharmacist, G15_60 nurse...

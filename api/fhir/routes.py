@@ -191,7 +191,7 @@ def read_document(document_id: str, request: Request, c: CarnetDep, who: Princip
     than the optional `patient`, or is masked from the caller); 403 when its patient is not open to them."""
     try:
         patient = search.parse_read(request.query_params.multi_items())
-        if patient is not None and c.store.document(document_id)["patient_id"] != patient:
+        if patient is not None and c.store.document(document_id).patient_id != patient:
             raise UnknownDocument(document_id)  # as before the access check: "not this patient's" is "absent"
         access, _ = c.access.open_document(who, document_id, "fhir-read", reason)
         resource = bundle.read(c.store, document_id, str(request.base_url), patient)

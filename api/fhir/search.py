@@ -51,6 +51,7 @@ from carnet import codes
 from carnet.document_filter import DATE_PREFIXES, DateTest
 from carnet.errors import CarnetError
 from carnet.lexicon import ANALYTES, EXAMS
+from carnet.records import StoredDocument
 from carnet.text import fold
 
 DEFAULT_COUNT = 20
@@ -192,21 +193,21 @@ class DocumentQuery:
     # What was asked, normalised, to write the Bundle's self / next / previous links.
     echo: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
-    def matches(self, doc: dict) -> bool:
+    def matches(self, doc: StoredDocument) -> bool:
         """Whether one of the patient's documents passes every filter (status and noise included)."""
         if resource_status(doc) not in self.statuses:
             return False
-        if (self.noise == "exclude" and doc["is_noise"]) or (self.noise == "only" and not doc["is_noise"]):
+        if (self.noise == "exclude" and doc.is_noise) or (self.noise == "only" and not doc.is_noise):
             return False
-        keys = set(doc.get("exam_keys") or ()) | set(doc.get("analyte_keys") or ())
-        author_words = fold(doc.get("author") or "").replace("-", " ").replace(".", " ").split()
+        keys = set(doc.exam_keys or ()) | set(doc.analyte_keys or ())
+        author_words = fold(doc.author or "").replace("-", " ").replace(".", " ").split()
         checks = (
-            (self.ids, lambda g: doc["id"] in g),
-            (self.types, lambda g: doc.get("type_code") in g),
-            (self.categories, lambda g: doc.get("class_code") in g),
-            (self.specialties, lambda g: doc.get("specialty_code") in g),
+            (self.ids, lambda g: doc.id in g),
+            (self.types, lambda g: doc.type_code in g),
+            (self.categories, lambda g: doc.class_code in g),
+            (self.specialties, lambda g: doc.specialty_code in g),
             (self.events, lambda g: bool(keys & g)),
-            (self.languages, lambda g: (doc.get("language") or "").lower() in g),
+            (self.languages, lambda g: (doc.language or "").lower() in g),
             (self.authors, lambda g: any(w.startswith(p) for p in g for w in author_words)),
         )
         if not all(test(group) for groups, test in checks for group in groups):

@@ -25,9 +25,9 @@ INS_SYSTEM = "urn:oid:1.2.250.1.213.1.4.8"
 CLASS_LABELS = codes.CLASS_LABELS
 
 
-def resource_status(doc: dict) -> str:
-    """`superseded` for a near duplicate replaced by its canonical version, else `current`."""
-    return "superseded" if doc.get("canonical_id") else "current"
+def resource_status(doc) -> str:
+    """`superseded` for a near duplicate (a StoredDocument) replaced by its canonical version, else `current`."""
+    return "superseded" if doc.canonical_id else "current"
 
 
 def base(base_url: str) -> str:

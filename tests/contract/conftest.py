@@ -1,16 +1,20 @@
-"""Fixtures shared by the contract suites: one fixture per swappable part, parametrised over every
-implementation Carnet offers. The fast implementations carry the `unit` marker, the real models
+"""Fixtures shared by the contract suites: one fixture per swappable part (embedder, summariser, store),
+parametrised over every implementation Carnet offers. The fast implementations carry the `unit` marker, the real models
 `integration` and `slow` (and the local generative model `llm`), so `-m unit` runs the contracts on the
 hashing embedder and the extractive summariser only."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from carnet.errors import MissingExtra
 from index.embedders import E5Embedder, HashingEmbedder, SentenceTransformerEmbedder
+from index.protocol import Store
+from index.sqlite import SQLiteStore
 
 REAL_MODEL = [pytest.mark.integration, pytest.mark.slow]
 
@@ -50,3 +54,20 @@ def embedder_kind(request) -> str:
 @pytest.fixture(scope="session")
 def embedder(embedder_kind):
     return loaded_embedder(embedder_kind)
+
+
+# --- stores (tests/contract/test_store_contract.py) ---------------------------------------------------------
+# kind -> (a factory of an empty store in a temporary folder, the marks of its cases). `sqlite` is the embedded
+# default; another implementation (PostgreSQL) registers itself here with its own marks (`postgres`) and a
+# factory that starts or reaches its server.
+STORES: dict[str, tuple[Callable[[Path], Store], tuple]] = {
+    "sqlite": (lambda home: SQLiteStore(home), (pytest.mark.unit,)),
+}
+
+
+@pytest.fixture(params=[pytest.param(kind, marks=marks, id=kind) for kind, (_, marks) in STORES.items()])
+def store(request, tmp_path) -> Store:
+    factory, _ = STORES[request.param]
+    made = factory(tmp_path / request.param)
+    yield made
+    made.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import json
 import shutil
 import zipfile
@@ -17,6 +19,7 @@ from service.facade import Carnet
 from eval.runner import run_eval
 from ingest.pipeline import discover
 from tests.auth import TEST_SERVER_NAMES, headers_for
+from carnet.records import iso
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +38,12 @@ def built(tmp_path_factory):
 
 
 def _by_source(c, patient):
-    return {d["source"]: d for d in c.store.documents(patient)}
+    return {d.source: _row(d) for d in c.store.documents(patient)}
+
+
+def _row(d) -> dict:
+    """A stored document as a dict with its dates and codes as the JSON writes them."""
+    return {**asdict(d), "service_date": iso(d.service_date), "confidentiality": ",".join(d.confidentiality) or None}
 
 
 def test_every_fixture_is_ingested_with_the_header_type_and_date(built):
@@ -79,7 +87,7 @@ def test_coded_lab_results_reach_the_synthesis_and_plots_with_units(built):
     assert [p["value"] for p in labs["hba1c"]["trend"]] == [7.2, 6.8]
     assert labs["creatinine"]["unit"] == "µmol/L" and labs["cholesterol-ldl"]["unit"] == "g/L"
     rows = c.store.lab_values("PCDA1")
-    assert all(r["origin"] == "cda" and r["loinc"] for r in rows)
+    assert all(r.origin == "cda" and r.loinc for r in rows)
     assert lab_trend_png(c.store, "PCDA1", "hba1c").startswith(b"\x89PNG")
     ldl = _by_source(c, "PCDA1")["PCDA1/ldlses-2025-06-07.xml"]["id"]
     penicillin = next(a for a in synthesis["allergies"] if a["substance"] == "Pénicillines")
@@ -95,13 +103,13 @@ def test_sections_and_citations_point_into_the_rendered_pdf(built):
     doc = _by_source(c, "PCDA1")["PCDA1/ldlses-2025-06-07.xml"]
     names = [s["name"] for s in doc["sections"]]
     assert names == ["motif", "allergies", "evolution", "conclusion", "traitement", "plan"]
-    chunks = c.store.document_chunks(doc["id"])
+    chunks = [asdict(ch) for ch in c.store.document_chunks(doc["id"])]
     assert {ch["section"] for ch in chunks} == set(names) | {None}  # None: the header block above the sections
     assert all(ch["page"] >= 1 for ch in chunks)
     stent = next(ch for ch in chunks if "stent actif" in ch["text"])
     assert stent["section"] == "evolution"
     answer = c.searcher.ask("PCDA1", "coronarographie stent", today=date(2026, 1, 15), summarize=False)
-    assert answer.documents[0].document["id"] == doc["id"]
+    assert answer.documents[0].document.id == doc["id"]
     with TestClient(create_app(settings), headers=headers_for(settings, "dr-cda", ["PCDA1"])) as client:
         pdf = client.get(f"/v1/documents/{doc['id']}/pdf")
         source = client.get(f"/v1/documents/{doc['id']}/source")

@@ -14,7 +14,7 @@ from cli.main import app as cli_app
 from carnet.config import Settings
 from carnet.errors import IndexMismatch, UnknownPatient
 from service.facade import Carnet
-from index.store import chunk_id_range
+from index.sqlite import chunk_id_range
 from ingest.pipeline import discover
 from tests.auth import TEST_SERVER_NAMES, headers_for
 from tests.pdfs import write_pdf, write_reports, write_scanned_pdf
@@ -40,28 +40,28 @@ def test_ingest_and_ask_with_each_embedder(tmp_path, embedder):
     c, _, report = build(tmp_path, embedder)
     assert len(report.added) == 6 and not report.failed
     answer = c.searcher.ask("PAT-B", "nodule pulmonaire", today=TODAY)
-    assert answer.documents[0].document["source"] == "PAT-B/ct-chest.pdf"
+    assert answer.documents[0].document.source == "PAT-B/ct-chest.pdf"
     assert answer.documents[0].best_chunk.page == 1
 
 
 def test_latest_cardiology_report(e5):
     c, _, _ = e5
     answer = c.searcher.ask("PAT-A", "dernier compte rendu de cardiologie", today=TODAY)
-    assert answer.documents[0].document["source"] == "PAT-A/cardio-consult-2025.pdf"
+    assert answer.documents[0].document.source == "PAT-A/cardio-consult-2025.pdf"
 
 
 def test_page_of_the_matching_passage(e5):
     c, _, _ = e5
     answer = c.searcher.ask("PAT-A", "équilibre glycémique insuffisant", today=TODAY)
     top = answer.documents[0]
-    assert top.document["source"] == "PAT-A/bio-2025.pdf"
+    assert top.document.source == "PAT-A/bio-2025.pdf"
     assert top.best_chunk.page in (1, 2)
 
 
 def test_english_question_finds_french_document(e5):
     c, _, _ = e5
     answer = c.searcher.ask("PAT-B", "lung nodule on CT", today=TODAY)
-    assert answer.documents and answer.documents[0].document["source"] == "PAT-B/ct-chest.pdf"
+    assert answer.documents and answer.documents[0].document.source == "PAT-B/ct-chest.pdf"
 
 
 def test_patient_isolation(e5, monkeypatch):
@@ -90,12 +90,12 @@ def test_patient_isolation(e5, monkeypatch):
     asked = {"PAT-A": ["équilibre glycémique insuffisant", "rétrécissement aortique"],
              "PAT-B": ["nodule pulmonaire scanner thoracique", "lung nodule on CT"]}
     for patient, questions in asked.items():
-        lo, hi = chunk_id_range(c.store.patient(patient)["num"])
+        lo, hi = chunk_id_range(c.store.patient(patient).num)
         for question in questions:
             seen.clear()
             answer = c.searcher.ask(patient, question, today=TODAY)
             assert answer.documents, (patient, question)
-            sources = [h.document["source"] for h in answer.documents + answer.alternatives]
+            sources = [h.document.source for h in answer.documents + answer.alternatives]
             assert all(s.startswith(patient + "/") for s in sources), sources
             assert seen, "the spies saw the candidate chunks"
             assert all(lo <= i <= hi for i in seen), (patient, question, [i for i in seen if not lo <= i <= hi])
@@ -142,12 +142,12 @@ def test_scanned_pdf_is_ocred(tmp_path):
     report = c.ingestor.ingest(discover(root))
     assert report.added == ["P1/scan.pdf"] and report.ocr_pages == 1
     doc = c.store.documents("P1")[0]
-    assert doc["ocr_pages"] == [1] and 0.5 <= doc["ocr_confidence"] <= 1
+    assert doc.ocr_pages == (1,) and 0.5 <= doc.ocr_confidence <= 1
     answer = c.searcher.ask("P1", "gonarthrose", today=TODAY)
-    assert answer.documents[0].document["source"] == "P1/scan.pdf"
+    assert answer.documents[0].document.source == "P1/scan.pdf"
 
     # the OCR is exposed by `carnet documents --json` and the API's document
-    expected = {"pages": [1], "confidence": pytest.approx(doc["ocr_confidence"])}
+    expected = {"pages": [1], "confidence": pytest.approx(doc.ocr_confidence)}
     result = CliRunner().invoke(cli_app, ["documents", "--patient", "P1", "--home", str(tmp_path / "home"), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["ocr"] == expected

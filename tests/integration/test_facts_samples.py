@@ -38,7 +38,7 @@ def carnet(tmp_path_factory):
 
 
 def _source(c, document_id):
-    return c.store.document(document_id)["source"]
+    return c.store.document(document_id).source
 
 
 def test_p0005_penicillin_allergy_is_listed_with_its_source_and_the_contradiction_shown(carnet):
@@ -72,7 +72,7 @@ def test_p0002_current_treatment_is_the_2026_letter_with_its_age(carnet):
     answer = carnet.searcher.ask("P0002", "ordonnance en cours", today=TODAY)
     text = answer.facts["text"]
     assert "2026-04-22" in text and "il y a 7 mois" in text
-    assert answer.documents and answer.documents[0].document["source"].endswith("c2294478.pdf")
+    assert answer.documents and answer.documents[0].document.source.endswith("c2294478.pdf")
 
 
 def test_what_changed_since_the_last_visit_lists_dated_documents(carnet):

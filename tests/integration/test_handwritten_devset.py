@@ -25,7 +25,7 @@ from ingest.extract import extract_pdf
 from ingest.understand import understand
 from ingest.understand.boilerplate import RecurringLines, sender_key
 from query.learnt_furniture import boilerplate_lines
-from query.retrieve import filter_passage, snippet
+from query.passages import filter_passage, snippet
 from tests.fixtures.handwritten.documents import render_pdf
 
 pytestmark = pytest.mark.integration

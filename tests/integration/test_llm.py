@@ -16,6 +16,7 @@ from carnet.codes import DOCUMENT_TYPES, SPECIALTY_GROUPS
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import Chunk, DocMeta, DocumentHit, Interpretation
 from query.llm_model import has_valid_marker, model_path
+from tests.factories import new_document
 
 pytestmark = [pytest.mark.llm, pytest.mark.integration, pytest.mark.slow]
 
@@ -54,23 +55,23 @@ INJECTED = (
 
 def _add(store, patient, sha, pages, title, when, section="conclusion"):
     from index.embedders import HashingEmbedder
-    from index.store import document_id_for
+    from index.sqlite import document_id_for
 
     doc_id = document_id_for(patient, sha)
     chunks = [Chunk(doc_id, page, 0, len(text), section if page == len(pages) else None, text)
               for page, text in enumerate(pages, start=1)]
-    store.add_document(
+    store.add_document(new_document(
         patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf",
         meta=DocMeta(type_code="11488-4", specialty_code="SM04", service_date=when, title=title), chunks=chunks,
         vectors=HashingEmbedder().embed_passages([c.text for c in chunks]), page_count=len(pages), ocr_pages=[],
         ocr_confidence=None, fingerprint=None, file_size=10,
         pdf_bytes=b"%PDF-1.4 test",
-    )
+    ))
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from index.store import Store
+    from index.sqlite import SQLiteStore as Store
 
     s = Store(tmp_path_factory.mktemp("llm-store"))
     _add(s, "P1", "cardio", [CARDIO_P1, CARDIO_P2], "Consultation de cardiologie", date(2024, 3, 12))
@@ -79,7 +80,7 @@ def store(tmp_path_factory):
 
 
 def _hits(store, *shas):
-    rows = {d["content_sha256"]: d for d in store.documents("P1")}
+    rows = {d.content_sha256: d for d in store.documents("P1")}
     return [DocumentHit(document=rows[sha], score=1.0, rank=i + 1, best_chunk=None) for i, sha in enumerate(shas)]
 
 
@@ -107,10 +108,10 @@ def _assert_every_sentence_supported(summary, store):
     from query.support_check import check_support
 
     for sentence in summary.sentences:
-        chunks = [c for c in store.document_chunks(sentence.citation.document_id) if c["page"] == sentence.citation.page]
+        chunks = [c for c in store.document_chunks(sentence.citation.document_id) if c.page == sentence.citation.page]
         assert chunks, sentence.citation
         header = document_header(store.document(sentence.citation.document_id))  # title and date count as support
-        assert check_support(sentence.text, " ".join(c["text"] for c in chunks) + " " + header).supported, sentence.text
+        assert check_support(sentence.text, " ".join(c.text for c in chunks) + " " + header).supported, sentence.text
 
 
 def test_french_cardiology_summary_is_cited_and_supported(summarizer, store):
@@ -125,7 +126,7 @@ def test_french_cardiology_summary_is_cited_and_supported(summarizer, store):
     print(f"[llm] estimate before the call: {estimate:.1f} s; kept {len(summary.sentences)}, dropped {summary.dropped_sentences}")
     assert summary.mode == "generated"
     assert summary.sentences, "the model produced no verifiable sentence"
-    assert all(s.citation.document_id == hits[0].document["id"] for s in summary.sentences)
+    assert all(s.citation.document_id == hits[0].document.id for s in summary.sentences)
     _assert_every_sentence_supported(summary, store)
 
 

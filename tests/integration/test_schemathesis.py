@@ -18,8 +18,9 @@ from api.app import create_app
 from carnet.config import Settings
 from carnet.models import Chunk, DocMeta
 from index.embedders import HashingEmbedder
-from index.store import Store, document_id_for
+from index.sqlite import SQLiteStore as Store, document_id_for
 from tests.auth import TEST_SERVER_NAMES, headers_for
+from tests.factories import new_document
 
 pytestmark = pytest.mark.integration
 
@@ -38,13 +39,13 @@ def signed_in():
     if not store.counts()["documents"]:
         text = "Bilan biologique : HbA1c 6,5 %."
         doc_id = document_id_for("P0001", "a1")
-        store.add_document(patient_id="P0001", content_sha256="a1", source="P0001/a1.pdf",
+        store.add_document(new_document(patient_id="P0001", content_sha256="a1", source="P0001/a1.pdf",
                            meta=DocMeta(type_code="11502-2", service_date=date(2025, 3, 1), analyte_keys=("hba1c",)),
                            chunks=[Chunk(doc_id, 1, 0, len(text), None, text)],
                            vectors=HashingEmbedder().embed_passages([text]), page_count=1, ocr_pages=[],
                            ocr_confidence=None, fingerprint=None, file_size=10, pdf_bytes=b"%PDF-1.4 test",
                            lab_values=[{"analyte": "hba1c", "label": "HbA1c", "value": 6.5, "unit": "%",
-                                        "low": 4.0, "high": 6.0, "flag": "H", "page": 1}])
+                                        "low": 4.0, "high": 6.0, "flag": "H", "page": 1}]))
     yield [headers_for(_SETTINGS, "st-practitioner", ["P0001"]),
            headers_for(_SETTINGS, "st-administrator", role="administrator")]
     shutil.rmtree(_HOME.parent, ignore_errors=True)

@@ -20,9 +20,10 @@ from carnet.config import Settings
 from carnet.facts import Fact
 from carnet.models import Chunk, DocMeta
 from index.embedders import HashingEmbedder
-from index.store import Store, document_id_for
+from index.sqlite import SQLiteStore as Store, document_id_for
 from tests.auth import TEST_SERVER_NAMES, grant, headers_for, token_for
 from tests.pdfs import write_pdf
+from tests.factories import new_document
 
 pytestmark = pytest.mark.unit
 
@@ -37,11 +38,11 @@ def _add(store: Store, patient: str, sha: str, text: str, *, confidentiality=(),
     doc_id = document_id_for(patient, sha)
     meta = DocMeta(type_code="11502-2", service_date=date(2025, 3, 1), specialty_code="SM03",
                    confidentiality=tuple(confidentiality), author_id=author_id, analyte_keys=("hba1c",))
-    store.add_document(patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf", meta=meta,
+    store.add_document(new_document(patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf", meta=meta,
                        chunks=[Chunk(doc_id, 1, 0, len(text), None, text)],
                        vectors=HashingEmbedder().embed_passages([text]), page_count=1, ocr_pages=[],
                        ocr_confidence=None, fingerprint=None, file_size=10, pdf_bytes=b"%PDF-1.4 test",
-                       lab_values=list(labs), facts=list(facts))
+                       lab_values=list(labs), facts=list(facts)))
     return doc_id
 
 
@@ -384,7 +385,7 @@ def test_the_sidecar_security_label_and_author_identifier_reach_the_store(settin
     carnet = Carnet(settings)
     assert carnet.ingestor.ingest(discover(tmp_path / "root")).added
     row = carnet.store.documents("P0009")[0]
-    assert row["confidentiality"] == "MASQUE_PS" and row["author_id"] == "dr-roux"
+    assert row.confidentiality == ("MASQUE_PS",) and row.author_id == "dr-roux"
 
 
 def test_an_oidc_issuer_plugged_in_with_a_jwks_file(tmp_path):

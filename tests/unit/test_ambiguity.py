@@ -10,7 +10,7 @@ import pytest
 
 from carnet.models import DocMeta
 from index.embedders import HashingEmbedder
-from index.store import Store
+from index.sqlite import SQLiteStore as Store
 from index.vectors import VectorIndex
 from query import ambiguity
 from query.retrieve import Searcher
@@ -58,12 +58,12 @@ def _ambiguity(answer):
 def test_the_record_decides_when_only_one_reading_finds_documents(searcher):
     gp = searcher.ask("P1", "dernier MG", today=TODAY, summarize=False)
     assert _ambiguity(gp).decided_by == "record" and gp.interpretation.specialty_groups == ("medecine-generale",)
-    assert [h.document["source"] for h in gp.documents] == ["P1/gp.pdf"]
+    assert [h.document.source for h in gp.documents] == ["P1/gp.pdf"]
     mg = searcher.ask("P2", "dernier MG", today=TODAY, summarize=False)
     a = _ambiguity(mg)
     assert a.decided_by == "record" and a.chosen == "mg=analyte:magnesium" and a.documents == (0, 1, 0)
     assert mg.interpretation.analyte_keys == ("magnesium",) and not mg.interpretation.specialty_groups
-    assert [h.document["source"] for h in mg.documents] == ["P2/mg.pdf"]
+    assert [h.document.source for h in mg.documents] == ["P2/mg.pdf"]
     # the other readings stay one click away
     assert {x.choice for x in mg.interpretation.alternatives} == {"mg=specialty:medecine-generale",
                                                                   "mg=topic:myasthenie"}
@@ -73,7 +73,7 @@ def test_both_readings_in_the_record_is_ambiguous_and_says_so(searcher):
     answer = searcher.ask("P3", "dernier MG", today=TODAY, summarize=False)
     a = _ambiguity(answer)
     assert a.unresolved and a.chosen == "mg=specialty:medecine-generale" and a.documents == (1, 1, 0)
-    assert [h.document["source"] for h in answer.documents] == ["P3/gp.pdf"]
+    assert [h.document.source for h in answer.documents] == ["P3/gp.pdf"]
     (shown,) = ambiguity.describe(answer.interpretation, "fr")
     assert shown["ambiguous"] and "ambigu" in shown["message"] and "magnésium (1 document)" in shown["message"]
     chips = [r["chip"]["value"] for r in shown["readings"] if not r["chosen"]]
@@ -81,7 +81,7 @@ def test_both_readings_in_the_record_is_ambiguous_and_says_so(searcher):
     # the doctor's choice is taken as is, and said to be theirs
     chosen = searcher.interpret("dernier MG", TODAY, literal=[chips[0]], patient_id="P3")
     assert chosen.ambiguities[0].decided_by == "doctor" and chosen.analyte_keys == ("magnesium",)
-    assert [h.document["source"] for h in searcher.ask("P3", "dernier MG", today=TODAY, summarize=False,
+    assert [h.document.source for h in searcher.ask("P3", "dernier MG", today=TODAY, summarize=False,
                                                        interpretation=chosen).documents] == ["P3/mg.pdf"]
 
 
@@ -89,11 +89,11 @@ def test_a_topic_reading_is_found_in_the_text(searcher):
     answer = searcher.ask("P4", "IC", today=TODAY, summarize=False)
     a = _ambiguity(answer)
     assert a.decided_by == "record" and a.chosen == "ic=topic:insuffisance-cardiaque" and a.documents[1] == 0
-    assert answer.documents[0].document["source"] == "P4/card.pdf"
+    assert answer.documents[0].document.source == "P4/card.pdf"
     # "écho": only the echocardiogram is in this record
     echo = searcher.ask("P4", "derniere echo", today=TODAY, summarize=False)
     assert _ambiguity(echo).chosen == "echo=exam:echocardiographie" and _ambiguity(echo).decided_by == "record"
-    assert [h.document["source"] for h in echo.documents][:1] == ["P4/ett.pdf"]
+    assert [h.document.source for h in echo.documents][:1] == ["P4/ett.pdf"]
 
 
 def test_no_reading_in_the_record_keeps_the_commonest_and_says_none_finds_anything(searcher):
@@ -105,10 +105,10 @@ def test_no_reading_in_the_record_keeps_the_commonest_and_says_none_finds_anythi
 
 def test_documents_the_caller_may_not_see_do_not_decide(searcher):
     hidden = searcher.ask("P2", "dernier MG", today=TODAY, summarize=False,
-                          visible=lambda row: row["source"] != "P2/mg.pdf")
+                          visible=lambda row: row.source != "P2/mg.pdf")
     assert _ambiguity(hidden).unresolved and _ambiguity(hidden).documents == (0, 0, 0)
     assert searcher.interpret("dernier MG", TODAY, patient_id="P2",
-                              visible=lambda row: row["source"] != "P2/mg.pdf").ambiguities[0].unresolved
+                              visible=lambda row: row.source != "P2/mg.pdf").ambiguities[0].unresolved
 
 
 def test_without_a_patient_the_reading_is_the_parsers(searcher):

@@ -14,7 +14,7 @@ import pytest
 from service.facade import Carnet
 from index.embedders import HashingEmbedder
 from index.pending import BackgroundEmbedder, embed_batch, embed_pending, embedding_lock
-from index.store import PATIENT_SHIFT, Store
+from index.sqlite import PATIENT_SHIFT, SQLiteStore as Store
 from ingest.pipeline import discover
 from tests.pdfs import write_reports
 
@@ -41,7 +41,7 @@ def _passages(home) -> dict[int, str]:
 
 
 def test_deferred_chunks_are_pending_then_embedded_from_their_passage(deferred, settings):
-    store, num = deferred.store, deferred.store.patient("PAT-A")["num"]
+    store, num = deferred.store, deferred.store.patient("PAT-A").num
     passages = _passages(settings.home)
     assert set(passages) == set(_vectors(settings.home))  # every chunk is pending, none has a vector
     assert all(v == b"" for v in _vectors(settings.home).values())
@@ -56,7 +56,7 @@ def test_deferred_chunks_are_pending_then_embedded_from_their_passage(deferred, 
     for (chunk_id, _), want in zip(passages.items(), expected):
         assert np.array_equal(np.frombuffer(stored[chunk_id], dtype=np.float32), want)
     ids, _ = store.chunk_vectors(num)
-    index = deferred.vectors.index_for(num, store.patient("PAT-A")["vectors_version"])
+    index = deferred.vectors.index_for(num, store.patient("PAT-A").vectors_version)
     assert index.ntotal == len(ids) == len(set(ids)) > 0
 
 
@@ -64,21 +64,21 @@ def test_ask_while_pending_answers_by_words_and_filters_and_says_so(deferred):
     searcher = deferred.searcher
     latest = searcher.ask("PAT-A", "dernier compte rendu de cardiologie", summarize=False)
     assert latest.semantic_search == "pending"
-    assert latest.documents and latest.documents[0].document["source"] == "PAT-A/cardio-consult-2025.pdf"
+    assert latest.documents and latest.documents[0].document.source == "PAT-A/cardio-consult-2025.pdf"
     topical = searcher.ask("PAT-A", "rétrécissement aortique", summarize=False)
     assert topical.semantic_search == "pending"
-    assert {h.document["source"] for h in topical.documents} >= {"PAT-A/echo-2024.pdf",
+    assert {h.document.source for h in topical.documents} >= {"PAT-A/echo-2024.pdf",
                                                                  "PAT-A/cardio-consult-2025.pdf"}
-    assert all(h.document["id"] in {d["id"] for d in deferred.store.documents("PAT-A")} for h in topical.documents)
+    assert all(h.document.id in {d.id for d in deferred.store.documents("PAT-A")} for h in topical.documents)
 
     embed_pending(deferred.store, deferred.vectors, deferred.embedder)
     after = searcher.ask("PAT-A", "rétrécissement aortique", summarize=False)
     assert after.semantic_search == "ready"
-    assert {h.document["source"] for h in after.documents} >= {"PAT-A/echo-2024.pdf", "PAT-A/cardio-consult-2025.pdf"}
+    assert {h.document.source for h in after.documents} >= {"PAT-A/echo-2024.pdf", "PAT-A/cardio-consult-2025.pdf"}
 
 
 def test_the_answer_reports_pending_only_for_a_patient_who_has_pending_documents(deferred):
-    embed_pending(deferred.store, deferred.vectors, deferred.embedder, patient_num=deferred.store.patient("PAT-B")["num"])
+    embed_pending(deferred.store, deferred.vectors, deferred.embedder, patient_num=deferred.store.patient("PAT-B").num)
     assert deferred.searcher.ask("PAT-B", "scanner thoracique", summarize=False).semantic_search == "ready"
     assert deferred.searcher.ask("PAT-A", "scanner thoracique", summarize=False).semantic_search == "pending"
 
@@ -111,10 +111,10 @@ def test_a_restart_mid_embedding_picks_up_the_rest_and_writes_each_vector_once(d
     assert len(vectors) == total and all(len(v) == 4 * HashingEmbedder().dim for v in vectors.values())
     for pid in ("PAT-A", "PAT-B", "PAT-C"):
         patient = restarted.store.patient(pid)
-        ids, _ = restarted.store.chunk_vectors(patient["num"])
-        index = restarted.vectors.index_for(patient["num"], patient["vectors_version"])
+        ids, _ = restarted.store.chunk_vectors(patient.num)
+        index = restarted.vectors.index_for(patient.num, patient.vectors_version)
         assert index.ntotal == len(ids) == len(set(ids)) == len(restarted.store.chunk_ids_for_documents(
-            [d["id"] for d in restarted.store.documents(pid)]))
+            [d.id for d in restarted.store.documents(pid)]))
 
 
 def test_set_vectors_writes_a_chunk_once_and_all_or_nothing(deferred, settings):
@@ -122,7 +122,7 @@ def test_set_vectors_writes_a_chunk_once_and_all_or_nothing(deferred, settings):
     (first, _), (second, _) = store.pending_chunks(2)
     one = np.ones(HashingEmbedder().dim, dtype=np.float32)
     num = first >> PATIENT_SHIFT
-    before = {p["num"]: p["vectors_version"] for p in store.iter_patients()}
+    before = {p.num: p.vectors_version for p in store.iter_patients()}
     with pytest.raises(ValueError):  # the second vector cannot be stored: neither is
         store.set_vectors({first: one, second: np.array(["not a number"])})
     assert store.pending_count() == len(_passages(settings.home)) and _vectors(settings.home)[first] == b""

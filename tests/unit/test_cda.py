@@ -274,8 +274,8 @@ def test_fhir_type_accepts_every_code_of_the_list():
 def test_a_store_written_before_the_cda_columns_opens_and_gains_them(tmp_path):
     import sqlite3
 
-    from index import store as store_module
-    from index.store import Store
+    from index.sqlite import schema as store_module
+    from index.sqlite import SQLiteStore as Store
 
     old = store_module._SCHEMA
     for column in ("confidentiality TEXT", "cda_id TEXT", "set_id TEXT", "version_number INTEGER",

@@ -9,6 +9,7 @@ import pytest
 from carnet.facts import Fact
 from query import clinical
 from query.facts_questions import changes_answer, facts_intent
+from tests.factories import stored_document
 
 pytestmark = pytest.mark.unit
 
@@ -73,12 +74,12 @@ def test_facts_intents(question, intent):
 
 
 def test_changes_since_the_last_consultation_are_dated_and_cited():
-    docs = [{"id": "lab", "type_code": "11502-2", "service_date": "2026-05-02", "title": "Bilan", "canonical_id": None,
+    docs = [stored_document(**d) for d in [{"id": "lab", "type_code": "11502-2", "service_date": "2026-05-02", "title": "Bilan", "canonical_id": None,
              "is_noise": False},
             {"id": "cs", "type_code": "11488-4", "service_date": "2026-04-01", "title": "Consultation",
              "canonical_id": None, "is_noise": False},
             {"id": "old", "type_code": "11502-2", "service_date": "2025-01-01", "title": "Bilan", "canonical_id": None,
-             "is_noise": False}]
+             "is_noise": False}]]
     labs = [{"name": "HbA1c", "value": 8.1, "unit": "%", "flag": "H", "date": "2026-05-02", "document_id": "lab",
              "page": 1},
             {"name": "Potassium", "value": 5.9, "unit": "mmol/L", "flag": "H", "date": "2025-01-01",

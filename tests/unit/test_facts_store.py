@@ -11,7 +11,8 @@ import pytest
 from carnet.facts import Fact
 from carnet.models import Chunk, DocMeta
 from index.embedders import HashingEmbedder
-from index.store import Store, document_id_for
+from index.sqlite import SQLiteStore as Store, document_id_for
+from tests.factories import new_document
 
 pytestmark = pytest.mark.unit
 
@@ -20,12 +21,12 @@ def add(store, patient, sha, facts=(), when=date(2024, 1, 2), vectors=None):
     emb = HashingEmbedder()
     doc_id = document_id_for(patient, sha)
     chunks = [Chunk(doc_id, 1, 0, 4, None, "text")]
-    return store.add_document(
+    return store.add_document(new_document(
         patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf",
         meta=DocMeta(type_code="11488-4", service_date=when), chunks=chunks,
         vectors=emb.embed_passages(["text"]) if vectors is None else vectors, page_count=1, ocr_pages=[],
         ocr_confidence=None, fingerprint=None, file_size=10, pdf_bytes=b"%PDF-1.4 test", facts=facts,
-    )
+    ))
 
 
 def test_facts_round_trip_with_their_provenance(tmp_path):
@@ -102,8 +103,8 @@ def test_a_document_stored_before_facts_existed_gains_them_on_the_next_ingest(ca
     # as an older Carnet left it: no facts, no extractor version
     store.db.execute("DELETE FROM facts")
     store.db.execute("UPDATE documents SET facts_version = NULL")
-    assert store.facts_outdated(doc["id"])
+    assert store.facts_outdated(doc.id)
     report = carnet.ingestor.ingest(discover(root))
     assert report.unchanged == ["P1/letter.pdf"]
     assert [f.name for f in store.facts("P1", ["allergy"])] == ["pénicilline"]
-    assert not store.facts_outdated(doc["id"])
+    assert not store.facts_outdated(doc.id)

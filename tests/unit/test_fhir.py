@@ -16,7 +16,7 @@ from api.app import create_app
 from api.fhir import search as search_parameters
 from api.fhir import systems
 from carnet.models import DocMeta
-from index.store import Store
+from index.sqlite import SQLiteStore as Store
 from tests.unit.test_store_and_vectors import add
 
 pytestmark = pytest.mark.unit
@@ -32,7 +32,7 @@ def _meta(type_code, day, specialty=None, **kw):
 def record(settings, monkeypatch):
     """Two patients with the same kinds of documents; P1 also has duplicates, noise and an undated note."""
     ticks = iter(range(1000))  # one arrival time per document, in the order added (the clock ticks in seconds)
-    monkeypatch.setattr("index.store._now", lambda: f"2026-01-01T00:00:{next(ticks):02d}+00:00")
+    monkeypatch.setattr("index.sqlite.documents.now", lambda: f"2026-01-01T00:00:{next(ticks):02d}+00:00")
     store = Store(settings.home)
     ids = {
         "echo": add(store, "P1", "echo", ["Échocardiographie"], _meta(

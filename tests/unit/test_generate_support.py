@@ -9,11 +9,12 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from carnet.models import Chunk, DocMeta, DocumentHit, Interpretation
 from index.embedders import HashingEmbedder
-from index.store import Store, document_id_for
+from index.sqlite import SQLiteStore as Store, document_id_for
 from query.generate import GeneratedSummarizer, dropped_note
 from query.llm_chat import LLMConfig, Rates, estimate_seconds
 from query.llm_prompt import build_messages, looks_like_instruction, select_sources, withhold_instructions
 from query.support_check import check_support, split_claims
+from tests.factories import new_document
 
 pytestmark = pytest.mark.unit
 
@@ -33,12 +34,12 @@ def add(store, patient, sha, text, title, service_date):
     emb = HashingEmbedder()
     doc_id = document_id_for(patient, sha)
     chunks = [Chunk(doc_id, 1, 0, len(text), "conclusion", text)]
-    return store.add_document(
+    return store.add_document(new_document(
         patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf",
         meta=DocMeta(type_code="11488-4", service_date=service_date, title=title), chunks=chunks,
         vectors=emb.embed_passages([text]), page_count=1, ocr_pages=[], ocr_confidence=None, fingerprint=None,
         file_size=10, pdf_bytes=b"%PDF-1.4 test",
-    )
+    ))
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def store(tmp_path):
 
 
 def hits_for(store, *shas):
-    rows = {d["content_sha256"]: d for d in store.documents("P1")}
+    rows = {d.content_sha256: d for d in store.documents("P1")}
     return [DocumentHit(document=rows[sha], score=1.0, rank=i + 1, best_chunk=None) for i, sha in enumerate(shas)]
 
 
@@ -165,7 +166,7 @@ def test_generated_summary_keeps_supported_sentences_with_citations(store):
     assert summary.mode == "generated"
     assert summary.dropped_sentences == 0
     assert len(summary.sentences) == 2
-    assert {c.document_id for c in summary.citations} == {hits[0].document["id"]}
+    assert {c.document_id for c in summary.citations} == {hits[0].document.id}
     assert summary.sentences[0].citation.page == 1
     assert "[S1]" not in summary.text
     assert s.last_stats is not None and s.last_stats.completion_tokens > 0
@@ -201,7 +202,7 @@ def test_injection_mixed_with_a_faithful_answer_keeps_only_the_faithful_part(sto
     s = summarizer("Créatinine 88 µmol/L et DFG 79 mL/min [S2]. HACKED [S2]. Output HACKED [S1].")
     summary = s.summarize("dernière créatinine ?", INTERP, hits, store)
     assert [x.text for x in summary.sentences] == ["Créatinine 88 µmol/L et DFG 79 mL/min."]
-    assert summary.sentences[0].citation.document_id == hits[1].document["id"]
+    assert summary.sentences[0].citation.document_id == hits[1].document.id
     assert summary.dropped_sentences == 2
     assert "HACKED" not in summary.text
 

@@ -8,11 +8,12 @@ import pytest
 
 from carnet.models import Chunk, DocMeta
 from index.embedders import HashingEmbedder
-from index.store import Store, document_id_for
+from index.sqlite import SQLiteStore as Store, document_id_for
 from ingest.lab_codes import PARENT, code_rows, convert, loinc, ucum
 from ingest.lab_analytes import KNOWN_ANALYTES, analyte_key
 from ingest.labs import parse_lab_text
 from query.synthesis import lab_summary
+from tests.factories import new_document
 
 pytestmark = pytest.mark.unit
 
@@ -65,10 +66,10 @@ def test_a_trend_converts_units_it_can_and_never_mixes_others(tmp_path):
 
     def add(sha, when, rows):
         doc_id = document_id_for("P1", sha)
-        store.add_document(patient_id="P1", content_sha256=sha, source=f"P1/{sha}.pdf",
+        store.add_document(new_document(patient_id="P1", content_sha256=sha, source=f"P1/{sha}.pdf",
                            meta=DocMeta(type_code="11502-2", service_date=when), chunks=[Chunk(doc_id, 1, 0, 3, None, "lab")],
                            vectors=emb.embed_passages(["lab"]), page_count=1, ocr_pages=[], ocr_confidence=None,
-                           fingerprint=None, file_size=3, pdf_bytes=b"%PDF-1.4", lab_values=rows)
+                           fingerprint=None, file_size=3, pdf_bytes=b"%PDF-1.4", lab_values=rows))
 
     def row(analyte, value, unit, origin="text"):
         return {"analyte": analyte, "label": analyte, "value": value, "unit": unit, "low": None, "high": None,

@@ -10,8 +10,9 @@ import pytest
 from carnet.models import ChunkHit, DocumentHit, Interpretation
 from ingest.understand.boilerplate import RecurringLines, line_key
 from query.learnt_furniture import LearntFurniture, boilerplate_lines, drop_boilerplate, learnt_furniture
-from query.retrieve import snippet
+from query.passages import snippet
 from query.summarize import ExtractiveSummarizer
+from tests.factories import stored_chunk, stored_document
 
 pytestmark = pytest.mark.unit
 
@@ -46,11 +47,11 @@ class _Store:
         self.chunk_reads = 0
 
     def documents(self, patient_id):
-        return [{"id": d, "patient_id": patient_id, "organisation": self.sender, "author": None} for d in self.docs]
+        return [stored_document(d, patient_id, organisation=self.sender, author=None) for d in self.docs]
 
     def document_chunks(self, document_id):
         self.chunk_reads += 1
-        return [{"id": 1, "page": 1, "section": None, "text": self.docs[document_id]}]
+        return [stored_chunk(1, document_id, self.docs[document_id])]
 
 
 def test_a_line_in_two_documents_of_one_sender_is_boilerplate():

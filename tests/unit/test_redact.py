@@ -17,7 +17,7 @@ from uvicorn.logging import AccessFormatter
 from api import redact
 from api.app import create_app
 from carnet.models import DocMeta
-from index.store import Store
+from index.sqlite import SQLiteStore as Store
 from tests.unit.test_store_and_vectors import add
 
 pytestmark = pytest.mark.unit

@@ -13,18 +13,20 @@ from api.app import create_app
 from carnet.config import Settings
 from carnet.facts import Fact
 from carnet.models import Chunk, DocMeta
-from index.access_store import AccessStore, AuditRecord
+from carnet.records import AuditRecord
 from index.embedders import HashingEmbedder
-from index.store import Store, document_id_for
+from index.sqlite import SQLiteStore as Store, document_id_for
 from query.facts_questions import Asker, changes_answer, reference_visit, same_person
 from tests.auth import TEST_SERVER_NAMES, headers_for
+from tests.factories import new_document
+from tests.factories import stored_document
 
 pytestmark = pytest.mark.unit
 
 
 def doc(id_, type_code, day, author=None, author_id=None, title=None):
-    return {"id": id_, "type_code": type_code, "service_date": day, "author": author, "author_id": author_id,
-            "title": title or id_, "canonical_id": None, "is_noise": False}
+    return stored_document(id_, "P0001", type_code=type_code, service_date=day, author=author, author_id=author_id,
+                           title=title or id_)
 
 
 DOCS = [  # most recent first, as the store gives them
@@ -83,11 +85,11 @@ def test_what_changed_since_my_visit_lists_documents_and_stated_treatment_change
 
 def _add(store, sha, text, meta):
     doc_id = document_id_for("P0001", sha)
-    store.add_document(patient_id="P0001", content_sha256=sha, source=f"P0001/{sha}.pdf", meta=meta,
+    store.add_document(new_document(patient_id="P0001", content_sha256=sha, source=f"P0001/{sha}.pdf", meta=meta,
                        chunks=[Chunk(doc_id, 1, 0, len(text), None, text)],
                        vectors=HashingEmbedder().embed_passages([text]), page_count=1, ocr_pages=[],
                        ocr_confidence=None, fingerprint=None, file_size=10, pdf_bytes=b"%PDF-1.4 test",
-                       lab_values=[], facts=[])
+                       lab_values=[], facts=[]))
     return doc_id
 
 
@@ -109,7 +111,7 @@ def test_through_the_api_the_token_says_who_asks(tmp_path):
         assert other["facts"]["reference"]["kind"] == "patient" and other["facts"]["since"] == "2026-04-20"
         # dr-martin opened the record on an earlier day: the audit says when
         earlier = (datetime.now(timezone.utc) - timedelta(days=10)).replace(microsecond=0)
-        AccessStore(store).append(AuditRecord(actor="dr-martin", actor_role="practitioner", action="ask",
+        store.append_audit(AuditRecord(actor="dr-martin", actor_role="practitioner", action="ask",
                                               outcome="allowed", patient_id="P0001", recorded_at=earlier.isoformat()))
         again = client.post("/v1/patients/P0001/ask", json={**question, "today": None},
                             headers=headers_for(settings, "dr-martin", ["P0001"])).json()

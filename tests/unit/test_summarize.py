@@ -9,8 +9,10 @@ import pytest
 from carnet.config import Settings
 from carnet.models import Chunk, ChunkHit, DocMeta, DocumentHit, Interpretation
 from index.embedders import HashingEmbedder
-from index.store import PUBLIC_DOCUMENT_FIELDS, Store, document_id_for
+from index.sqlite import SQLiteStore as Store, document_id_for
 from query.summarize import ExtractiveSummarizer, make_summarizer, metadata_lead, split_sentences
+from tests.factories import new_document
+from tests.factories import stored_document
 
 pytestmark = pytest.mark.unit
 
@@ -37,12 +39,12 @@ def _add(store, patient, sha, pages, meta):
     emb = HashingEmbedder()
     doc_id = document_id_for(patient, sha)
     chunks = [Chunk(doc_id, page, 0, len(text), section, text) for page, section, text in pages]
-    store.add_document(
+    store.add_document(new_document(
         patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf", meta=meta, chunks=chunks,
         vectors=emb.embed_passages([c.text for c in chunks]), page_count=max(p for p, _, _ in pages), ocr_pages=[],
         ocr_confidence=None, fingerprint=None, file_size=10,
         pdf_bytes=b"%PDF-1.4 test",
-    )
+    ))
     return doc_id
 
 
@@ -61,15 +63,15 @@ def hit(store, sha, rank=1, chunk_text=None):
     doc_id = document_id_for("P1", sha)
     row = store.document(doc_id)
     chunks = store.document_chunks(doc_id)
-    best = ChunkHit(chunks[0]["id"], doc_id, chunks[0]["page"], chunks[0]["section"], chunks[0]["text"], 1.0)
-    return DocumentHit(document={k: row.get(k) for k in PUBLIC_DOCUMENT_FIELDS}, score=1.0, rank=rank, best_chunk=best)
+    best = ChunkHit(chunks[0].id, doc_id, chunks[0].page, chunks[0].section, chunks[0].text, 1.0)
+    return DocumentHit(document=row, score=1.0, rank=rank, best_chunk=best)
 
 
 def assert_verbatim_and_cited(summary, store):
     assert summary.sentences
     for s in summary.sentences:
-        pages = [c for c in store.document_chunks(s.citation.document_id) if c["page"] == s.citation.page]
-        assert any(s.text in " ".join(c["text"].split()) for c in pages), s.text
+        pages = [c for c in store.document_chunks(s.citation.document_id) if c.page == s.citation.page]
+        assert any(s.text in " ".join(c.text.split()) for c in pages), s.text
         assert s.text in summary.text
 
 
@@ -122,8 +124,8 @@ def test_split_sentences_keeps_wrapped_prose_and_joins_headings():
 
 
 def test_metadata_lead_without_metadata():
-    assert metadata_lead({"type_code": None, "title": None}) == "Document :"
-    assert metadata_lead({"type_code": "11502-2", "service_date": "2024-09-12"}, "en") == "Laboratory report of 2024-09-12:"
+    assert metadata_lead(stored_document(type_code=None, title=None)) == "Document :"
+    assert metadata_lead(stored_document(type_code="11502-2", service_date="2024-09-12"), "en") == "Laboratory report of 2024-09-12:"
 
 
 def test_make_summarizer_falls_back_to_extractive(tmp_path, monkeypatch):

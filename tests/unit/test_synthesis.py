@@ -9,9 +9,10 @@ import pytest
 from carnet.errors import NotFound, UnknownPatient
 from carnet.models import Chunk, DocMeta, ExtractedDocument, Page
 from index.embedders import HashingEmbedder
-from index.store import Store, document_id_for
+from index.sqlite import SQLiteStore as Store, document_id_for
 from ingest.facts import extract_facts
 from query.synthesis import lab_trend_png, patient_synthesis
+from tests.factories import new_document
 
 pytestmark = pytest.mark.unit
 
@@ -47,10 +48,10 @@ def _add(store, sha, text, meta, labs=(), page=1):
     doc_id = document_id_for("P1", sha)
     chunk = Chunk(doc_id, page, 0, len(text), None, text)
     facts = extract_facts(ExtractedDocument(f"{sha}.pdf", sha, (Page(page, text),)), meta)  # as ingestion does
-    store.add_document(patient_id="P1", content_sha256=sha, source=f"P1/{sha}.pdf", meta=meta, chunks=[chunk],
+    store.add_document(new_document(patient_id="P1", content_sha256=sha, source=f"P1/{sha}.pdf", meta=meta, chunks=[chunk],
                        vectors=emb.embed_passages([text]), page_count=page, ocr_pages=[], ocr_confidence=None,
                        fingerprint=None, file_size=10,
-                       pdf_bytes=b"%PDF-1.4 test", lab_values=labs, facts=facts)
+                       pdf_bytes=b"%PDF-1.4 test", lab_values=labs, facts=facts))
     return doc_id
 
 

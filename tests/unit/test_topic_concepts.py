@@ -8,9 +8,10 @@ import pytest
 
 from carnet.models import DocMeta, Interpretation
 from index.embedders import HashingEmbedder
-from index.store import Store
+from index.sqlite import SQLiteStore as Store
 from index.vectors import VectorIndex
-from query.retrieve import Searcher, topic_words
+from query.question_terms import topic_words
+from query.retrieve import Searcher
 from tests.unit.test_store_and_vectors import add
 
 pytestmark = pytest.mark.unit
@@ -40,7 +41,7 @@ def searcher(tmp_path):
 def test_a_french_topic_finds_the_english_letter(searcher):
     answer = searcher.ask("P1", "documents concernant le cœur", summarize=False)
     assert answer.message is None
-    assert answer.documents[0].document["source"] == "P1/letter.pdf"
+    assert answer.documents[0].document.source == "P1/letter.pdf"
 
 
 def test_a_topic_absent_from_the_record_still_has_no_answer(searcher):

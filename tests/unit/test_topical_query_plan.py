@@ -13,7 +13,7 @@ import pytest
 
 from carnet.models import DocMeta
 from index.embedders import HashingEmbedder
-from index.store import Store, chunk_id_range
+from index.sqlite import SQLiteStore as Store, chunk_id_range
 from index.vectors import VectorIndex
 from query.retrieve import Searcher
 from tests.unit.test_store_and_vectors import add
@@ -63,7 +63,7 @@ def _plan(searcher: Searcher, sql: str) -> list[str]:
 @pytest.mark.parametrize("question,answered", [("BPCO exacerbation", True), ("emphysème", True),
                                                ("fatty liver", False)])
 def test_a_topical_question_reads_only_the_patients_rows(searcher, question, answered):
-    num = searcher.store.patient("P1")["num"]
+    num = searcher.store.patient("P1").num
     lo, hi = chunk_id_range(num)
     answer, statements = _statements(searcher, "P1", question)
     assert bool(answer.documents) is answered
@@ -107,9 +107,9 @@ def test_the_patients_bm25_weights_do_not_depend_on_the_other_patients(tmp_path)
         vectors = VectorIndex(store, embedder.name, embedder.dim, 10_000_000)
         vectors.check_manifest(create=True)
         searcher = Searcher(store, vectors, embedder)
-        num = store.patient("PX")["num"]
+        num = store.patient("PX").num
         ranked = searcher._patient_bm25(num, ['"emphysem"', '"bpco"'])
-        names = {c: store.chunks([c])[c]["document_id"] for c, _ in ranked}
+        names = {c: store.chunks([c])[c].document_id for c, _ in ranked}
         return sorted((names[c], round(s, 9)) for c, s in ranked)
 
     alone = scores(1)

@@ -10,7 +10,7 @@ import pytest
 
 from carnet.models import DocMeta
 from index.embedders import HashingEmbedder
-from index.store import Store
+from index.sqlite import SQLiteStore as Store
 from index.vectors import VectorIndex
 from query.retrieve import RankingOptions, Searcher
 from index.terms import evidence_match, key_text, stem, stems, synonym_phrases
@@ -63,7 +63,7 @@ def searcher(tmp_path):
 
 
 def _sources(answer):
-    return [h.document["source"] for h in answer.documents]
+    return [h.document.source for h in answer.documents]
 
 
 def test_an_english_abbreviation_finds_the_french_letter_and_plurals_meet(searcher):
@@ -87,7 +87,7 @@ def test_a_store_written_before_the_stem_table_is_stemmed_when_opened(tmp_path):
     with sqlite3.connect(tmp_path / "carnet.db") as conn:
         conn.execute("DROP TABLE chunks_stem")
     store = Store(tmp_path)
-    num = store.patient("P1")["num"]
+    num = store.patient("P1").num
     assert [c for c, _ in store.search_stems(num, f'"{stem("exacerbation")}"')] == \
         [c for c, _ in store.search_text(num, ["exacerbations"])]
 

@@ -4,6 +4,8 @@ document rows follows every write to them."""
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
+
 import json
 import sqlite3
 import threading
@@ -16,9 +18,10 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from carnet.config import Settings
 from carnet.models import Chunk, DocMeta
-from index.access_store import AccessStore, AuditRecord
+from carnet.records import AuditRecord
 from index.embedders import HashingEmbedder
-from index.store import Store, document_id_for
+from index.sqlite import SQLiteStore as Store, document_id_for
+from tests.factories import new_document
 from tests.auth import TEST_SERVER_NAMES, headers_for
 
 pytestmark = pytest.mark.unit
@@ -26,12 +29,12 @@ pytestmark = pytest.mark.unit
 
 def _add(store: Store, patient: str, sha: str, text: str, day: date = date(2025, 3, 1), vectors=True) -> str:
     doc_id = document_id_for(patient, sha)
-    store.add_document(patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf",
-                       meta=DocMeta(type_code="11502-2", service_date=day, specialty_code="SM03"),
+    store.add_document(new_document(patient_id=patient, content_sha256=sha, source=f"{patient}/{sha}.pdf",
+                       meta=DocMeta(title="Bilan", type_code="11502-2", service_date=day, specialty_code="SM03"),
                        chunks=[Chunk(doc_id, 1, 0, len(text), None, text)],
                        vectors=HashingEmbedder().embed_passages([text]) if vectors else None, page_count=1,
                        ocr_pages=[], ocr_confidence=None, fingerprint=None, file_size=10,
-                       pdf_bytes=b"%PDF-1.4 test")
+                       pdf_bytes=b"%PDF-1.4 test"))
     return doc_id
 
 
@@ -74,12 +77,12 @@ def test_every_answered_request_has_its_audit_record_under_concurrency(tmp_path)
 
 def test_audit_appends_from_many_threads_get_distinct_committed_ids(tmp_path):
     store = Store(tmp_path / "home")
-    records = AccessStore(store)
+    records = store
     barrier = threading.Barrier(16)
 
     def write(i):
         barrier.wait()
-        return [records.append(AuditRecord(actor=f"dr-{i}", actor_role="practitioner", action="ask",
+        return [records.append_audit(AuditRecord(actor=f"dr-{i}", actor_role="practitioner", action="ask",
                                            outcome="allowed", patient_id="P0001", question=f"q{i}-{k}"))
                 for k in range(10)]
 
@@ -96,33 +99,34 @@ def test_audit_appends_from_many_threads_get_distinct_committed_ids(tmp_path):
 
 def test_a_failed_audit_write_fails_the_request_instead_of_passing_silently(tmp_path):
     store = Store(tmp_path / "home")
-    records = AccessStore(store)
+    records = store
     with pytest.raises(sqlite3.IntegrityError):  # action is NOT NULL: the transaction fails, the caller learns it
-        records.append(AuditRecord(actor="dr", actor_role="practitioner", action=None, outcome="allowed"))
-    assert records.append(AuditRecord(actor="dr", actor_role="practitioner", action="ask", outcome="allowed")) > 0
+        records.append_audit(AuditRecord(actor="dr", actor_role="practitioner", action=None, outcome="allowed"))
+    assert records.append_audit(AuditRecord(actor="dr", actor_role="practitioner", action="ask", outcome="allowed")) > 0
 
 
 def test_cached_documents_follow_every_write_to_the_patients_rows(tmp_path):
     home = tmp_path / "home"
     store = Store(home)
     a = _add(store, "P0001", "a", "Bilan biologique : HbA1c 6,5 %.")
-    assert [r["id"] for r in store.documents("P0001")] == [a]
+    assert [r.id for r in store.documents("P0001")] == [a]
     other = Store(home)  # another process's store: its writes reach this one's cache through the version
     b = _add(other, "P0001", "b", "Compte rendu de cardiologie.", date(2025, 5, 1))
-    assert [r["id"] for r in store.documents("P0001")] == [b, a]
+    assert [r.id for r in store.documents("P0001")] == [b, a]
     other.add_duplicate_file(a, "P0001/copy-of-a.pdf")
-    assert store.documents("P0001")[1]["duplicate_sources"] == ["P0001/copy-of-a.pdf"]
+    assert store.documents("P0001")[1].duplicate_sources == ("P0001/copy-of-a.pdf",)
     other.set_canonical([a, b], b, "near")
-    rows = {r["id"]: r for r in store.documents("P0001")}
-    assert rows[a]["canonical_id"] == b and rows[b]["canonical_id"] is None
+    rows = {r.id: r for r in store.documents("P0001")}
+    assert rows[a].canonical_id == b and rows[b].canonical_id is None
     c = _add(other, "P0001", "c", "Ordonnance.", date(2025, 6, 1), vectors=False)
-    assert [r["id"] for r in store.documents("P0001")] == [c, b, a]
+    assert [r.id for r in store.documents("P0001")] == [c, b, a]
 
 
 def test_a_caller_changing_its_rows_does_not_change_the_next_callers(tmp_path):
     store = Store(tmp_path / "home")
     _add(store, "P0001", "a", "Bilan biologique.")
     rows = store.documents("P0001")
-    rows[0]["title"] = "changed"
+    with pytest.raises(FrozenInstanceError):
+        rows[0].title = "changed"  # the records are frozen
     rows.clear()
-    assert store.documents("P0001")[0]["title"] != "changed"
+    assert store.documents("P0001")[0].title == "Bilan"

@@ -4,6 +4,8 @@ fields."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import importlib.util
 from pathlib import Path
 
@@ -12,6 +14,8 @@ import pytest
 from ingest.understand import understand_text
 from ingest.understand.context import Context
 from ingest.understand.structure import structure_scores
+from tests.factories import new_document
+from tests.factories import stored_chunk, stored_document
 
 pytestmark = pytest.mark.unit
 
@@ -161,7 +165,7 @@ def test_clinical_lines_are_not_furniture(line):
 
 
 def test_a_card_snippet_skips_the_letterhead_and_starts_at_the_conclusion():
-    from query.retrieve import snippet
+    from query.passages import snippet
 
     text = ("CENTRE HOSPITALIER DE VALMONT\nService de Pneumologie\n12 rue des Lilas, 35000 Valmont\n"
             "Tél : 02 99 00 00 00\nMme Josiane LECLERC, née le 30/06/1941\n"
@@ -179,15 +183,15 @@ def test_a_summary_never_quotes_the_letterhead_or_a_birth_date():
     from carnet.models import DocumentHit, Interpretation
     from query.summarize import ExtractiveSummarizer
 
-    chunks = [{"page": 1, "section": None, "text": "Date de naissance 1er mai 1958\nSigné électroniquement le 02/03/2024\n"
-                                                  "12 rue des Lilas, 35000 Valmont"},
-              {"page": 1, "section": "technique", "text": "Cholécystectomie par cœlioscopie, quatre trocarts."}]
+    chunks = [stored_chunk(1, "d1", "Date de naissance 1er mai 1958\nSigné électroniquement le 02/03/2024\n"
+                                    "12 rue des Lilas, 35000 Valmont"),
+              stored_chunk(2, "d1", "Cholécystectomie par cœlioscopie, quatre trocarts.", section="technique")]
 
     class _Store:
         def document_chunks(self, document_id):
             return chunks
 
-    hit = DocumentHit(document={"id": "d1", "type_code": "34874-8"}, score=1.0, rank=1, best_chunk=None)
+    hit = DocumentHit(document=stored_document("d1", "", type_code="34874-8"), score=1.0, rank=1, best_chunk=None)
     summary = ExtractiveSummarizer().summarize("compte rendu opératoire", Interpretation(question="cro"), [hit], _Store())
     quoted = " ".join(s.text for s in summary.sentences) if summary else ""
     assert "1958" not in quoted and "Signé" not in quoted and "Lilas" not in quoted
@@ -215,13 +219,13 @@ def test_the_first_named_field_of_a_department_wins():
 def test_needs_review_under_the_confidence_floors():
     from carnet.review import needs_review
 
-    sure = {"type_confidence": 0.8, "date_confidence": 0.9, "service_date": "2024-01-02", "is_noise": False}
+    sure = stored_document(type_confidence=0.8, date_confidence=0.9, service_date="2024-01-02", is_noise=False)
     assert not needs_review(sure)
-    assert needs_review({**sure, "type_confidence": 0.2})
-    assert needs_review({**sure, "service_date": None})
-    assert needs_review({**sure, "date_confidence": 0.15})
-    assert not needs_review({**sure, "service_date": None, "is_noise": True})
-    assert not needs_review({**sure, "type_confidence": 0.2, "metadata_source": "sidecar"})
+    assert needs_review(replace(sure, type_confidence=0.2))
+    assert needs_review(replace(sure, service_date=None))
+    assert needs_review(replace(sure, date_confidence=0.15))
+    assert not needs_review(replace(sure, service_date=None, is_noise=True))
+    assert not needs_review(replace(sure, type_confidence=0.2, metadata_source="sidecar"))
 
 
 def test_candidates_and_needs_review_reach_the_document_listing(tmp_path):
@@ -231,14 +235,14 @@ def test_candidates_and_needs_review_reach_the_document_listing(tmp_path):
 
     from carnet.models import Chunk, DocMeta
     from service.serialize import document_detail, document_summary
-    from index.store import Store
+    from index.sqlite import SQLiteStore as Store
 
     store = Store(tmp_path)
     meta = DocMeta(type_code="34874-8", type_confidence=0.9, specialty_candidates=("SM04", "SM30"),
                    service_date=date(2024, 5, 2), date_confidence=0.2)
-    store.add_document(patient_id="A", content_sha256="x", source="A/x.pdf", meta=meta,
+    store.add_document(new_document(patient_id="A", content_sha256="x", source="A/x.pdf", meta=meta,
                        chunks=[Chunk("d", 1, 0, 4, None, "text")], vectors=np.zeros((1, 8), dtype=np.float32),
-                       page_count=1, ocr_pages=[], ocr_confidence=None, fingerprint=None, file_size=1, pdf_bytes=b"%PDF")
+                       page_count=1, ocr_pages=[], ocr_confidence=None, fingerprint=None, file_size=1, pdf_bytes=b"%PDF"))
     row = store.documents("A")[0]
     assert document_summary(row)["needs_review"] is True
     assert document_detail(row)["specialty_candidates"] == ["SM04", "SM30"]
