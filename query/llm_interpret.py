@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 MAX_COUNT = 50
 MAX_PER_LIST = 3  # a question names a few types / exams; a longer list is the catalogue echoed back: dropped
 MAX_TOPIC_CHARS = 120
-MAX_JSON_TOKENS = 160  # the nine keys with a few codes and a short topic take 50-110 tokens; an echoed catalogue is cut
+GRAMMAR_TOPIC_CHARS = 60  # the topic the grammar lets the local model write (a few clinical words)
+# The nine keys, 3 codes per list, two dates and a 60-character topic take at most ~150 tokens: the grammar
+# ends the object before this cap.
+MAX_JSON_TOKENS = 192
 
 
 class LLMFilters(BaseModel):
@@ -199,13 +202,19 @@ def rejected(raw: dict | None) -> list[str]:
 
 def json_schema() -> dict:
     """The answer's shape, keys in the order the prompt lists them (a grammar for the local model)."""
-    codes = {"type": "array", "items": {"type": "string"}}
-    nullable = lambda t: {"anyOf": [{"type": t}, {"type": "null"}]}  # noqa: E731
+    # Every list takes only codes of its catalogue and at most MAX_PER_LIST of them, dates are digits, the
+    # topic is short: the grammar bounds the answer, so a greedy small model cannot echo the catalogue or
+    # run to the token cap without closing its JSON (it did, 7 answers of 8, with free-string lists).
+    def codes(allowed) -> dict:
+        return {"type": "array", "items": {"enum": sorted(allowed)}, "maxItems": MAX_PER_LIST}
+
+    day = {"anyOf": [{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}, {"type": "null"}]}
     return {"type": "object", "properties": {
-        "document_types": codes, "specialties": codes, "exams": codes, "analytes": codes,
-        "date_from": nullable("string"), "date_to": nullable("string"),
-        "order": {"enum": ["latest", "relevance"]}, "count": nullable("integer"),
-        "topic": {"type": "string", "maxLength": MAX_TOPIC_CHARS}},
+        "document_types": codes(DOCUMENT_TYPES), "specialties": codes(SPECIALTY_GROUPS), "exams": codes(EXAMS),
+        "analytes": codes(ANALYTES), "date_from": day, "date_to": day,
+        "order": {"enum": ["latest", "relevance"]},
+        "count": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        "topic": {"type": "string", "maxLength": GRAMMAR_TOPIC_CHARS}},
         "required": list(LLMFilters.model_fields)}
 
 

@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from query.llm_interpret import LLMFilters, build_messages, llm_interpret, validate
+from carnet.codes import DOCUMENT_TYPES
+from query.llm_interpret import (GRAMMAR_TOPIC_CHARS, MAX_PER_LIST, LLMFilters, build_messages, json_schema,
+                                 llm_interpret, validate)
 
 pytestmark = pytest.mark.unit
 
@@ -251,3 +253,10 @@ def test_rejected_lists_what_validation_drops():
     assert "document_types: '99999-9'" in drops and f"exams: {len(EXAMS)} codes" in drops
     assert "date_to: 'hier'" in drops and "count: 500" in drops
     assert rejected(None) == ["no JSON object"]
+
+
+def test_the_grammar_admits_only_catalogue_codes_a_few_at_a_time():
+    schema = json_schema()["properties"]
+    assert schema["document_types"]["items"]["enum"] == sorted(DOCUMENT_TYPES)
+    assert all(schema[k]["maxItems"] == MAX_PER_LIST for k in ("document_types", "specialties", "exams", "analytes"))
+    assert schema["topic"]["maxLength"] == GRAMMAR_TOPIC_CHARS
