@@ -7,12 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from tests import pg_server
+
 TESTS = Path(__file__).parent
 # Markers by folder: a test gets its folder's markers (a file may add more, e.g. `slow`, `llm`). The
 # contract suites (tests/contract/) run fast and real implementations side by side: each parameter carries
 # its own markers there (tests/contract/conftest.py).
 FOLDER_MARKERS = {"unit": ("unit",), "integration": ("integration",), "browser": ("browser",),
                   "postgres": ("postgres", "integration")}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    pg_server.stop()  # the embedded PostgreSQL, if a test started it
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,4 +1,4 @@
-"""The PostgreSQL schema: the SQLite store's records (index/store.py, schema version 5), keyed by patient.
+"""The PostgreSQL schema: the SQLite store's records (index/sqlite/, schema version 6), keyed by patient.
 
 Every table that holds patient data has `patient_id` as the first column of its primary key: it is the
 distribution column on Citus (docs/scale-out.md), and every query the store runs names it first, so that
@@ -6,17 +6,21 @@ a question only ever reads one patient's rows, on one shard. Two small lookup ta
 only carry an id (a document id, a chunk id) to their patient: `document_patients` (distributed by document
 id) and `patient_numbers` (by patient number, the high bits of a chunk id).
 
-Dates stay ISO-8601 text as in SQLite (the same comparisons and the same order); JSON lists stay JSON text
-(the records are read back by the same code). Vectors are pgvector `vector` columns, searched exactly
-within the patient (no ANN index: a patient's chunks are a few hundred at most, an exact scan of them is
-cheaper and never misses). Full text: `to_tsvector('simple', ...)` over the text folded (lowercase, no
-accents) and, for the stemmed index, over Carnet's own French + English stems (index/terms.py), so that a
-question finds the same chunks as on SQLite.
+Dates stay ISO-8601 text as in SQLite (the same comparisons and the same order); JSON lists stay JSON text.
+Vectors are pgvector `vector` columns, searched exactly within the patient through the primary key's
+B-tree on (patient_id, id) (no ANN index: a patient's chunks are a few hundred at most, an exact scan of
+them is cheaper than an approximate index and never misses). A chunk stored before its vector (lexical
+first) has a NULL embedding and a row in `pending_vectors`. Full text: `to_tsvector('simple', ...)` over the
+text folded (lowercase, no accents) and over Carnet's own French + English stems (index/terms.py; the
+`simple` configuration keeps them as they are), so that a question finds the same chunks as on SQLite;
+the store checks phrases, NEAR and the key-line column in Python on the candidates (index/postgres/fts.py).
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5  # the SQLite schema version whose records these tables hold
+from carnet.errors import StoreUnavailable
+
+SCHEMA_VERSION = 6  # the SQLite schema version whose records these tables hold (6: pending_vectors)
 
 # One statement per item: psycopg sends them one by one (a DO block would hide which one failed).
 DDL: tuple[str, ...] = (
@@ -99,8 +103,8 @@ DDL: tuple[str, ...] = (
         source TEXT NOT NULL,
         PRIMARY KEY (patient_id, document_id, source)
     )""",
-    # stem_body / stem_key: Carnet's stems of the chunk and of its title and key lines (index/store.py's
-    # chunks_stem); the tsvectors are computed from them by PostgreSQL itself.
+    # stem_body / stem_key: Carnet's stems of the chunk and of its title and key lines (the SQLite store's
+    # chunks_stem columns); folded_tokens / stem_tokens: their token counts (BM25's document length).
     """CREATE TABLE IF NOT EXISTS chunks (
         patient_id TEXT NOT NULL,
         id BIGINT NOT NULL,
@@ -110,27 +114,26 @@ DDL: tuple[str, ...] = (
         char_end INTEGER NOT NULL,
         section TEXT,
         text TEXT NOT NULL,
-        embedding vector NOT NULL,
+        embedding vector,
         folded TEXT NOT NULL,
         stem_body TEXT NOT NULL,
         stem_key TEXT NOT NULL,
+        folded_tokens INTEGER NOT NULL,
+        stem_tokens INTEGER NOT NULL,
         folded_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', folded)) STORED,
         stem_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', stem_body || ' ' || stem_key)) STORED,
-        key_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', stem_key)) STORED,
         PRIMARY KEY (patient_id, id)
     )""",
     "CREATE INDEX IF NOT EXISTS chunks_document ON chunks (patient_id, document_id)",
-    # BM25's corpus statistics, as SQLite's FTS5 keeps them for the whole table: the number of chunks and
-    # of stem tokens, and how many chunks hold each stem. Tiny rows read by key; on Citus, reference tables.
-    """CREATE TABLE IF NOT EXISTS stem_corpus (
-        one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
-        chunks BIGINT NOT NULL,
-        tokens BIGINT NOT NULL
+    # Chunks stored before their vectors (lexical first): what each vector is computed from.
+    """CREATE TABLE IF NOT EXISTS pending_vectors (
+        patient_id TEXT NOT NULL,
+        chunk_id BIGINT NOT NULL,
+        document_id TEXT NOT NULL,
+        passage TEXT NOT NULL,
+        PRIMARY KEY (patient_id, chunk_id)
     )""",
-    """CREATE TABLE IF NOT EXISTS stem_counts (
-        stem TEXT PRIMARY KEY,
-        chunks BIGINT NOT NULL
-    )""",
+    "CREATE INDEX IF NOT EXISTS pending_vectors_chunk ON pending_vectors (chunk_id)",
     """CREATE TABLE IF NOT EXISTS lab_values (
         patient_id TEXT NOT NULL,
         document_id TEXT NOT NULL,
@@ -224,9 +227,9 @@ DDL: tuple[str, ...] = (
 )
 
 # Patient-keyed tables and their distribution on Citus (docs/scale-out.md), in creation order.
-DISTRIBUTED = ("patients", "documents", "document_files", "chunks", "lab_values", "facts", "grants",
-               "break_glass", "audit_events")
-REFERENCE = ("carnet_meta", "stem_corpus", "stem_counts")
+DISTRIBUTED = ("patients", "documents", "document_files", "chunks", "pending_vectors", "lab_values", "facts",
+               "grants", "break_glass", "audit_events")
+REFERENCE = ("carnet_meta",)
 LOOKUP = {"document_patients": "document_id", "patient_numbers": "num"}
 
 
@@ -239,9 +242,11 @@ def create(conn) -> None:
             if _exists(conn, "carnet_meta") else None
         if have is not None and int(have[0]) == SCHEMA_VERSION:
             return
+        if have is not None and int(have[0]) > SCHEMA_VERSION:
+            raise StoreUnavailable(f"The database holds Carnet schema version {have[0]}; this Carnet reads "
+                                   f"version {SCHEMA_VERSION}. Upgrade Carnet.")
         for statement in DDL:
             conn.execute(statement)
-        conn.execute("INSERT INTO stem_corpus (one, chunks, tokens) VALUES (TRUE, 0, 0) ON CONFLICT DO NOTHING")
         conn.execute("INSERT INTO carnet_meta (key, value) VALUES ('schema_version', %s) "
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [str(SCHEMA_VERSION)])
 

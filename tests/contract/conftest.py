@@ -14,7 +14,9 @@ import pytest
 from carnet.errors import MissingExtra
 from index.embedders import E5Embedder, HashingEmbedder, SentenceTransformerEmbedder
 from index.protocol import Store
+from index.postgres.store import PostgresStore
 from index.sqlite import SQLiteStore
+from tests import pg_server
 
 REAL_MODEL = [pytest.mark.integration, pytest.mark.slow]
 
@@ -62,6 +64,9 @@ def embedder(embedder_kind):
 # factory that starts or reaches its server.
 STORES: dict[str, tuple[Callable[[Path], Store], tuple]] = {
     "sqlite": (lambda home: SQLiteStore(home), (pytest.mark.unit,)),
+    # a fresh database on the session's embedded server (tests/pg_server.py)
+    "postgres": (lambda home: PostgresStore(pg_server.fresh_database("contract"), home),
+                 (pytest.mark.postgres, pytest.mark.integration)),
 }
 
 
