@@ -14,6 +14,7 @@ import typer
 
 from cli import common
 from index.postgres import embedded
+from index.postgres.migrate import MigrationRefused, migrate
 
 db_app = typer.Typer(help="The PostgreSQL store: an embedded server for development, migration from SQLite.",
                      no_args_is_help=True)
@@ -45,6 +46,31 @@ def stop_embedded(directory: DirOption) -> None:
         common.out.print(f"PostgreSQL in {directory} stopped.", highlight=False)
     else:
         common.console.print(f"No PostgreSQL is running in {directory}.", highlight=False)
+
+
+@db_app.command("migrate")
+def migrate_command(
+    to: Annotated[str, typer.Option("--to", help="The target database: postgresql://... (empty, or new).")],
+    home: Annotated[Optional[Path], typer.Option("--home", help="The SQLite store to copy (default: CARNET_HOME).")] = None,
+) -> None:
+    """Copy a SQLite store (documents, chunks, vectors, pending, lab values, facts, grants, audit) into an
+    empty PostgreSQL database, check the counts and print them. The PDFs stay in --home: serve with the same
+    home and CARNET_DATABASE_URL set to the target.
+
+    Example: carnet db migrate --home ~/.carnet --to "$(carnet db start-embedded --dir .pg | tail -n 1)"
+    """
+    if not to.startswith(("postgresql://", "postgres://")):
+        common.console.print(f"--to must be a postgresql:// URL (got {to.split(':', 1)[0]}:...)", highlight=False)
+        raise typer.Exit(2)
+    source = home or common.settings(None).home
+    try:
+        counts = migrate(source, to)
+    except MigrationRefused as e:
+        common.console.print(f"Refused: {e}", highlight=False)
+        raise typer.Exit(2)
+    for table, (lite, pg) in counts.items():
+        common.out.print(f"{table:16} {lite:>9} -> {pg:>9}", highlight=False)
+    common.out.print(f"Copied {source} into PostgreSQL; every count matches.", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,76 @@
+"""`carnet db migrate --to URL --home H`: a SQLite store copied into PostgreSQL reads back as the same records."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import numpy as np
+from typer.testing import CliRunner
+
+from carnet.facts import Fact
+from carnet.models import DocMeta
+from carnet.records import AuditRecord
+from cli.main import app
+from index.postgres.store import PostgresStore
+from index.sqlite import SQLiteStore
+from tests import pg_server
+from tests.factories import new_document
+
+
+def _store(home):
+    lite = SQLiteStore(home)
+    texts = ["Échographie cardiaque : fraction d'éjection normale.", "Conclusion : pas d'insuffisance mitrale."]
+    v = np.random.default_rng(1).normal(size=(2, 8)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    lite.add_document(new_document("A", "a" * 64, meta=DocMeta(title="Écho", service_date=date(2024, 3, 1)),
+                                   texts=texts, vectors=v, pdf_bytes=b"%PDF a", file_size=6,
+                                   lab_values=[{"analyte": "hb", "label": "Hémoglobine", "value": 13.1, "unit": "g/dL",
+                                                "low": 12.0, "high": 16.0, "flag": None, "page": 1}],
+                                   facts=[Fact(kind="allergy", name="pénicilline", sentence="Allergie : pénicilline")]))
+    lite.add_document(new_document("B", "b" * 64, texts=texts[:1], pdf_bytes=b"%PDF b"))  # pending: no vectors
+    lite.grant("dr-x", "A", "admin")
+    lite.open_break_glass("dr-y", "B", "urgence", datetime.now(timezone.utc) + timedelta(hours=1))
+    lite.append_audit(AuditRecord(actor="dr-x", actor_role="practitioner", action="ask", outcome="allowed",
+                                  patient_id="A", question="écho ?"))
+    lite.append_audit(AuditRecord(actor=None, actor_role=None, action="ask", outcome="refused", detail="no token"))
+    return lite
+
+
+def test_migrate_copies_every_record_and_refuses_a_second_copy(tmp_path):
+    lite = _store(tmp_path / "home")
+    url = pg_server.fresh_database("migrate")
+    runner = CliRunner()
+    done = runner.invoke(app, ["db", "migrate", "--to", url, "--home", str(tmp_path / "home")])
+    assert done.exit_code == 0, done.output
+    assert "every count matches" in done.stdout and "chunks" in done.stdout
+    pg = PostgresStore(url, tmp_path / "home")
+    try:
+        assert pg.counts() == lite.counts()
+        for pid in ("A", "B"):
+            assert pg.patient(pid) == lite.patient(pid)
+            assert pg.documents(pid) == lite.documents(pid)
+            assert pg.lab_values(pid) == lite.lab_values(pid) and pg.facts(pid) == lite.facts(pid)
+            num = lite.patient(pid).num
+            ids, vectors = lite.chunk_vectors(num)
+            pg_ids, pg_vectors = pg.chunk_vectors(num)
+            assert ids.tolist() == pg_ids.tolist() and np.allclose(vectors, pg_vectors) if len(ids) else not len(pg_ids)
+            assert pg.pending_chunks(patient_num=num) == lite.pending_chunks(patient_num=num)
+        assert pg.grants() == lite.grants()
+        now = datetime.now(timezone.utc)
+        assert pg.open_window("dr-y", "B", now) == lite.open_window("dr-y", "B", now)
+        assert pg.audit_events() == lite.audit_events()
+        # new rows are numbered after the copied ones
+        assert pg.append_audit(AuditRecord(actor="x", actor_role="admin", action="grant", outcome="allowed")) == 3
+    finally:
+        pg.close()
+    again = runner.invoke(app, ["db", "migrate", "--to", url, "--home", str(tmp_path / "home")])
+    assert again.exit_code == 2 and "already holds documents" in again.output
+
+
+def test_migrate_refuses_a_url_that_is_not_postgresql(tmp_path):
+    _store(tmp_path / "home")
+    result = CliRunner().invoke(app, ["db", "migrate", "--to", "mysql://x/y", "--home", str(tmp_path / "home")])
+    assert result.exit_code == 2 and "postgresql://" in result.output
+    unreachable = CliRunner().invoke(app, ["db", "migrate", "--to", "postgresql://u@/db?host=/nonexistent",
+                                           "--home", str(tmp_path / "home")])
+    assert unreachable.exit_code == 2 and "cannot reach" in unreachable.output
