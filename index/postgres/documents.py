@@ -216,7 +216,9 @@ class Documents:
     def documents(self, patient_id: str) -> list[StoredDocument]:
         """All of a patient's documents, most recent act first (undated last)."""
         self.patient(patient_id)
-        rows = self._document_rows("d.patient_id = %s", [patient_id], "ORDER BY d.content_sha256")
+        # The SQLite store's order before its sort (its index on (patient, date), then rowid), so that ties of
+        # the sort (same date, same second of ingest) come out in the same order on both stores.
+        rows = self._document_rows("d.patient_id = %s", [patient_id], "ORDER BY d.service_date NULLS FIRST, d.seq")
         rows.sort(key=lambda r: (r.service_date or date.min, r.ingested_at), reverse=True)
         return rows
 

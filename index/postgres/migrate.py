@@ -92,7 +92,7 @@ def _copy(lite: sqlite3.Connection, conn: psycopg.Connection) -> None:
     _insert(conn, "patient_numbers", ["num", "patient_id"], [(r[1], r[0]) for r in rows])
     if rows:
         conn.execute("SELECT setval('patient_num_seq', %s)", [max(r[1] for r in rows)])
-    cur = lite.execute("SELECT * FROM documents")
+    cur = lite.execute("SELECT * FROM documents ORDER BY rowid")  # write order: PostgreSQL numbers it (seq)
     names = [c[0] for c in cur.description]
 
     pg_names = ["patient_id"] + [n for n in names if n != "patient_num"]
