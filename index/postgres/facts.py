@@ -42,7 +42,7 @@ class Facts:
             rows = conn.execute(
                 f"SELECT {names}, d.service_date, d.source FROM lab_values l JOIN documents d "
                 "ON d.patient_id = l.patient_id AND d.id = l.document_id "
-                'WHERE l.patient_id = %s AND d.canonical_id IS NULL ORDER BY l.analyte COLLATE "C", d.service_date NULLS FIRST',
+                'WHERE l.patient_id = %s AND d.canonical_id IS NULL ORDER BY l.analyte COLLATE "C", d.service_date NULLS FIRST, d.seq, l.label COLLATE "C" NULLS FIRST',
                 [patient_id]).fetchall()
         return [LabRow(**dict(zip(LAB_COLUMNS, r)), service_date=parse_date(r[-2]), source=r[-1]) for r in rows]
 

@@ -2,13 +2,14 @@
 
     SELECT id, -(embedding <#> %s) FROM chunks
     WHERE patient_id = %s AND embedding IS NOT NULL [AND id = ANY(%s)]
-    ORDER BY embedding <#> %s, id LIMIT %s
+    ORDER BY embedding <#> %s, id DESC LIMIT %s
 
 The patient's rows come from the primary key's B-tree on (patient_id, id) and are all scored: an exact
 scan of a few hundred vectors, which is what pgvector advises for a filter this selective (an HNSW or
 IVFFlat index would search every patient's vectors, then filter, and could return fewer than k). `<#>`
 is the negative inner product, the score FAISS's IndexFlatIP gives the SQLite store: the vectors are
-L2-normalised, so it orders as cosine does, and both stores give the same scores.
+L2-normalised, so it orders as cosine does, and both stores give the same scores; equal scores go
+higher id first, as FAISS's heap orders them (seen on the samples: two chunks of one patient tie exactly).
 
 The embedder's name and dimension are kept in `carnet_meta` (the SQLite store's manifest.json): a database
 built with one model refuses another.
@@ -63,6 +64,6 @@ class PgVectorSearch:
         if allowed_ids is not None:
             sql += " AND id = ANY(%(ids)s)"
             params["ids"] = [int(i) for i in allowed_ids]
-        sql += " ORDER BY embedding <#> %(q)s, id LIMIT %(k)s"
+        sql += " ORDER BY embedding <#> %(q)s, id DESC LIMIT %(k)s"  # ties: the higher id first, as FAISS
         with self.store.connection() as conn:
             return [(int(r[0]), float(r[1])) for r in conn.execute(sql, params).fetchall()]
