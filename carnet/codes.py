@@ -15,33 +15,63 @@ SPECIALTY_SYSTEM = "G15_10"
 
 
 # --- LOINC document types named in Carnet's logic (one place; the full table is carnet/doctypes.py) ------
-# Single codes are strings, the codes a doctor means by one word are tuples.
+# One constant per DMP document type (names say the type, ../shared/reference/dmp-metadata.md §2); the tuples
+# after them are the codes a doctor means by one word.
 
-LAB = "11502-2"
-IMAGING = "18748-4"
-CONSULTATION = "11488-4"
-OPHTHALMOLOGY_CONSULTATION = "78513-9"
+LAB = "11502-2"  # CR d'examens biologiques
+IMAGING = "18748-4"  # CR d'imagerie médicale
+CONSULTATION = "11488-4"  # CR ou fiche de consultation ou de visite
+OPHTHALMOLOGY_CONSULTATION = "78513-9"  # CR de consultation en ophtalmologie
+DISCHARGE_LETTER = "11490-0"  # lettre de liaison à la sortie d'un établissement de soins
+HOSPITAL_STAY = "34112-3"  # CR hospitalier (séjour)
+EPISODE_SUMMARY = "34133-9"  # synthèse d'épisode de soins
+OPERATIVE_REPORT = "34874-8"  # CR opératoire
+MEDICINES_PRESCRIPTION = "57833-6"  # prescription de produits de santé
+OTHER_PRESCRIPTION = "57828-6"  # prescription (autre)
+CARE_PRESCRIPTION = "57832-8"  # prescription de soins
+MEDICATION_DISPENSATION = "60593-1"  # dispensation médicamenteuse
+EMERGENCY_VISIT = "15507-7"  # CR de passage aux urgences
+PATHOLOGY_REPORT = "11526-1"  # CR d'anatomie et de cytologie pathologiques
+MDT_REPORT = "34794-8"  # CR de réunion de concertation pluridisciplinaire (RCP)
+PREANAESTHETIC_CONSULTATION = "34749-2"  # consultation pré-anesthésique
+ANAESTHESIA_REPORT = "77436-4"  # CR d'anesthésie
+VACCINATION_NOTE = "87273-9"  # note de vaccination
+VACCINATION_HISTORY = "11369-6"  # historique des vaccinations
+MEDICAL_CERTIFICATE = "89601-9"  # certificat médical
+TRANSFER_NOTE = "18761-7"  # note de transfert (dont lettre de liaison à l'entrée)
+TELEMEDICINE_REPORT = "85208-7"  # CR de télémédecine
+MEDICAL_SUMMARY = "60591-5"  # synthèse du dossier médical
+MOLECULAR_GENETICS = "51969-4"  # CR de génétique moléculaire
+DELIVERY_REPORT = "15508-5"  # CR d'accouchement
+IMAGING_ORDER = "55115-0"  # demande d'acte d'imagerie
+THERAPEUTIC_ACT_REPORT = "11505-5"  # CR d'acte thérapeutique (autre)
+DIAGNOSTIC_ACT_REPORT = "70004-7"  # CR d'acte diagnostique (autre): ECG, Holter, EFR...
+# Generic LOINC notes outside the DMP's list, which feeds other than the DMP send for a visit
+OUTPATIENT_NOTE = "34108-1"  # outpatient note
+NOTE = "34109-9"  # note
+ALLIED_HEALTH_NOTE = "11506-3"  # CR ou fiche de suivi de soins par auxiliaire médical
+
 # "consultation" names any consultation note, the ophthalmologist's (its own LOINC code) included
 CONSULTATIONS = (CONSULTATION, OPHTHALMOLOGY_CONSULTATION)
-DISCHARGE = ("11490-0", "34112-3", "34133-9")  # lettre de liaison, CR d'hospitalisation, synthèse d'épisode
-OPERATIVE = ("34874-8",)
-PRESCRIPTION = ("57833-6", "57828-6", "57832-8")
-MEDICATION = PRESCRIPTION + ("60593-1",)  # "traitement en cours": prescriptions and dispensations
-EMERGENCY = ("15507-7",)
-PATHOLOGY = ("11526-1",)
-MDT = ("34794-8",)
-ANAESTHESIA = ("34749-2", "77436-4")
-VACCINATION = ("87273-9", "11369-6")
-CERTIFICATE = ("89601-9",)
-TRANSFER = ("18761-7",)
-TELEMEDICINE = ("85208-7",)
-PATIENT_SUMMARY = ("60591-5",)
-GENETICS = ("51969-4",)
-DELIVERY = ("15508-5",)
-DISPENSATION = ("60593-1",)
-IMAGING_REQUEST = ("55115-0",)
-THERAPEUTIC_ACT = ("11505-5",)
-DIAGNOSTIC_ACT = ("70004-7",)
+DISCHARGE = (DISCHARGE_LETTER, HOSPITAL_STAY, EPISODE_SUMMARY)
+OPERATIVE = (OPERATIVE_REPORT,)
+PRESCRIPTION = (MEDICINES_PRESCRIPTION, OTHER_PRESCRIPTION, CARE_PRESCRIPTION)
+MEDICATION = PRESCRIPTION + (MEDICATION_DISPENSATION,)  # "traitement en cours": prescriptions and dispensations
+EMERGENCY = (EMERGENCY_VISIT,)
+PATHOLOGY = (PATHOLOGY_REPORT,)
+MDT = (MDT_REPORT,)
+ANAESTHESIA = (PREANAESTHETIC_CONSULTATION, ANAESTHESIA_REPORT)
+VACCINATION = (VACCINATION_NOTE, VACCINATION_HISTORY)
+CERTIFICATE = (MEDICAL_CERTIFICATE,)
+TRANSFER = (TRANSFER_NOTE,)
+TELEMEDICINE = (TELEMEDICINE_REPORT,)
+PATIENT_SUMMARY = (MEDICAL_SUMMARY,)
+GENETICS = (MOLECULAR_GENETICS,)
+DELIVERY = (DELIVERY_REPORT,)
+DISPENSATION = (MEDICATION_DISPENSATION,)
+IMAGING_REQUEST = (IMAGING_ORDER,)
+THERAPEUTIC_ACT = (THERAPEUTIC_ACT_REPORT,)
+DIAGNOSTIC_ACT = (DIAGNOSTIC_ACT_REPORT,)
 ADMIN = ("ADMIN",)
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
+from carnet import codes
 from carnet.cda_sections import ANALYTE_LOINC, LAB_SECTIONS
 from ingest.cda_narrative import CdaSection
 from ingest.cda_xml import HL7, NS, XSI, element_text, iso_date, squash, to_float
@@ -57,7 +58,7 @@ class CodedEntry:
 def lab_results(section: Element, index: int, type_code: str | None) -> list[CodedLabResult]:
     code_el = section.find("h:code", NS)
     code = code_el.get("code") if code_el is not None else None
-    if code not in LAB_SECTIONS and type_code != "11502-2":
+    if code not in LAB_SECTIONS and type_code != codes.LAB:
         return []
     out = []
     for obs in section.iter(f"{{{HL7}}}observation"):

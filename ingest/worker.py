@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from carnet import codes
 from carnet.errors import CarnetError, InvalidInput, UnreadableDocument
 from carnet.lexicon import ANALYTES
 from carnet.models import Chunk, DocMeta, ExtractedDocument
@@ -334,7 +335,7 @@ def _close_shared() -> None:
 
 def _lab_values(doc: ExtractedDocument, meta: DocMeta) -> list[dict]:
     """Structured lab values of a lab report (empty until the lab extractor exists for this type)."""
-    if meta.type_code != "11502-2":
+    if meta.type_code != codes.LAB:
         return []
     pages = {p.number: (p.ocr, p.ocr_confidence) for p in doc.pages}
     return code_rows([dict(v) for v in extract_lab_values(doc)], pages, KNOWN_ANALYTES | set(PARENT))

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from carnet import codes
 from carnet.facts import Fact
 from carnet.records import StoredDocument, iso
 from carnet.text import fold
@@ -36,7 +37,7 @@ _CHANGES = re.compile(
     r"what (?:has )?changed|anything new|changes?)\b.*\b(?:depuis|since)\b"
 )
 _LAST_VISIT = re.compile(r"\b(?:derniere (?:consultation|visite)|last (?:visit|consultation|appointment))\b")
-CONSULTATION_TYPES = ("11488-4", "34108-1", "34109-9", "11506-3")
+CONSULTATION_TYPES = (codes.CONSULTATION, codes.OUTPATIENT_NOTE, codes.NOTE, codes.ALLIED_HEALTH_NOTE)
 
 
 def facts_intent(question: str) -> str | None:

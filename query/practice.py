@@ -29,14 +29,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-LAB = "11502-2"
-IMAGING = "18748-4"
-CONSULTATIONS = ("11488-4", "78513-9")
-DISCHARGE = ("11490-0", "34112-3", "34133-9")
-OPERATIVE = ("34874-8",)
-EMERGENCY = ("15507-7",)
-CERTIFICATE = ("89601-9",)
-PATHOLOGY = ("11526-1",)
+from carnet.codes import CERTIFICATE, CONSULTATIONS, DISCHARGE, EMERGENCY, IMAGING, LAB, OPERATIVE, PATHOLOGY
 
 LOINC_FR = "LOINC display name, French linguistic variant (fr-FR)"
 DMP_TYPES = "DMP type list (ANS TRE_A04, dmp-metadata.md section 2)"

@@ -52,7 +52,7 @@ _CLOSING = re.compile(
     r"\bpage \d|signature|chere? (?:consoeur|confrere|ami)|secretariat|courriel|@|copie a|\bcc\b|"
     r"je vous remercie|merci de m'avoir adresse"
 )
-LAB_REPORT = "11502-2"
+LAB_REPORT = codes.LAB
 _ADMIN = re.compile(r"\bne\(?e?\)? le\b|\bpreleve|\brecu le\b|\bedite le\b|\bdossier\b|\bprescripteur\b|\bnir\b|\bipp\b")
 _STOP = set(
     """le la les l de du des d un une et ou a au aux en dans pour par sur avec sans que qui quoi quel quelle quels
@@ -192,7 +192,7 @@ def _score(s: _Sentence, stems: set[str], analyte_synonyms: Sequence[str]) -> tu
 # It is kept out of `Summary.sentences`, which hold only verbatim, cited document text.
 
 
-EXAM_REPORT_TYPES = frozenset({"18748-4", "70004-7", "78513-9"})
+EXAM_REPORT_TYPES = frozenset({codes.IMAGING, codes.DIAGNOSTIC_ACT_REPORT, codes.OPHTHALMOLOGY_CONSULTATION})
 
 
 def metadata_lead(document: dict, language: str = "fr") -> str:

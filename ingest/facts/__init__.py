@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from carnet import codes
 from carnet.facts import Fact
 from carnet.models import DocMeta, ExtractedDocument
 from carnet.text import fold
@@ -23,7 +24,7 @@ from .problems import extract_problems
 
 MIN_OCR_CONFIDENCE = 0.80
 # Documents that state no clinical fact of their own (a lab report's rows are lab values, not problems).
-_NO_FACTS = {"11502-2"}
+_NO_FACTS = {codes.LAB}
 
 
 def extract_facts(doc: ExtractedDocument, meta: DocMeta) -> list[Fact]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from carnet import codes
 from carnet.facts import Fact
 from carnet.text import fold
 
@@ -32,7 +33,7 @@ from .blocks import Block, Line
 from .durations import dates_in, line_duration, prescription_span
 from ingest.understand.context import fast_fold
 
-PRESCRIPTION = "57833-6"
+PRESCRIPTION = codes.MEDICINES_PRESCRIPTION
 
 _DOSE = (r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)\s*"
          r"(?:mg|g|µg|μg|mcg|ug|ui|u\.?i\.?|iu|units?|ml|%|microgrammes?|micrograms?|milligrammes?|milligrams?|"

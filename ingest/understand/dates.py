@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from carnet import codes
 from .context import Context
 from .country import english_country
 from ingest.understand.language import detect_language
@@ -276,8 +277,9 @@ _WEIGHTS = {
                   "arrival": 6.0, "act": 6.0, "range_end": 0.0, "range_start": 2.0, "date_label": 2.0, None: 0.0},
 }
 _WEIGHTS["admin"] = dict(_WEIGHTS["default"], dictation=3.0, future=-2.0, act=2.0)
-_DISCHARGE_TYPES = frozenset({"11490-0", "34112-3", "34133-9", "18761-7"})
-_LETTER_TYPES = frozenset({"11488-4", "57833-6", "57828-6", "57832-8", "89601-9", "78513-9", "85208-7", "ADMIN"})
+_DISCHARGE_TYPES = frozenset({*codes.DISCHARGE, codes.TRANSFER_NOTE})
+_LETTER_TYPES = frozenset({codes.CONSULTATION, *codes.PRESCRIPTION, codes.MEDICAL_CERTIFICATE,
+                           codes.OPHTHALMOLOGY_CONSULTATION, codes.TELEMEDICINE_REPORT, "ADMIN"})
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,7 @@ class ScoredDate:
 
 def score_dates(ctx: Context, mentions: list[DateMention], type_code: str | None,
                 history_lines: set[int] = frozenset()) -> list[ScoredDate]:
-    family = ("discharge" if type_code in _DISCHARGE_TYPES else "emergency" if type_code == "15507-7"
+    family = ("discharge" if type_code in _DISCHARGE_TYPES else "emergency" if type_code == codes.EMERGENCY_VISIT
               else "admin" if type_code == "ADMIN" else "default")
     weights = _WEIGHTS[family]
     ages = {int(g) for m in _AGE.finditer(ctx.folded) for g in m.groups() if g and g.isdigit() and 0 < int(g) < 120}

@@ -12,16 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from carnet import codes
 from .context import Context
 from .noise import noise_scores
 from .structure import SHARED, structure_scores
 from ingest.understand.structure import headings
 
-LAB, IMAGING, DIAG, CONSULT, DISCHARGE, STAY = "11502-2", "18748-4", "70004-7", "11488-4", "11490-0", "34112-3"
-OPERATIVE, PRESCRIPTION, EMERGENCY, PATHOLOGY = "34874-8", "57833-6", "15507-7", "11526-1"
-PRESCRIPTION_OTHER, PRESCRIPTION_CARE, OPHTHALMO_CONSULT = "57828-6", "57832-8", "78513-9"
+LAB, IMAGING, DIAG, CONSULT = codes.LAB, codes.IMAGING, codes.DIAGNOSTIC_ACT_REPORT, codes.CONSULTATION
+DISCHARGE, STAY, OPERATIVE = codes.DISCHARGE_LETTER, codes.HOSPITAL_STAY, codes.OPERATIVE_REPORT
+PRESCRIPTION, EMERGENCY, PATHOLOGY = codes.MEDICINES_PRESCRIPTION, codes.EMERGENCY_VISIT, codes.PATHOLOGY_REPORT
+PRESCRIPTION_OTHER, PRESCRIPTION_CARE = codes.OTHER_PRESCRIPTION, codes.CARE_PRESCRIPTION
+OPHTHALMO_CONSULT = codes.OPHTHALMOLOGY_CONSULTATION
 ADMIN = "ADMIN"
-DISCHARGE_TYPES = frozenset({DISCHARGE, STAY, "34133-9"})
+DISCHARGE_TYPES = frozenset(codes.DISCHARGE)
 # Section structure (structure.py): points per profile point, and the profile score from which a document
 # is taken to be a narrative of its own (history and physical, operative note, stay) rather than an exam report.
 _STRUCTURE_WEIGHT, _STRUCTURE_DECIDES = 0.5, 3.0
@@ -115,37 +118,37 @@ RULES: tuple[Rule, ...] = (
     _r(PATHOLOGY, r"macroscopi\w*|microscopi\w*|inclus en totalite|immunohistochimi\w*|coloration|fixe(s)? (au|dans le) formol|"
                   r"pathologiste|pathologist|dysplasie|carcinome|adenome|marges? (de resection|saines)|limites de resection", 0.0, 0.8),
     # others
-    _r("34794-8", r"concertation pluridisciplinaire|\brcp\b|multidisciplinary (team )?meeting|\bmdt\b|tumor board", 5.5, 0.4),
-    _r("34749-2", r"consultation (pre-?anesthesique|d'anesthesie)|pre-?anesthe\w+|pre-?operative assessment", 6.0, 0.0),
-    _r("34749-2", r"score asa|\basa [1-5]\b|mallampati|intubation difficile|jeune pre-?operatoire", 0.0, 1.2),
-    _r("77436-4", r"compte[- ]rendu d'anesthesie|feuille d'anesthesie|anaesthe\w+ (record|report|chart)|anesthesia (record|report)",
+    _r(codes.MDT_REPORT, r"concertation pluridisciplinaire|\brcp\b|multidisciplinary (team )?meeting|\bmdt\b|tumor board", 5.5, 0.4),
+    _r(codes.PREANAESTHETIC_CONSULTATION, r"consultation (pre-?anesthesique|d'anesthesie)|pre-?anesthe\w+|pre-?operative assessment", 6.0, 0.0),
+    _r(codes.PREANAESTHETIC_CONSULTATION, r"score asa|\basa [1-5]\b|mallampati|intubation difficile|jeune pre-?operatoire", 0.0, 1.2),
+    _r(codes.ANAESTHESIA_REPORT, r"compte[- ]rendu d'anesthesie|feuille d'anesthesie|anaesthe\w+ (record|report|chart)|anesthesia (record|report)",
        6.5, 0.0),
     _r(PRESCRIPTION, r"^(ordonnance|prescription|\brx\b|medication (order|list))", 4.0, 0.0),
     _r(PRESCRIPTION, r"\bqsp\b|a renouveler|renouvelable|non substituable|ne pas substituer|ordonnance bizone|"
                      r"affection de longue duree|pendant \d+ (jours|semaines|mois)|\bboite\b", 0.0, 1.0),
-    _r("55115-0", r"demande d'(examen d')?imagerie|bon de radiologie|imaging request|demande d'examen radiologique", 6.5, 0.0),
-    _r("18761-7", r"lettre de transfert|note de transfert|fiche de transfert|lettre de liaison a l'entree|transfer (note|letter)",
+    _r(codes.IMAGING_ORDER, r"demande d'(examen d')?imagerie|bon de radiologie|imaging request|demande d'examen radiologique", 6.5, 0.0),
+    _r(codes.TRANSFER_NOTE, r"lettre de transfert|note de transfert|fiche de transfert|lettre de liaison a l'entree|transfer (note|letter)",
        6.5, 0.0),
-    _r("85208-7", r"teleconsultation|tele-?expertise|telemedecine|telemedicine|video consultation", 6.0, 0.6),
-    _r("60591-5", r"synthese medicale|volet de synthese medicale|\bvsm\b|patient summary|synthese du dossier", 5.5, 0.0),
-    _r("34133-9", r"synthese d'episode|synthese de sejour|episode summary", 6.0, 0.0),
-    _r("89601-9", r"certificat medical|certificat de (non contre-indication|deces|coups|aptitude|constatation)|medical certificate|"
+    _r(codes.TELEMEDICINE_REPORT, r"teleconsultation|tele-?expertise|telemedecine|telemedicine|video consultation", 6.0, 0.6),
+    _r(codes.MEDICAL_SUMMARY, r"synthese medicale|volet de synthese medicale|\bvsm\b|patient summary|synthese du dossier", 5.5, 0.0),
+    _r(codes.EPISODE_SUMMARY, r"synthese d'episode|synthese de sejour|episode summary", 6.0, 0.0),
+    _r(codes.MEDICAL_CERTIFICATE, r"certificat medical|certificat de (non contre-indication|deces|coups|aptitude|constatation)|medical certificate|"
                   r"fitness to", 5.5, 0.0),
-    _r("89601-9", r"certifie (avoir examine|que)|je soussigne(e)?,? (docteur|dr)", 0.0, 2.0),
-    _r("87273-9", r"note de vaccination|certificat de vaccination|attestation de vaccination|vaccination record|"
+    _r(codes.MEDICAL_CERTIFICATE, r"certifie (avoir examine|que)|je soussigne(e)?,? (docteur|dr)", 0.0, 2.0),
+    _r(codes.VACCINATION_NOTE, r"note de vaccination|certificat de vaccination|attestation de vaccination|vaccination record|"
                   r"carnet de vaccination|immuni[sz]ation (note|record)", 6.0, 0.0),
-    _r("87273-9", r"\bn(°|o|umero)? de lot\b|date d'injection|vaccinateur|\bvaccin\b|batch (no|number)", 0.0, 1.5),
-    _r("11369-6", r"historique des vaccinations|immuni[sz]ation history", 6.5, 0.0),
+    _r(codes.VACCINATION_NOTE, r"\bn(°|o|umero)? de lot\b|date d'injection|vaccinateur|\bvaccin\b|batch (no|number)", 0.0, 1.5),
+    _r(codes.VACCINATION_HISTORY, r"historique des vaccinations|immuni[sz]ation history", 6.5, 0.0),
     # "accouchement" in a title names the delivery report; in the first lines of a letter ("hospitalisée ...
     # pour accouchement") it is the reason for a stay, whose discharge letter is another type
-    _r("15508-5", r"compte[- ]?rendu d'accouchement|accouchement|delivery (note|report)|labou?r and delivery", 5.0, 0.3,
+    _r(codes.DELIVERY_REPORT, r"compte[- ]?rendu d'accouchement|accouchement|delivery (note|report)|labou?r and delivery", 5.0, 0.3,
        header=0.0),
-    _r("51969-4", r"genetique moleculaire|analyse genetique|etude genetique|sequencage|molecular genetic\w*|genetic (test|analysis)",
+    _r(codes.MOLECULAR_GENETICS, r"genetique moleculaire|analyse genetique|etude genetique|sequencage|molecular genetic\w*|genetic (test|analysis)",
        5.5, 0.3),
-    _r("11505-5", r"acte therapeutique|seance de (chimiotherapie|radiotherapie|dialyse|hemodialyse)|infiltration|"
+    _r(codes.THERAPEUTIC_ACT_REPORT, r"acte therapeutique|seance de (chimiotherapie|radiotherapie|dialyse|hemodialyse)|infiltration|"
                   r"ponction (evacuatrice|pleurale|d'ascite)|angioplastie|pose de (pacemaker|stimulateur|chambre implantable)|"
                   r"ablation par radiofrequence|cardioversion|therapeutic procedure", 4.5, 0.2),
-    _r("60593-1", r"dispensation|delivrance (de|des) medicaments|medication dispensed", 5.5, 0.0),
+    _r(codes.MEDICATION_DISPENSATION, r"dispensation|delivrance (de|des) medicaments|medication dispensed", 5.5, 0.0),
 )
 
 _DRUG_LINE = re.compile(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from carnet import codes
 from .context import Context, Line
 
 # code -> folded patterns (nouns, agent nouns and adjectives, French and English)
@@ -86,9 +87,10 @@ _DEPARTMENT = re.compile(
 )
 
 # Types whose specialty is fixed by what they are.
-_FIXED = {"11502-2": "SM03", "11526-1": "SM01", "34749-2": "SM02", "77436-4": "SM02", "78513-9": "SM38"}
+_FIXED = {codes.LAB: "SM03", codes.PATHOLOGY_REPORT: "SM01", codes.PREANAESTHETIC_CONSULTATION: "SM02",
+          codes.ANAESTHESIA_REPORT: "SM02", codes.OPHTHALMOLOGY_CONSULTATION: "SM38"}
 # Types with a default when nothing in the text says otherwise.
-_DEFAULT = {"18748-4": "SM44", "15507-7": "SM59", "55115-0": "SM44"}
+_DEFAULT = {codes.IMAGING: "SM44", codes.EMERGENCY_VISIT: "SM59", codes.IMAGING_ORDER: "SM44"}
 # Diagnostic acts: the exam decides the default specialty.
 _EXAM_DEFAULT = {
     "ecg": "SM04", "holter": "SM04", "epreuve-effort": "SM04", "echocardiographie": "SM04", "coronarographie": "SM04",
@@ -109,8 +111,9 @@ _ACT_MEASURES = (
     ("SM24", re.compile(r"caecum|\bileon\b|muqueuse (gastrique|colique|duodenale)|sigmoide")),
 )
 # Consultation notes: the one type whose unsigned author is told by what the visit was about.
-CONTENT_TYPES = frozenset({"11488-4"})
-_GP_TYPES = frozenset({"11488-4", "57833-6", "57828-6", "57832-8", "89601-9", "87273-9", "60591-5"})
+CONTENT_TYPES = frozenset({codes.CONSULTATION})
+_GP_TYPES = frozenset({codes.CONSULTATION, *codes.PRESCRIPTION, codes.MEDICAL_CERTIFICATE, codes.VACCINATION_NOTE,
+                       codes.MEDICAL_SUMMARY})
 
 
 # A line that says who is responsible for the document: the attending of a stay, the author, the signer.
@@ -219,14 +222,14 @@ def _infer(ctx: Context, type_code: str | None, exam_keys: tuple[str, ...], scor
         return _FIXED[type_code], 0.9, []
     scores = dict(scores if scores is not None else specialty_scores(ctx))
     default = _DEFAULT.get(type_code or "")
-    if type_code == "70004-7":
+    if type_code == codes.DIAGNOSTIC_ACT_REPORT:
         for key in exam_keys:
             if key in _EXAM_DEFAULT:
                 default = _EXAM_DEFAULT[key]
                 break
-    if type_code == "70004-7" and default is None:
+    if type_code == codes.DIAGNOSTIC_ACT_REPORT and default is None:
         default = next((code for code, rx in _ACT_MEASURES if rx.search(ctx.folded)), None)
-    if type_code == "18748-4":
+    if type_code == codes.IMAGING:
         if "SM28" in scores:  # scintigraphy / PET by nuclear medicine
             default = "SM28"
         elif not _RADIOLOGIST.search(ctx.folded):
@@ -237,9 +240,9 @@ def _infer(ctx: Context, type_code: str | None, exam_keys: tuple[str, ...], scor
     if default:
         # a default holds unless a signature or department clearly says otherwise
         scores[default] = scores.get(default, 0.0) + 3.0
-    if type_code == "18748-4":
+    if type_code == codes.IMAGING:
         scores.pop("SM03", None)
-    if type_code == "34874-8":
+    if type_code == codes.OPERATIVE_REPORT:
         scores.pop("SM02", None)  # an operation's anaesthesia is given by someone else than its author
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     if type_code in CONTENT_TYPES and domain and (not scores or max(scores.values()) < 1.0):

@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from carnet import codes
 from .context import Context
 
-OPERATIVE, CONSULT, IMAGING, DIAG, DISCHARGE = "34874-8", "11488-4", "18748-4", "70004-7", "11490-0"
+OPERATIVE, CONSULT, IMAGING, DIAG, DISCHARGE = (codes.OPERATIVE_REPORT, codes.CONSULTATION, codes.IMAGING,
+                                               codes.DIAGNOSTIC_ACT_REPORT, codes.DISCHARGE_LETTER)
 
 # family -> folded pattern matched at the start of a heading label
 _FAMILIES: dict[str, str] = {
