@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from api.fhir.systems import (
     ANALYTE_SYSTEM,
@@ -44,11 +45,10 @@ from api.fhir.systems import (
     SPECIALTY_SYSTEM,
     TRE_A05_OID,
     TRE_A05_SYSTEM,
-    resource_status,
 )
 from carnet import codes
-# one comparison of a document's dates with a FHIR date parameter, shared with questions' filters
-from carnet.document_filter import DATE_PREFIXES, DateTest
+# the one filter engine, shared with questions' filters (query.retrieve) and document lists
+from carnet.document_filter import DATE_PREFIXES, STATUSES, AnyOf, DateTest, DocumentFilter, author_words
 from carnet.errors import CarnetError
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.records import StoredDocument
@@ -180,7 +180,7 @@ class DocumentQuery:
     ids: tuple[frozenset[str], ...] = ()
     types: tuple[frozenset[str], ...] = ()  # current LOINC codes, or ADMIN
     categories: tuple[frozenset[str], ...] = ()
-    specialties: tuple[frozenset[str], ...] = ()  # exact SMxx codes (groups already expanded)
+    specialties: tuple[frozenset[str], ...] = ()  # exact SMxx codes and Carnet's groups ("cardiologie")
     events: tuple[frozenset[str], ...] = ()  # exam and analyte keys
     languages: tuple[frozenset[str], ...] = ()
     authors: tuple[frozenset[str], ...] = ()  # folded word prefixes
@@ -193,26 +193,30 @@ class DocumentQuery:
     # What was asked, normalised, to write the Bundle's self / next / previous links.
     echo: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
+    @cached_property
+    def filter(self) -> DocumentFilter | None:
+        """The search as the one filter engine's DocumentFilter (None: a status no stored document has, such
+        as entered-in-error, so nothing matches). A specialty group matches the stored `specialty_group`, as
+        a question's specialty does; an exact SMxx code matches `specialty_code`."""
+        statuses = frozenset(self.statuses) & frozenset(STATUSES)
+        if not statuses:
+            return None
+        clauses: list[tuple] = []
+        for name, groups in (("id", self.ids), ("type_code", self.types), ("class_code", self.categories),
+                             ("language", self.languages), ("author", self.authors)):
+            clauses += [(AnyOf(name, group),) for group in groups]
+        for group in self.events:  # an exam or an analyte key
+            clauses.append((AnyOf("exam_keys", group), AnyOf("analyte_keys", group)))
+        for group in self.specialties:
+            exact = frozenset(v for v in group if v not in codes.SPECIALTY_GROUPS)
+            named = frozenset(v for v in group if v in codes.SPECIALTY_GROUPS)
+            clauses.append(tuple(AnyOf(f, vs) for f, vs in (("specialty_code", exact), ("specialty_group", named)) if vs))
+        clauses += [tuple(tests) for tests in self.dates]
+        return DocumentFilter(clauses=tuple(clauses), statuses=statuses, noise=self.noise)
+
     def matches(self, doc: StoredDocument) -> bool:
         """Whether one of the patient's documents passes every filter (status and noise included)."""
-        if resource_status(doc) not in self.statuses:
-            return False
-        if (self.noise == "exclude" and doc.is_noise) or (self.noise == "only" and not doc.is_noise):
-            return False
-        keys = set(doc.exam_keys or ()) | set(doc.analyte_keys or ())
-        author_words = fold(doc.author or "").replace("-", " ").replace(".", " ").split()
-        checks = (
-            (self.ids, lambda g: doc.id in g),
-            (self.types, lambda g: doc.type_code in g),
-            (self.categories, lambda g: doc.class_code in g),
-            (self.specialties, lambda g: doc.specialty_code in g),
-            (self.events, lambda g: bool(keys & g)),
-            (self.languages, lambda g: (doc.language or "").lower() in g),
-            (self.authors, lambda g: any(w.startswith(p) for p in g for w in author_words)),
-        )
-        if not all(test(group) for groups, test in checks for group in groups):
-            return False
-        return all(any(t.matches(doc) for t in tests) for tests in self.dates)
+        return self.filter is not None and self.filter.matches(doc)
 
 
 def parse_search(items: Iterable[tuple[str, str]]) -> DocumentQuery:
@@ -251,7 +255,7 @@ def parse_search(items: Iterable[tuple[str, str]]) -> DocumentQuery:
         elif base == "category":
             kw["categories"].append(frozenset(_class_code(v) for v in _split(value)))
         elif base in ("specialty", "author.specialty"):
-            kw["specialties"].append(frozenset(c for v in _split(value) for c in _specialty_codes(v)))
+            kw["specialties"].append(frozenset(_specialty(v) for v in _split(value)))
         elif base == "event":
             kw["events"].append(frozenset(_event_key(v) for v in _split(value)))
         elif base == "language":
@@ -352,7 +356,8 @@ def _class_code(value: str) -> str:
     return code
 
 
-def _specialty_codes(value: str) -> tuple[str, ...]:
+def _specialty(value: str) -> str:
+    """An exact SMxx code ("SM04") or one of Carnet's specialty groups ("cardiologie")."""
     system, code = _token(value)
     if system in (None, "", SPECIALTY_SYSTEM):
         m = _SPECIALTY_CODE.match(code)
@@ -360,13 +365,13 @@ def _specialty_codes(value: str) -> tuple[str, ...]:
             sm = m.group(1).upper()
             if sm not in codes.SPECIALTIES:
                 raise FhirError(f"Unknown specialty code {code!r} (G15_10/SM01 to SM81, as listed in JDV_J01).")
-            return (sm,)
+            return sm
         if system == SPECIALTY_SYSTEM:
             raise FhirError(f"{code!r} is not a G15_10/SMxx code.")
     if system in (None, "", GROUP_SYSTEM):
         group = fold(code).replace(" ", "-")
         if group in codes.SPECIALTY_GROUPS:
-            return codes.SPECIALTY_GROUPS[group]
+            return group
         raise FhirError(f"Unknown specialty {code!r}: give a G15_10/SMxx code or one of Carnet's groups "
                         f"({', '.join(sorted(codes.SPECIALTY_GROUPS))}).")
     raise FhirError(f"Specialties are {SPECIALTY_SYSTEM} codes or {GROUP_SYSTEM} groups; got system {system!r}.")
@@ -394,7 +399,7 @@ def _language(value: str) -> str:
 
 
 def _author_prefix(value: str) -> str:
-    words = fold(value).replace("-", " ").replace(".", " ").split()
+    words = author_words(value).split()  # the rule the filter applies to the stored author
     if len(words) != 1:
         raise FhirError(f"Give one name per `author.family` / `author.given` value; got {value!r}.")
     return words[0]
