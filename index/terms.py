@@ -15,45 +15,14 @@
 from __future__ import annotations
 
 import re
-import threading
-from functools import lru_cache
 
 from carnet.text import fold
+from carnet.words import stem, stemmed_text, stems
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-_LOCAL = threading.local()
-
-
-def _stemmers():
-    """This thread's French and English stemmers: a Snowball stemmer keeps the word being stemmed in its
-    own fields, so two request threads sharing one corrupt each other's word (IndexError, a 500)."""
-    pair = getattr(_LOCAL, "stemmers", None)
-    if pair is None:
-        import snowballstemmer
-
-        pair = _LOCAL.stemmers = snowballstemmer.stemmer("french"), snowballstemmer.stemmer("english")
-    return pair
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """The stem of one folded word (digits and short words are kept as they are)."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    french, english = _stemmers()
-    candidates = [s for s in (french.stemWord(word), english.stemWord(word)) if len(s) >= 3]
-    return min(candidates, key=lambda s: (len(s), s)) if candidates else word
-
-
-def stems(text: str) -> list[str]:
-    """The stems of a text's words, in order (the text is folded first)."""
-    return [stem(w) for w in _WORD.findall(fold(text))]
-
-
-def stemmed_text(text: str) -> str:
-    return " ".join(stems(text))
+# stem / stems / stemmed_text live in carnet.words (one stemmer for ingest, search and questions)
 
 
 # A line that states what the document is about starts with one of these labels.

@@ -13,16 +13,13 @@ from carnet.codes import SPECIALTY_GROUP_LABELS, type_label
 from carnet.errors import InvalidInput
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import DateRange, Interpretation
+from carnet.words import MONTH_LABELS_EN, MONTH_LABELS_EN_SHORT, MONTH_LABELS_FR, MONTH_LABELS_FR_SHORT
 from query import type_words
 
 __all__ = ["describe", "describe_alternatives", "without", "READING_KINDS"]
 
-_MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-_MONTHS_FR_LONG = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                   "octobre", "novembre", "décembre")
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTHS_EN_LONG = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December")
+_MONTHS_FR, _MONTHS_FR_LONG = MONTH_LABELS_FR_SHORT, MONTH_LABELS_FR
+_MONTHS_EN, _MONTHS_EN_LONG = MONTH_LABELS_EN_SHORT, MONTH_LABELS_EN
 
 
 def _day_label(d: date, language: str) -> str:

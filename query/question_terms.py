@@ -8,12 +8,11 @@ import re
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import Interpretation
 from carnet.text import fold
+from carnet.words import TOPIC_STOP_WORDS
 from query.ambiguity import reading_of
 from query.vocabulary import TOPIC_CONCEPTS
 
-_STOP = set("""le la les l de du des d un une et ou a au aux en dans pour par sur avec sans que qui quoi quel quelle
-the a an of in on for to and or with without what which is are was me moi mon ma mes son sa ses ce cette patient
-patiente""".split())
+_STOP = TOPIC_STOP_WORDS
 
 
 def as_read(question: str, interp: Interpretation) -> str:

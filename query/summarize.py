@@ -27,6 +27,7 @@ from typing import Callable, Sequence
 from carnet import codes
 from carnet.lexicon import ANALYTES, EXAMS
 from carnet.models import Citation, DocumentHit, Interpretation, Summary, SummarySentence
+from carnet.words import SUMMARY_STOP_WORDS, prefix_stem
 from carnet.text import fold  # keeps recent short strings folded: the same documents come back question after question
 from ingest.labs import parse_lab_text
 from ingest.understand.furniture import is_furniture
@@ -54,12 +55,7 @@ _CLOSING = re.compile(
 )
 LAB_REPORT = codes.LAB
 _ADMIN = re.compile(r"\bne\(?e?\)? le\b|\bpreleve|\brecu le\b|\bedite le\b|\bdossier\b|\bprescripteur\b|\bnir\b|\bipp\b")
-_STOP = set(
-    """le la les l de du des d un une et ou a au aux en dans pour par sur avec sans que qui quoi quel quelle quels
-    quelles the a an of in on for to and or with without what which is are was me moi mon ma mes son sa ses ce cette
-    patient patiente dernier derniere derniers dernieres last latest recent recente resultat resultats result results
-    compte rendu cr document documents montre moi voir trouve est il elle y t show find mr mme m dr""".split()
-)
+_STOP = SUMMARY_STOP_WORDS
 
 
 @dataclass(frozen=True)
@@ -76,8 +72,7 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _STOP and len(w) >= 2}
 
 
-def _stem(word: str) -> str:
-    return word[:6] if len(word) > 6 else word
+_stem = prefix_stem
 
 
 def split_sentences(text: str) -> list[str]:

@@ -15,27 +15,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Sequence
 
 from carnet.text import fold
+from carnet.words import MONTH_NAMES_EN, MONTH_NAMES_FR, NEGATIONS, SUPPORT_STOP_WORDS, prefix_stem
 from query.llm_prompt import Source
 
 MIN_WORD_SUPPORT = 0.6  # share of a sentence's content words that must occur in the cited source
 
-_STOPWORDS = frozenset("""
-les des une est sont pour par avec dans sur qui que quoi dont aux ces cette ses son leur leurs lui elle
-ils elles nous vous mais donc car comme plus moins tres bien aussi ainsi alors entre sous chez vers
-depuis pendant avant apres lors tout tous toute toutes meme autre autres deja encore ete etait avait
-avoir etre fait faite ont peut doit cela ceci celui celle qu'il selon quel quelle quels quelles sans
-patient patiente patients document documents source sources compte rendu comptes rendus rapport
-montre montrent indique indiquent retrouve retrouvent note notee mentionne mentionnent decrit decrite
-signale signalee rapporte constate observe observee presente presentee effectue effectuee realise realisee
-dernier derniere derniers dernieres date datee jour mois annee question reponse resume
-the and with for from that this these those was were has have had are been being not but also than
-into onto upon over under shows show showed reports reported report notes noted indicates indicated
-found describes described mentions mentioned which who what when where there their its his her
-""".split())
-_NEGATIONS = frozenset("pas aucun aucune absence absent absente sans non jamais ni negatif negative "
-                       "no not without never none negative".split())
-_MONTHS = ("janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(),
-           "january february march april may june july august september october november december".split())
+_STOPWORDS = SUPPORT_STOP_WORDS
+_NEGATIONS = NEGATIONS
+_MONTHS = (MONTH_NAMES_FR, MONTH_NAMES_EN)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[a-z]+")
 _TAG_GROUP = re.compile(r"\[([^\[\]]{1,40})\]")
@@ -45,9 +32,7 @@ _DATE_NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 
 
 def _stem(word: str) -> str:
-    if len(word) > 4 and word[-1] in "sx":
-        word = word[:-1]
-    return word[:6]
+    return prefix_stem(word, drop_plural=True)
 
 
 def content_words(text: str) -> set[str]:

@@ -9,6 +9,8 @@ The words that name something have their own modules: document types (query.type
 
 from __future__ import annotations
 
+from carnet import words
+
 # --- order and count ------------------------------------------------------------------------------
 
 LATEST_WORDS_FR: tuple[str, ...] = (
@@ -29,17 +31,9 @@ NUMBER_WORDS: dict[str, int] = {
 
 # --- dates ------------------------------------------------------------------------------------------
 
-MONTHS: dict[str, int] = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-}
-# Abbreviations: a month only next to a day or a year ("sept" is also seven, "may" a verb).
-MONTH_ABBREVIATIONS: dict[str, int] = {
-    "janv": 1, "jan": 1, "fev": 2, "fevr": 2, "feb": 2, "mar": 3, "avr": 4, "apr": 4, "juil": 7, "jul": 7,
-    "jun": 6, "aou": 8, "aug": 8, "sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
+# Month names and abbreviations: carnet.words (MONTHS, MONTH_ABBREVIATIONS), shared with ingestion.
+MONTHS = words.MONTHS
+MONTH_ABBREVIATIONS = words.MONTH_ABBREVIATIONS
 UNITS: dict[str, str] = {
     "jour": "days", "jours": "days", "j": "days", "day": "days", "days": "days",
     "semaine": "weeks", "semaines": "weeks", "sem": "weeks", "week": "weeks", "weeks": "weeks", "wk": "weeks",
@@ -50,21 +44,9 @@ UNITS: dict[str, str] = {
 
 # --- stop words -------------------------------------------------------------------------------------
 
-STOP_WORDS_FR: frozenset[str] = frozenset(
-    """le la les l un une des du de d au aux a et ou en dans pour par sur avec chez mon ma mes son sa ses ce cet
-    cette ces ci qui que qu quel quelle quels quelles est sont etait ete je j me m moi il elle y t ai as avez avoir
-    veux voudrais voir montre montrer montre-moi affiche afficher trouve trouver cherche chercher donne donner
-    retrouve retrouver ouvre ouvrir svp stp merci patient patiente monsieur madame mr mme mlle tout tous toute toutes
-    ne pas n se s fait faite faits faites quoi ou quand comment combien dont son leur leurs notre nos votre vos
-    lui eu eue sous evolution courbe concerne concernent concernant relatif relatifs relative relatives propos
-    parle parlent""".split()
-)
-STOP_WORDS_EN: frozenset[str] = frozenset(
-    """the a an of for from in on at to with by my his her their our your this that these those is are was were
-    be been show me find get give open see please pls any all what which when where how who whose did do does i we
-    you he she it its patient patients pt mr mrs ms about trend trends regarding concerning related mention
-    mentions mentioning everything anything""".split()
-)
+# carnet.words holds them (one list of stop words for the whole code base).
+STOP_WORDS_FR = words.STOP_WORDS_FR
+STOP_WORDS_EN = words.STOP_WORDS_EN
 
 # Real words one letter away from a vocabulary word: never "corrected" ("diabete" is not "diabeto",
 # "fracture" not "facture", "infection" not "infectio", "cardia" not "cardio").

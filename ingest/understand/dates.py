@@ -16,24 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from carnet import codes
+from carnet.words import DOCUMENT_MONTHS, detect_language
 from .context import Context
 from .country import english_country
-from ingest.understand.language import detect_language
 
-_MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "january": 1,
-    "fevrier": 2, "fevr": 2, "fev": 2, "feb": 2, "february": 2,
-    "mars": 3, "mar": 3, "march": 3,
-    "avril": 4, "avr": 4, "apr": 4, "april": 4,
-    "mai": 5, "may": 5,
-    "juin": 6, "jun": 6, "june": 6,
-    "juillet": 7, "juil": 7, "jul": 7, "july": 7,
-    "aout": 8, "aug": 8, "august": 8,
-    "septembre": 9, "sept": 9, "sep": 9, "september": 9,
-    "octobre": 10, "oct": 10, "october": 10,
-    "novembre": 11, "nov": 11, "november": 11,
-    "decembre": 12, "dec": 12, "december": 12,
-}
+_MONTHS = DOCUMENT_MONTHS
 _MONTH_PREFIXES = frozenset(k[:3] for k in _MONTHS) | {"fév", "aou", "déc"}
 _MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NUMERIC = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[/.\-]\d)")

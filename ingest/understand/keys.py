@@ -13,6 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from carnet.lexicon import ANALYTES, EXAMS
+from carnet.words import UNAMBIGUOUS_MONTH_NAMES
 
 from .context import Context, Line, ends_mid_sentence
 from .sections import heading
@@ -54,9 +55,7 @@ _TODAY = re.compile(r"\b(today|this morning|in (?:the )?(?:clinic|surgery|office
                     r"realisee?s? ce jour|de ce jour|du jour)\b")
 # A mention dated by its month or placed before ("Cardiac MRI in April", "l'angioscanner de janvier", "the
 # previous echo") names an earlier act.
-_EARLIER = re.compile(r"^\W*(?:[\w'-]+\s+){0,2}?(?:(?:in|en|de|d'|of|from|since|depuis|du mois de)\s?(?:janvier|fevrier|mars|avril|mai|juin|"
-                      r"juillet|aout|septembre|octobre|novembre|decembre|january|february|march|april|june|july|august|"
-                      r"september|october|november|december)\b|(?:last|previous|prior|earlier|precedente?|anterieure?)\b)")
+_EARLIER = re.compile(r"^\W*(?:[\w'-]+\s+){0,2}?(?:(?:in|en|de|d'|of|from|since|depuis|du mois de)\s?(?:" + "|".join(UNAMBIGUOUS_MONTH_NAMES) + r")\b|(?:last|previous|prior|earlier|precedente?|anterieure?)\b)")
 # ... and so does one the patient already had ("her EEG", "his MRI": an exam known before this letter).
 _EARLIER_BEFORE = re.compile(r"\b(previous|prior|earlier|last|old|precedente?|ancienne?|derniere?|initiale?|her|his|their)\s+$")
 PLANNED = re.compile(r"\b(prevoir|prevu|programme|a faire|a realiser|a programmer|demande|prescrit|sera|"
