@@ -58,7 +58,7 @@ def measure(seed_home: Path, sizes: list[int], samples: int, workdir: Path, toda
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
                 conn.execute(f'CREATE DATABASE "{name}"')
-            url = admin.rsplit("/", 1)[0] + f"/{name}?" + admin.split("?", 1)[1]
+            url = embedded.with_database(admin, name)
             t0 = time.perf_counter()
             counts = migrate(home, url)
             write_s = time.perf_counter() - t0

@@ -9,11 +9,11 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 from index.postgres import embedded
+from index.postgres.embedded import with_database
 
 _lock = threading.Lock()
 _state: dict[str, object] = {}
@@ -28,11 +28,6 @@ def server_url() -> str:
             _state["dir"] = directory
             _state["url"] = embedded.start(directory)
         return str(_state["url"])
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
 def fresh_database(prefix: str = "t") -> str:

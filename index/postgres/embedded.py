@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from carnet.errors import CarnetError
 
@@ -68,6 +69,12 @@ def url(directory: Path) -> str | None:
     if info is None or not info.is_running():
         return None
     return info.get_uri(database=DATABASE)
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server's URL for another database (the socket folder stays in the query: `?host=/...`)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
 def stop(directory: Path) -> bool:
