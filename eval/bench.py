@@ -495,6 +495,20 @@ def render_markdown(result: dict) -> str:
         from eval.bench_load import render
 
         out += render(result["load"])
+    if result.get("postgres"):
+        from eval.bench_postgres import render as render_postgres
+
+        pg = result["postgres"]
+        out += ["", "## PostgreSQL + pgvector (the same questions, hashing embedder)", "",
+                "The samples ingested with the hashing embedder, grown with the same synthetic patients as above, "
+                "copied into an embedded PostgreSQL by `carnet db migrate`'s code (write rate: chunks/s with "
+                "vectors and stems), then the labelled questions asked through the service with "
+                f"CARNET_DATABASE_URL set, after a warm-up round; {pg['samples']} timed questions a size.", "",
+                render_postgres(pg["rows"])]
+        first, last = pg["rows"][0], pg["rows"][-1]
+        if len(pg["rows"]) > 1 and first["ask_ms"]["p95"]:
+            out += ["", f"p95 at {last['patients']:,} patients is ×{last['ask_ms']['p95'] / first['ask_ms']['p95']:.2f} "
+                        f"the p95 at {first['patients']:,} patients."]
     out += ["", "## Notes", "",
             "- Latency rows exclude model loading and each real patient's first question (its FAISS file "
             "is built then); that first pass is in the JSON file next to this page.",
@@ -530,6 +544,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--workdir", type=Path, default=None, help="Where the stores are built (default: a tmp dir, removed).")
     ap.add_argument("--keep", action="store_true", help="Keep the work directory.")
     ap.add_argument("--no-load", action="store_true", help="Skip the serving, busy-core and bad-file parts.")
+    ap.add_argument("--no-postgres", action="store_true", help="Skip the PostgreSQL + pgvector rows.")
     ap.add_argument("--load-seconds", type=float, default=None, help="Seconds per number of clients (default 30).")
     ap.add_argument("--serve", type=Path, default=None, help=argparse.SUPPRESS)
     return ap.parse_args(argv)
@@ -610,7 +625,20 @@ def main(argv: list[str] | None = None) -> dict | None:
 
             load = bench_load.run(corpus, seed_home, latency_spec, ingest[0]["wall_s"],
                                   seconds=args.load_seconds or (5 if args.quick else 30), workdir=workdir / "load")
+        postgres = None
+        if not args.no_postgres:
+            from eval import bench_postgres
+
+            pg_seed = workdir / "seed-hashing"
+            if "hashing" not in embedders:
+                print(f"ingest {corpus} with hashing (PostgreSQL rows) ...", file=sys.stderr, flush=True)
+                bench_ingest(corpus, "hashing", pg_seed, ocr=not args.no_ocr)
+            pg_samples = min(samples, 200)
+            postgres = {"samples": pg_samples,
+                        "rows": bench_postgres.measure(pg_seed, sizes, pg_samples, workdir / "pg", today,
+                                                       questions)}
         result = {
+            "postgres": postgres,
             "load": load,
             "date": datetime.now().isoformat(timespec="seconds"),
             "machine": machine_info(),

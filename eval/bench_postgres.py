@@ -43,10 +43,12 @@ def _server_rss_mb(directory: Path) -> float:
     return round(sum(p.memory_info().rss for p in [main, *main.children(recursive=True)]) / 2**20, 1)
 
 
-def measure(seed_home: Path, sizes: list[int], samples: int, workdir: Path, today: date) -> list[dict]:
+def measure(seed_home: Path, sizes: list[int], samples: int, workdir: Path, today: date,
+            questions: list[dict] | None = None) -> list[dict]:
+    """Rows per size; `questions` ({"patient", "query"}) default to the samples' labelled questions."""
     server_dir = workdir / "pg"
     admin = embedded.start(server_dir)
-    questions = read_queries(ROOT / "eval" / "queries" / "samples.jsonl")
+    questions = questions if questions is not None else read_queries(ROOT / "eval" / "queries" / "samples.jsonl")
     dim = json.loads((seed_home / "manifest.json").read_text())["dim"]
     rows = []
     try:
