@@ -50,11 +50,7 @@ def write_report(carnet, queries_path: Path, out_dir: Path, *, today: date, trut
         "top_k": top_k,
     }
     if truth is not None:
-        try:
-            result["metadata"] = metadata_accuracy(store, Path(truth))
-        except ImportError as e:
-            result["metadata_error"] = (f"metadata accuracy skipped: eval.metadata.evaluate_metadata is not "
-                                        f"available in this checkout ({e}).")
+        result["metadata"] = metadata_accuracy(store, Path(truth))
 
     if baselines:
         from eval.baselines import BASELINE_NAMES, Baselines
@@ -106,8 +102,6 @@ def summary_text(result: dict) -> str:
                      + f"  no-answer {_fmt(o.get('no_answer_accuracy'))}  p50 {r['latency_ms']['p50']} ms")
     for name, row in result.get("ratios", {}).items():
         lines.append(f"  Carnet/{name}: " + "  ".join(f"{METRIC_LABELS[m]} x{_fmt(v, 2)}" for m, v in row.items()))
-    if "metadata_error" in result:
-        lines.append("  " + result["metadata_error"])
     return "\n".join(lines)
 
 
@@ -195,8 +189,6 @@ def render_markdown(result: dict) -> str:
     out += ["## Metadata accuracy", ""]
     if "metadata" in result:
         out += [_metadata_text(result["metadata"]), ""]
-    elif "metadata_error" in result:
-        out += [result["metadata_error"], ""]
     else:
         out += ["Not measured (no truth file given).", ""]
 

@@ -153,7 +153,7 @@ def test_scanned_pdf_is_ocred(tmp_path):
     assert json.loads(result.output)[0]["ocr"] == expected
     settings = Settings(home=tmp_path / "home", embedder="hashing", server_names=TEST_SERVER_NAMES)
     with TestClient(create_app(settings), headers=headers_for(settings, "dr-ocr", ["P1"])) as client:
-        assert client.get(f"/v1/documents/{doc['id']}").json()["ocr"] == expected
+        assert client.get(f"/v1/documents/{doc.id}").json()["ocr"] == expected
 
 
 def test_crash_in_the_middle_of_an_ingest_loses_nothing(tmp_path, monkeypatch):

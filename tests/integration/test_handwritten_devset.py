@@ -56,8 +56,8 @@ def filter_snippet(doc, meta, skip=None) -> str:
     chunks = chunk_document(doc, meta, "d")
     if not chunks:
         return ""
-    pick = filter_passage([{"section": c.section, "text": c.text} for c in chunks])
-    return snippet(pick["text"], [], boilerplate=boilerplate_lines(pick["text"], skip) if skip else ())
+    pick = filter_passage(chunks)
+    return snippet(pick.text, [], boilerplate=boilerplate_lines(pick.text, skip) if skip else ())
 
 
 def test_handwritten_development_set(tmp_path):

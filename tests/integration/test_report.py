@@ -67,19 +67,3 @@ def test_report_without_baselines_and_with_truth(ingested):
     assert result["metadata"]["n"] == 1 and result["metadata"]["missing"] == 0
     assert "| type |" in md
     assert (out / "metrics_overall.png").exists() and (out / "metadata_accuracy.png").exists()
-
-
-def test_report_says_why_metadata_is_missing(ingested, monkeypatch):
-    import sys
-
-    from eval.report import write_report
-
-    carnet, queries, tmp_path = ingested
-    truth = tmp_path / "truth.jsonl"
-    truth.write_text('{"source": "P001/cardio_2024.pdf"}\n', encoding="utf-8")
-    monkeypatch.setitem(sys.modules, "eval.metadata", None)  # as if the module had not landed
-    result = write_report(carnet, queries, tmp_path / "r", today=date(2026, 11, 27), truth=truth, baselines=False,
-                          echo=False)
-    assert "metadata" not in result
-    assert "eval.metadata.evaluate_metadata is not available" in result["metadata_error"]
-    assert result["metadata_error"] in (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
