@@ -160,13 +160,7 @@ def _ask_json(question: str, today: date, llm) -> dict | None:
     try:
         parsed = JsonOutputParser().parse(text)
     except Exception:
-        m = _JSON_OBJECT.search(text)
-        if not m:
-            return None
-        try:
-            parsed = json.loads(m.group(0))
-        except ValueError:
-            return None
+        return _parse_object(text)
     return parsed if isinstance(parsed, dict) else None
 
 

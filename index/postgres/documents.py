@@ -9,8 +9,6 @@ patient's row is locked by the UPDATE that reserves the chunk ids, so two writer
 
 from __future__ import annotations
 
-import os
-import threading
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -21,6 +19,7 @@ import psycopg
 from carnet.errors import UnknownDocument, UnknownPatient
 from carnet.records import NewDocument, Patient, PatientSummary, StoredDocument
 from carnet.text import fold
+from index.files import StoredFiles
 from index.postgres.fts import tokens
 from index.protocol import document_id_for
 from index.sqlite.documents import document_row, stored_document, summary
@@ -54,7 +53,7 @@ def chunk_row(patient_id: str, chunk_id: int, document_id: str, chunk, title: st
             chunk.text, embedding, folded, body, key, len(tokens(folded)), len(tokens(body)) + len(tokens(key)))
 
 
-class Documents:
+class Documents(StoredFiles):
     """Patients, documents and their files."""
 
     # --- patients ------------------------------------------------------------------------------------
@@ -179,28 +178,6 @@ class Documents:
                              "WHERE patient_id = %s AND id = %s", [owner, canonical_id])
 
     # --- files ---------------------------------------------------------------------------------------
-
-    def _write_pdf(self, document_id: str, pdf_bytes: bytes) -> bool:
-        target = self.pdf_path(document_id)
-        if target.exists() or not pdf_bytes:
-            return False
-        tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(pdf_bytes)
-        tmp.replace(target)
-        return True
-
-    def write_original(self, document_id: str, data: bytes, suffix: str) -> None:
-        target = self.home / "originals" / f"{document_id}{suffix}"
-        if target.exists():
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-
-    def original_path(self, document_id: str) -> Path | None:
-        found = sorted((self.home / "originals").glob(f"{document_id}.*"))
-        return found[0] if found else None
 
     def pdf_path(self, document_id: str) -> Path:
         self.pdf_dir.mkdir(parents=True, exist_ok=True)

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import threading
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -27,6 +25,7 @@ from carnet.errors import UnknownDocument, UnknownPatient
 from carnet.models import SectionMark
 from carnet.records import NewDocument, Patient, PatientSummary, StoredDocument
 from carnet.text import fold
+from index.files import StoredFiles
 from index.sqlite.schema import FACTS_VERSION, PATIENT_SHIFT, document_id_for, now, stem_row
 
 DOCUMENTS_CACHE_PATIENTS = 256  # patients whose documents SQLiteStore.documents keeps in memory
@@ -143,7 +142,7 @@ def document_row(document_id: str, patient_num: int, new: NewDocument) -> dict:
     }
 
 
-class Documents:
+class Documents(StoredFiles):
     """Patients, documents and their files (a mixin of SQLiteStore: `db`, `home`, `pdf_dir` come from it)."""
 
     # --- patients ------------------------------------------------------------------------------------
@@ -268,33 +267,6 @@ class Documents:
             raise
 
     # --- files ---------------------------------------------------------------------------------------
-
-    def _write_pdf(self, document_id: str, pdf_bytes: bytes) -> bool:
-        """Write the stored copy of a document's PDF; False if it was there already (or there is none)."""
-        target = self.pdf_path(document_id)
-        if target.exists() or not pdf_bytes:
-            return False
-        tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(pdf_bytes)
-        tmp.replace(target)
-        return True
-
-    def write_original(self, document_id: str, data: bytes, suffix: str) -> None:
-        """Keep the source file when the stored PDF is a rendering of it (a level-3 CDA's XML)."""
-        target = self.pdf_dir.parent / "originals" / f"{document_id}{suffix}"
-        self._ensure_schema()
-        if target.exists():
-            return
-        target.parent.mkdir(exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-
-    def original_path(self, document_id: str) -> Path | None:
-        """The source file kept by `write_original`, if any."""
-        self._ensure_schema()
-        found = sorted((self.home / "originals").glob(f"{document_id}.*"))
-        return found[0] if found else None
 
     def pdf_path(self, document_id: str) -> Path:
         self._ensure_schema()
