@@ -14,7 +14,6 @@ from xml.etree.ElementTree import Element
 from carnet import codes
 from ingest.cda_xml import NS, element_text, hl7_date, instance_id, person_name
 
-SPECIALTY_OIDS = ("1.2.250.1.213.1.1.4.5", "1.2.250.1.71.1.2.7")  # TRE_G15 / R85 professions and specialties
 _SM = re.compile(r"^(?:G15_10/)?(SM\d{2})$", re.I)
 
 

@@ -77,6 +77,24 @@ def _title_cells(ln: Line) -> list[Line]:
     return out
 
 
+_RUN_IN_END = re.compile(r"\.\s")  # a sentence's end: "Compte rendu : écho ..." is a label and its value
+
+
+def _run_in_title(ln: Line) -> list[Line]:
+    """A paragraph that opens with a short sentence naming the document ("Consultation de suivi. Madame X va
+    bien..."): that sentence is a run-in title, as a heading set
+    on its own line would be."""
+    end = _RUN_IN_END.search(ln.raw.lstrip())
+    if end is None:
+        return []
+    indent = len(ln.raw) - len(ln.raw.lstrip())
+    sentence = ln.raw[indent:indent + end.start()]
+    folded = fast_fold(sentence)
+    if not _TITLE_START.match(folded) or len(folded.split()) > 6 or any(c.isdigit() for c in folded):
+        return []
+    return [Line(ln.index, ln.offset + indent, sentence, folded)]
+
+
 def ends_mid_sentence(prev: Line, ln: Line) -> bool:
     """`ln` carries on the sentence of the line above ("..., complétées par une" / "échographie.")."""
     tail, head = prev.raw.rstrip(), ln.raw.lstrip()
@@ -133,7 +151,10 @@ class Context:
         out = []
         head = self.letterhead
         for i, ln in enumerate(head):
-            if len(ln.folded) > 90 or (i and ends_mid_sentence(head[i - 1], ln)) or is_identity(ln.folded):
+            if (i and ends_mid_sentence(head[i - 1], ln)) or is_identity(ln.folded):
+                continue
+            if len(ln.folded) > 90:
+                out.extend(_run_in_title(ln))
                 continue
             if ln.is_upper_heading or _TITLE_START.match(ln.folded) or _centred_title(ln):
                 out.append(self._wrapped(ln, head[i + 1:i + 3]))

@@ -246,3 +246,30 @@ def test_candidates_and_needs_review_reach_the_document_listing(tmp_path):
     row = store.documents("A")[0]
     assert document_summary(row)["needs_review"] is True
     assert document_detail(row)["specialty_candidates"] == ["SM04", "SM30"]
+
+
+@pytest.mark.parametrize("opening, title", [
+    ("Consultation de suivi. Madame Roux va bien depuis la dernière fois, l'échographie de mars ne montrait rien",
+     "Consultation de suivi"),
+    ("Compte rendu de coloscopie. Progression jusqu'au caecum sans difficulté, préparation correcte, pas de polype",
+     "Compte rendu de coloscopie"),
+])
+def test_a_paragraph_opening_with_a_short_sentence_naming_the_document_has_a_run_in_title(opening, title):
+    text = f"Dr Anne MOREAU\nMédecine générale\n\nLe 3 mars 2026\n\n{opening}\nsuite du texte.\n"
+    assert title.lower() in [ln.raw.lower() for ln in Context(text).title_lines]
+
+
+def test_a_long_first_sentence_or_one_not_naming_a_document_is_no_title():
+    long = ("Consultation ce jour pour une douleur thoracique atypique apparue la semaine dernière. Examen normal, "
+            "pas d'anomalie.")
+    plain = "Madame Roux va bien. Échographie de mars normale, la tension est bien contrôlée sous traitement actuel."
+    for opening in (long, plain):
+        text = f"Dr Anne MOREAU\nMédecine générale\n\n{opening}\n"
+        assert [ln.raw for ln in Context(text).title_lines if len(ln.raw) > 20] == []
+
+
+def test_a_follow_up_note_that_recalls_earlier_exams_stays_a_consultation():
+    text = ("Dr Paul RIOU\nMédecine générale\n\nLe 20 janvier 2026\n\nConsultation de suivi. Monsieur Ferrand va bien. "
+            "L'échographie cardiaque de novembre avait montré une\nfonction normale, et le scanner thoracique de 2024 "
+            "retrouvait des bronchectasies stables.\nAuscultation normale. Renouvellement du traitement.\n")
+    assert understand_text(text).type_code == "11488-4"
