@@ -74,12 +74,10 @@ def bm25_words(text: str) -> list[str]:
 
 def corpus_from_store(store) -> dict[str, list[tuple[str, Path]]]:
     """patient id -> [(source, stored PDF path)], one entry per stored document, in source order."""
-    rows = store.db.execute(
-        "SELECT p.id, d.id, d.source FROM documents d JOIN patients p ON p.num = d.patient_num ORDER BY p.id, d.source"
-    ).fetchall()
     corpus: dict[str, list[tuple[str, Path]]] = {}
-    for patient_id, document_id, source in rows:
-        corpus.setdefault(patient_id, []).append((source, store.pdf_path(document_id)))
+    for patient in sorted(store.iter_patients(), key=lambda p: p.id):
+        for d in sorted(store.documents(patient.id), key=lambda d: d.source):
+            corpus.setdefault(patient.id, []).append((d.source, store.pdf_path(d.id)))
     return corpus
 
 

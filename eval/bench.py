@@ -5,11 +5,11 @@
 
 1. Ingest: each embedder ingests the corpus (data/samples, or --corpus) into a fresh store; pages/s,
    chunks/s and the seconds per stage from IngestReport (extract includes OCR, embed, write, index).
-2. Scale: for each size N, a store is filled with N synthetic patients written straight through SQL
-   in big transactions (the real schema from index/store.py: patients, documents, chunks with random
-   unit vectors, and FTS5 rows of French words drawn with the real corpus's word frequencies, so the
-   FTS doclists of the questions' words are long), and the REAL patients of step 1 are copied into
-   the middle of the chunk-id space. A fresh subprocess per size (OMP_NUM_THREADS=1, one embedder
+2. Scale: for each size N, a store is filled with N synthetic patients written through the Store
+   protocol (`Store.add_documents`, ~50k chunks per transaction: documents, chunks with random unit
+   vectors, their FTS5 and stem rows, of French words drawn with the real corpus's word frequencies, so
+   the FTS doclists of the questions' words are long), and the REAL patients of step 1 are written again
+   into the middle of the chunk-id space. A fresh subprocess per size (OMP_NUM_THREADS=1, one embedder
    thread) then asks the real patients' labelled questions through `Searcher.ask` (parser, SQL,
    FTS5 on the patient's rowid range, the patient's FAISS file): p50/p95/p99 with the vector cache,
    without it (each question reads the patient's FAISS file), and with the other core busy; its peak
@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import platform
@@ -29,18 +28,22 @@ import random
 import resource
 import shlex
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, datetime, timezone
+from dataclasses import asdict
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 
-from index.sqlite import PATIENT_SHIFT  # chunk id = patient number << PATIENT_SHIFT | sequence
+from carnet.models import Chunk, DocMeta
+from carnet.records import NewDocument, Patient, StoredChunk, StoredDocument, Versioning
+from carnet.text import fold
+from index.protocol import Store
+from index.sqlite import SQLiteStore
 
 _FIRST_DAY = date(2015, 1, 1).toordinal()  # synthetic service dates: 2015 .. 2025
 DEFAULT_SIZES = (1000, 10000, 100000)
@@ -128,17 +131,18 @@ def bench_ingest(corpus: Path, embedder: str, home: Path, *, ocr: bool = True) -
 # --- 2. synthetic store ---------------------------------------------------------------------------------
 
 
-def corpus_vocabulary(seed_db: Path, limit: int = 4000) -> tuple[list[str], np.ndarray]:
-    """Folded words of the real chunks with their frequencies (plus a fallback list), as sampling weights."""
-    from carnet.text import fold
+def _patient_chunks(store: Store, patient: Patient) -> list[StoredChunk]:
+    """A patient's chunks in chunk-id order (the order they were written in)."""
+    chunks = [c for d in store.documents(patient.id) for c in store.document_chunks(d.id)]
+    return sorted(chunks, key=lambda c: c.id)
 
+
+def corpus_vocabulary(seed: Store, limit: int = 4000) -> tuple[list[str], np.ndarray]:
+    """Folded words of the real chunks with their frequencies (plus a fallback list), as sampling weights."""
     counts: Counter[str] = Counter()
-    conn = sqlite3.connect(seed_db)
-    try:
-        for (text,) in conn.execute("SELECT text FROM chunks"):
-            counts.update(w for w in fold(text).split() if len(w) >= 3 and w.isalpha())
-    finally:
-        conn.close()
+    for patient in seed.iter_patients():
+        for chunk in _patient_chunks(seed, patient):
+            counts.update(w for w in fold(chunk.text).split() if len(w) >= 3 and w.isalpha())
     for w in _FALLBACK_WORDS:
         counts[w] += 1
     words, freq = zip(*counts.most_common(limit))
@@ -146,135 +150,126 @@ def corpus_vocabulary(seed_db: Path, limit: int = 4000) -> tuple[list[str], np.n
     return list(words), weights / weights.sum()
 
 
-@functools.lru_cache(maxsize=100_000)
-def _stemmed(text: str) -> str:
-    """The stemmed FTS body of a bulk chunk (the texts repeat: each is stemmed once)."""
-    from index.terms import stemmed_text
-
-    return stemmed_text(text)
-
-
-def _bulk_patients(conn: sqlite3.Connection, nums: range, *, chunks_per_patient: int, docs_per_patient: int,
+def _bulk_patients(store: Store, nums: range, *, chunks_per_patient: int, docs_per_patient: int,
                    dim: int, texts: list[str], rng: np.random.Generator) -> None:
-    """Insert synthetic patients `nums` with their documents, chunks (random unit vectors) and FTS rows."""
-    from carnet import codes
-
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """Write synthetic patients `nums` with their documents and chunks (random unit vectors) through
+    `Store.add_documents`, ~50k chunks per transaction. Patient `num` is named B{num:07d}; the store
+    numbers patients in the order they are first written, which `build_scaled_store` checks."""
     batch = max(1, 50_000 // chunks_per_patient)  # ~50k chunks per transaction
     for start in range(nums.start, nums.stop, batch):
         block = range(start, min(nums.stop, start + batch))
-        patients, documents, chunks, fts = [], [], [], []
         vectors = rng.standard_normal((len(block) * chunks_per_patient, dim), dtype=np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         picks = rng.integers(0, len(texts), size=len(block) * chunks_per_patient)
         days = rng.integers(0, 4000, size=len(block) * docs_per_patient)
-        v = 0
+        news = []
         for num in block:
             pid = f"B{num:07d}"
-            patients.append((num, pid, None, chunks_per_patient, 1, now))
-            doc_ids = []
+            first = (num - block.start) * chunks_per_patient
             for j in range(docs_per_patient):
-                doc_id = f"{num:024x}{j:08x}"
                 type_code = _BULK_TYPES[(num + j) % len(_BULK_TYPES)]
                 specialty = _BULK_SPECIALTIES[(num * 7 + j) % len(_BULK_SPECIALTIES)]
                 day = int(days[(num - block.start) * docs_per_patient + j])
-                service = date.fromordinal(_FIRST_DAY + day)
-                documents.append((doc_id, num, f"{doc_id}{doc_id}", f"{pid}/doc{j}.pdf", f"Document {j}", type_code, 0.9,
-                                  codes.DOCUMENT_TYPES[type_code].class_code, specialty, codes.specialty_group(specialty),
-                                  0.9, service.isoformat(), 0.9, "fr", 1, "[]", 0, "[]", "[]", "[]", 40_000, now))
-                doc_ids.append(doc_id)
-            base = num << PATIENT_SHIFT
-            for s in range(chunks_per_patient):
-                text = texts[picks[v]]
-                chunks.append((base + s, doc_ids[s % docs_per_patient], 1, 0, len(text), None, text, vectors[v].tobytes()))
-                fts.append((base + s, text))
-                v += 1
-        conn.execute("BEGIN")
-        conn.executemany(
-            "INSERT INTO patients(num, id, name, next_chunk_seq, vectors_version, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            patients)
-        conn.executemany(
-            "INSERT INTO documents(id, patient_num, content_sha256, source, title, type_code, type_confidence, "
-            "class_code, specialty_code, specialty_group, specialty_confidence, service_date, date_confidence, "
-            "language, page_count, ocr_pages, is_noise, exam_keys, analyte_keys, sections, file_size, ingested_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documents)
-        conn.executemany(
-            "INSERT INTO chunks(id, document_id, page, char_start, char_end, section, text, vector) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", chunks)
-        conn.executemany("INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", fts)
-        conn.executemany("INSERT INTO chunks_stem(rowid, body, key) VALUES (?, ?, '')",
-                         [(rowid, _stemmed(text)) for rowid, text in fts])
-        conn.execute("COMMIT")
+                meta = DocMeta(type_code=type_code, type_confidence=0.9, specialty_code=specialty,
+                               specialty_confidence=0.9, service_date=date.fromordinal(_FIRST_DAY + day),
+                               date_confidence=0.9, title=f"Document {j}", language="fr")
+                # chunk s of the patient belongs to document s % docs_per_patient
+                seqs = range(j, chunks_per_patient, docs_per_patient)
+                chunks = [Chunk("", 1, 0, len(texts[picks[first + s]]), None, texts[picks[first + s]]) for s in seqs]
+                news.append(NewDocument(
+                    patient_id=pid, content_sha256=f"{num:056x}{j:08x}", source=f"{pid}/doc{j}.pdf", meta=meta,
+                    chunks=chunks, vectors=vectors[[first + s for s in seqs]].reshape(len(chunks), dim),
+                    page_count=1, file_size=40_000))
+        store.add_documents(news)
 
 
-def _copy_real_patients(conn: sqlite3.Connection, seed_db: Path, first_num: int) -> int:
-    """Copy the seed store's (real) patients, renumbered from `first_num`; returns how many."""
-    from carnet.text import fold
-    from index.sqlite import stem_row
+def _copy_document(seed: Store, doc: StoredDocument, vectors: dict[int, np.ndarray]) -> NewDocument:
+    """A seed store's document as the NewDocument that writes it again: the same row, chunks, vectors,
+    lab values (LabRow minus what the store adds), facts and stored PDF."""
+    chunks = seed.document_chunks(doc.id)
+    embedded = all(c.id in vectors for c in chunks)
+    meta = DocMeta(
+        type_code=doc.type_code, type_confidence=doc.type_confidence or 0.0, specialty_code=doc.specialty_code,
+        specialty_confidence=doc.specialty_confidence or 0.0, specialty_candidates=doc.specialty_candidates,
+        service_date=doc.service_date, service_end_date=doc.service_end_date,
+        date_confidence=doc.date_confidence or 0.0, author=doc.author, organisation=doc.organisation,
+        title=doc.title, language=doc.language or "fr", sections=doc.sections, exam_keys=doc.exam_keys,
+        analyte_keys=doc.analyte_keys, is_noise=doc.is_noise, noise_reason=doc.noise_reason,
+        metadata_source=doc.metadata_source or "inferred", confidentiality=doc.confidentiality,
+        author_id=doc.author_id)
+    pdf = seed.pdf_path(doc.id)
+    return NewDocument(
+        patient_id=doc.patient_id, content_sha256=doc.content_sha256, source=doc.source, meta=meta,
+        chunks=[Chunk(doc.id, c.page, c.char_start, c.char_end, c.section, c.text) for c in chunks],
+        pdf_bytes=pdf.read_bytes() if pdf.is_file() else b"",
+        vectors=np.stack([vectors[c.id] for c in chunks]) if embedded and chunks else None,
+        page_count=doc.page_count or 0, ocr_pages=doc.ocr_pages, ocr_confidence=doc.ocr_confidence,
+        fingerprint=doc.fingerprint, file_size=doc.file_size or 0,
+        lab_values=[{k: v for k, v in asdict(lab).items() if k not in ("document_id", "service_date", "source")}
+                    for lab in seed.lab_values(doc.patient_id) if lab.document_id == doc.id],
+        facts=seed.document_facts(doc.id),
+        versioning=Versioning(cda_id=doc.cda_id, set_id=doc.set_id, version_number=doc.version_number),
+        coded_entries=doc.coded_entries)
 
-    conn.create_function("fold", 1, fold, deterministic=True)
-    conn.create_function("stem_body", 2, lambda text, title: stem_row(text, title)[0], deterministic=True)
-    conn.create_function("stem_key", 2, lambda text, title: stem_row(text, title)[1], deterministic=True)
-    conn.execute("ATTACH DATABASE ? AS seed", [str(seed_db)])
-    try:
-        lo, n = conn.execute("SELECT MIN(num), COUNT(*) FROM seed.patients").fetchone()
-        if not n:
-            return 0
-        offset = first_num - lo
-        mask = (1 << PATIENT_SHIFT) - 1
-        new_id = f"((((id >> {PATIENT_SHIFT}) + {offset}) << {PATIENT_SHIFT}) | (id & {mask}))"
-        doc_cols = [r[1] for r in conn.execute("PRAGMA seed.table_info(documents)")]
-        doc_select = ", ".join(f"patient_num + {offset}" if c == "patient_num" else c for c in doc_cols)
-        conn.execute("BEGIN")
-        conn.execute("INSERT INTO patients(num, id, name, next_chunk_seq, vectors_version, created_at) "
-                     f"SELECT num + {offset}, id, name, next_chunk_seq, vectors_version, created_at FROM seed.patients")
-        conn.execute(f"INSERT INTO documents({', '.join(doc_cols)}) SELECT {doc_select} FROM seed.documents")
-        conn.execute("INSERT INTO document_files SELECT * FROM seed.document_files")
-        conn.execute("INSERT INTO lab_values SELECT * FROM seed.lab_values")
-        conn.execute("INSERT INTO chunks(id, document_id, page, char_start, char_end, section, text, vector) "
-                     f"SELECT {new_id}, document_id, page, char_start, char_end, section, text, vector FROM seed.chunks")
-        conn.execute(f"INSERT INTO chunks_fts(rowid, text) SELECT {new_id}, fold(text) FROM seed.chunks")
-        title = "(SELECT d.title FROM seed.documents d WHERE d.id = document_id)"
-        conn.execute(f"INSERT INTO chunks_stem(rowid, body, key) SELECT {new_id}, stem_body(text, {title}), "
-                     f"stem_key(text, {title}) FROM seed.chunks")
-        conn.execute("COMMIT")
-        return n
-    finally:
-        conn.execute("DETACH DATABASE seed")
+
+def _copy_real_patients(store: Store, seed: Store) -> int:
+    """Write the seed store's (real) patients again through the Store protocol, each with its documents in
+    the order they were written (so their chunks keep their sequence), their other files and their links
+    to canonical documents; the store numbers them after the patients already in it. Lab values are read
+    through `Store.lab_values`, which leaves out documents replaced by a newer version (no question reads
+    theirs). Returns how many patients."""
+    n = 0
+    for patient in seed.iter_patients():
+        n += 1
+        store.ensure_patient(patient.id, patient.name)
+        ids, vecs = seed.chunk_vectors(patient.num)
+        vectors = {int(i): v for i, v in zip(ids, vecs)}
+        docs = seed.documents(patient.id)
+        first_chunk = {d.id: min((c.id for c in seed.document_chunks(d.id)), default=1 << 62) for d in docs}
+        docs.sort(key=lambda d: first_chunk[d.id])
+        store.add_documents([_copy_document(seed, d, vectors) for d in docs])
+        for d in docs:
+            for source in d.duplicate_sources:
+                store.add_duplicate_file(d.id, source)
+        links: dict[tuple[str, str], list[str]] = {}
+        for d in docs:
+            if d.canonical_id:
+                links.setdefault((d.canonical_id, d.duplicate_kind or ""), []).append(d.id)
+        for (canonical, kind), replaced in links.items():
+            store.set_canonical(replaced, canonical, kind)
+    return n
 
 
 def build_scaled_store(home: Path, seed_home: Path, n_patients: int, *, chunks_per_patient: int, docs_per_patient: int,
                        words_per_chunk: int, dim: int, seed: int = 8) -> dict:
-    """A store with `n_patients` synthetic patients and the seed's real patients in the middle of the id space."""
-    from index.sqlite import SQLiteStore as Store
-
+    """A store with `n_patients` synthetic patients and the seed's real patients in the middle of the id space,
+    written through the Store protocol (the real schema, FTS and stem rows as ingest writes them)."""
     if home.exists():
         shutil.rmtree(home)
     t0 = time.perf_counter()
-    store = Store(home)
-    store.db  # creates the schema (the real one)
-    store.close()
-    shutil.copy(seed_home / "manifest.json", home / "manifest.json")
-    rng = np.random.default_rng(seed)
-    words, weights = corpus_vocabulary(seed_home / "carnet.db")
-    pool = rng.choice(len(words), size=(min(20_000, max(1000, n_patients * chunks_per_patient // 20)), words_per_chunk),
-                      p=weights)
-    texts = [" ".join(words[i] for i in row) for row in pool]  # folded already: what add_document puts in FTS
-    conn = sqlite3.connect(home / "carnet.db", isolation_level=None)
+    store = SQLiteStore(home)
+    seed_store = SQLiteStore(seed_home)
     try:
-        conn.execute("PRAGMA journal_mode=OFF")  # a throwaway build: no journal, no fsync
-        conn.execute("PRAGMA synchronous=OFF")
-        conn.execute("PRAGMA cache_size=-200000")
+        home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(seed_home / "manifest.json", home / "manifest.json")
+        rng = np.random.default_rng(seed)
+        words, weights = corpus_vocabulary(seed_store)
+        pool = rng.choice(len(words), size=(min(20_000, max(1000, n_patients * chunks_per_patient // 20)),
+                                            words_per_chunk), p=weights)
+        texts = [" ".join(words[i] for i in row) for row in pool]  # folded already, as the FTS rows are
         half = n_patients // 2
         common = dict(chunks_per_patient=chunks_per_patient, docs_per_patient=docs_per_patient, dim=dim, texts=texts,
                       rng=rng)
-        _bulk_patients(conn, range(1, half + 1), **common)
-        real = _copy_real_patients(conn, seed_home / "carnet.db", half + 1)
-        _bulk_patients(conn, range(half + real + 1, n_patients + real + 1), **common)
-        conn.execute("PRAGMA journal_mode=WAL")  # what the Store uses
-        chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        _bulk_patients(store, range(1, half + 1), **common)
+        real = _copy_real_patients(store, seed_store)
+        _bulk_patients(store, range(half + real + 1, n_patients + real + 1), **common)
+        for num in {1, half, half + real + 1, n_patients + real} & set(range(1, n_patients + real + 1)):
+            if not half < num <= half + real and store.patient(f"B{num:07d}").num != num:
+                raise RuntimeError(f"patient B{num:07d} was numbered {store.patient(f'B{num:07d}').num}")
+        chunks = store.counts()["chunks"]
     finally:
-        conn.close()
+        seed_store.close()
+        store.close()
     return {
         "patients": n_patients + real,
         "real_patients": real,

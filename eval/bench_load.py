@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from index.sqlite import SQLiteStore as Store
+
 
 def bench_serving(home: Path, embedder: str, seconds: float, *, levels=(1, 10, 50)) -> dict:
     from eval.load import measure, running_server
@@ -102,8 +104,6 @@ def bench_first_answer(home: Path, embedder: str) -> dict:
 
 def bench_deferred_first_answer(corpus: Path, embedder: str, home: Path, limit_s: float = 1800) -> dict:
     """`make run`'s path: ingest with embedding deferred, serve, ask, then wait for the background embedding."""
-    import sqlite3
-
     import httpx
 
     from carnet.config import Settings
@@ -121,9 +121,10 @@ def bench_deferred_first_answer(corpus: Path, embedder: str, home: Path, limit_s
     _, patients = store_owners(home)
     headers = bench_headers(home, patients[:1])
 
+    watcher = Store(home)  # counts the chunks still waiting for their vector, while the server embeds them
+
     def pending() -> int:
-        with sqlite3.connect(f"file:{home / 'carnet.db'}?mode=ro", uri=True) as conn:
-            return conn.execute("SELECT COUNT(*) FROM pending_vectors").fetchone()[0]
+        return watcher.pending_count()
 
     with running_server(home, workers=2, embedder=embedder) as url:
         r = httpx.post(f"{url}/v1/patients/{patients[0]}/ask", json={"question": "dernier compte rendu"},
@@ -134,6 +135,7 @@ def bench_deferred_first_answer(corpus: Path, embedder: str, home: Path, limit_s
             time.sleep(1)
         embedded = time.perf_counter() - t0
         left = pending()
+    watcher.close()
     return {"chunks": report.chunks, "lexical_ingest_s": round(ingest_s, 1), "first_answer_s": round(first, 1),
             "status": r.status_code, "semantic_search": semantic, "all_embedded_s": round(embedded, 1),
             "pending_left": left}

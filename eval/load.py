@@ -19,7 +19,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -46,13 +45,12 @@ def _pcts(values: list[float]) -> dict:
 
 
 def store_owners(home: Path) -> tuple[dict[str, str], list[str]]:
-    """document id -> patient id, and the patients with documents, read from the store's SQLite."""
-    conn = sqlite3.connect(f"file:{Path(home) / 'carnet.db'}?mode=ro", uri=True)
+    """document id -> patient id, and the patients with documents, read through the store."""
+    store = Store(home)
     try:
-        rows = conn.execute("SELECT d.id, p.id FROM documents d JOIN patients p ON p.num = d.patient_num").fetchall()
+        owners = {d.id: patient.id for patient in store.iter_patients() for d in store.documents(patient.id)}
     finally:
-        conn.close()
-    owners = dict(rows)
+        store.close()
     return owners, sorted(set(owners.values()))
 
 

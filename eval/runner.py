@@ -7,9 +7,10 @@ import time
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from carnet.errors import InvalidInput
+from carnet.records import StoredDocument, iso
 from eval.metrics import aggregate, score_query
 from eval.metadata import evaluate_metadata
 from eval.metadata import format_metadata_report
@@ -86,24 +87,24 @@ def score_ranker(queries: list[dict], rank: Callable[[dict], list[str]], equival
     }
 
 
+def stored_documents(store) -> Iterator[StoredDocument]:
+    """Every stored document of every patient, through the Store protocol (patients in store order)."""
+    for patient in store.iter_patients():
+        yield from store.documents(patient.id)
+
+
 def _exact_duplicate_map(store) -> dict[str, str]:
     """Every extra file of a document stored once (same bytes) -> the stored document's source."""
-    rows = store.db.execute(
-        "SELECT f.source, d.source FROM document_files f JOIN documents d ON d.id = f.document_id"
-    ).fetchall()
-    return {dup: orig for dup, orig in rows}
+    return {dup: d.source for d in stored_documents(store) for dup in d.duplicate_sources}
 
 
 def metadata_accuracy(store, truth_path: Path) -> dict:
 
     truth = [json.loads(line) for line in Path(truth_path).read_text(encoding="utf-8").splitlines() if line.strip()]
     # Every file: the stored documents and the extra files that held the same bytes (same metadata).
-    rows = store.db.execute(
-        "SELECT source, type_code, specialty_code, service_date, is_noise FROM documents UNION ALL "
-        "SELECT f.source, d.type_code, d.specialty_code, d.service_date, d.is_noise FROM document_files f "
-        "JOIN documents d ON d.id = f.document_id").fetchall()
-    predicted = [{"source": r[0], "type_code": r[1], "specialty_code": r[2], "service_date": r[3],
-                  "is_noise": bool(r[4])} for r in rows]
+    predicted = [{"source": source, "type_code": d.type_code, "specialty_code": d.specialty_code,
+                  "service_date": iso(d.service_date), "is_noise": d.is_noise}
+                 for d in stored_documents(store) for source in (d.source, *d.duplicate_sources)]
     return evaluate_metadata(predicted, truth)
 
 
