@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
-from carnet.errors import CarnetError, Forbidden, IndexMismatch, NotFound, Unauthenticated
+from carnet.errors import CarnetError, Forbidden, IndexMismatch, MissingExtra, NotFound, StoreUnavailable, Unauthenticated
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "urn:carnet:problem:"
@@ -43,6 +43,8 @@ def status_of(e: CarnetError) -> int:
         return 404
     if isinstance(e, IndexMismatch):
         return 409
+    if isinstance(e, (MissingExtra, StoreUnavailable)):
+        return 503  # the server's set-up, not the request: the message names what to install or configure
     if getattr(e, "status", None) in (413,):
         return 413
     return 422  # InvalidInput, UnreadableDocument
@@ -51,7 +53,7 @@ def status_of(e: CarnetError) -> int:
 _CODES = {"UnknownPatient": "unknown_patient", "UnknownDocument": "unknown_document", "InvalidInput": "invalid_input",
           "UnreadableDocument": "unreadable_document", "UploadTooLarge": "upload_too_large",
           "IndexMismatch": "index_mismatch", "Unauthenticated": "unauthenticated", "Forbidden": "forbidden",
-          "NotFound": "not_found"}
+          "NotFound": "not_found", "MissingExtra": "missing_extra", "StoreUnavailable": "store_unavailable"}
 
 
 def code_of(e: Exception) -> str:
