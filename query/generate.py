@@ -37,6 +37,9 @@ from query.support_check import counts_as_sentence, split_claims, verify_claims
 log = logging.getLogger(__name__)
 
 
+MAX_SENTENCES = 3  # the prompt asks for 2-3; a doctor reads a summary between two patients
+
+
 def dropped_note(n: int, language: str = "fr") -> str:
     if n <= 0:
         return ""
@@ -122,6 +125,7 @@ class GeneratedSummarizer:
         log.info("generated summary: %d sentence(s) kept, %d dropped %s", len(kept), dropped, reasons)
         if not kept:
             return self._fallback(question, interpretation, hits, store, dropped, "nothing-verified")
+        kept = kept[:MAX_SENTENCES]  # a model without the grammar may write on: the summary stays short
         sentences = tuple(SummarySentence(v.claim.text, Citation(v.source.document_id, v.source.page)) for v in kept)
         text = " ".join(s.text for s in sentences)
         note = dropped_note(dropped, language)

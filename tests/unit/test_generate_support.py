@@ -10,7 +10,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from carnet.models import Chunk, DocMeta, DocumentHit, Interpretation
 from index.embedders import HashingEmbedder
 from index.sqlite import SQLiteStore as Store, document_id_for
-from query.generate import GeneratedSummarizer, dropped_note
+from query.generate import MAX_SENTENCES, GeneratedSummarizer, dropped_note
 from query.llm_chat import LLMConfig, Rates, estimate_seconds
 from query.llm_prompt import build_messages, looks_like_instruction, select_sources, withhold_instructions
 from query.support_check import check_support, split_claims
@@ -312,3 +312,12 @@ def test_split_claims_reads_leading_tags():
 def test_consecutive_leading_tags_are_merged():
     (claim,) = split_claims("- [S1] [S2] Fonction conservée.")
     assert claim.tags == ("S1", "S2") and claim.text == "Fonction conservée."
+
+
+def test_a_model_that_writes_on_is_cut_to_three_checked_sentences(store):
+    supported = ["La fraction d'éjection ventriculaire gauche est estimée à 55 % [S1].",
+                 "Le ventricule gauche n'est pas dilaté [S1].", "L'insuffisance mitrale est minime [S1].",
+                 "Il n'y a pas d'épanchement péricardique [S1].", "La fonction systolique est conservée [S1]."]
+    summary = summarizer(" ".join(supported)).summarize(INTERP.question, INTERP, hits_for(store, "cardio"), store)
+    assert summary.mode == "generated" and len(summary.sentences) == MAX_SENTENCES == 3
+    assert summary.sentences[0].text.startswith("La fraction d'éjection")
