@@ -17,8 +17,9 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from eval.runner import _exact_duplicate_map, read_queries, score_ranker
 from carnet.config import Settings
+from eval.baselines import Baselines
+from eval.runner import _exact_duplicate_map, read_queries, score_ranker
 from query.retrieve import RankingOptions
 from service.facade import Carnet
 
@@ -94,8 +95,6 @@ def run(queries_path: Path, home: Path, embedder: str, variants: list[str], base
         report = score_ranker(queries, ask, equivalents)
         rows += [(f"{name} [{k}]", _metrics(report, [k])) for k in kinds] if per_kind else [(name, _metrics(report, kinds))]
     if baseline:
-        from eval.baselines import Baselines
-
         s = carnet.settings
         base = Baselines(carnet.store, carnet.embedder, chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap)
         base.build([q["patient"] for q in queries])

@@ -22,44 +22,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
-import platform
 import random
-import resource
 import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
-import numpy as np
-
-from carnet.models import Chunk, DocMeta
-from carnet.records import NewDocument, Patient, StoredChunk, StoredDocument, Versioning
-from carnet.text import fold
-from index.protocol import Store
+from carnet.config import Settings
+from eval.measure import _pcts, _peak_rss_mb, _rss_mb, _time_questions, bench_ingest, machine_info
+from eval.runner import percentile, read_queries
+from eval.scaled_store import build_scaled_store
+from eval.synthetic.vocab import QUERY_DATE
 from index.sqlite import SQLiteStore
+from service.facade import Carnet
 
-_FIRST_DAY = date(2015, 1, 1).toordinal()  # synthetic service dates: 2015 .. 2025
+# eval/bench_postgres.py imports _pcts, _time_questions and build_scaled_store from here: these names are
+# bound above, before the two sections are imported (bench_postgres imports this module in turn).
+from eval import bench_load, bench_postgres  # noqa: E402  (isort: keep after the names it reads)
+
 DEFAULT_SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (50, 300)
 
-# Document types and specialties the synthetic patients' documents carry (so filters have work to do).
-_BULK_TYPES = ("11488-4", "11502-2", "18748-4", "11490-0", "57833-6", "34112-3", "15507-7", "34874-8")
-_BULK_SPECIALTIES = ("SM04", "SM26", "SM54", "SM44", "SM32", "SM40", "SM38", None)
-# Used with the real corpus's words, or alone when the corpus is tiny.
-_FALLBACK_WORDS = """patient patiente examen conclusion compte rendu consultation traitement antecedents
-cardiologie cardiaque echographie scanner thoracique abdominal biologie bilan sanguin hemoglobine creatinine
-cholesterol glycemie tension arterielle fibrillation atriale insuffisance renale chronique diabete type
-hypertension dyspnee douleur thoracique effort ecg rythme sinusal anticoagulant apixaban metformine
-radiographie pulmonaire nodule lobe inferieur droit gauche contrôle mois semaines hospitalisation sortie
-service urgence chirurgie operatoire anesthesie ordonnance posologie comprime matin soir biopsie resultat
-normal anormal stable evolution favorable suivi rendez vous docteur centre hospitalier laboratoire""".split()
 # Topic-only questions (no type, date or exam: the stemmed BM25 + evidence + rerank path, two or three FTS5
 # searches within the patient's rowid range), asked of every real patient; timed apart from the labelled ones.
 # Common words on purpose: their stems' doclists span the whole synthetic corpus.
@@ -67,265 +56,11 @@ TOPICAL_QUESTIONS = ("diabète", "insuffisance cardiaque", "douleur thoracique",
                      "hypertension artérielle", "fatty liver", "chest pain", "nodule pulmonaire", "kidney function")
 
 
-# --- machine -------------------------------------------------------------------------------------------
-
-
-def machine_info() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import psutil
-
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
-        "load_avg": [round(x, 2) for x in os.getloadavg()],
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-
-
-# --- 1. ingest ------------------------------------------------------------------------------------------
-
-
-def bench_ingest(corpus: Path, embedder: str, home: Path, *, ocr: bool = True) -> dict:
-    """Ingest `corpus` into a fresh store at `home` with `embedder` (all cores: the ingest setting)."""
-    from carnet.config import Settings
-    from service.facade import Carnet
-    from ingest.pipeline import discover
-
-    if home.exists():
-        shutil.rmtree(home)
-    carnet = Carnet(Settings(home=home, embedder=embedder, ocr=ocr, summary_mode="none"))
-    files = discover(corpus)
-    t0 = time.perf_counter()
-    carnet.embedder.load()
-    load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    report = carnet.ingestor.ingest(files)
-    wall = time.perf_counter() - t0
-    carnet.store.close()
-    return {
-        "embedder": embedder,
-        "model": carnet.embedder.name,
-        "files": len(files),
-        "added": len(report.added),
-        "failed": len(report.failed),
-        "pages": report.pages,
-        "ocr_pages": report.ocr_pages,
-        "chunks": report.chunks,
-        "load_s": round(load_s, 2),
-        "wall_s": round(wall, 2),
-        "pages_per_s": round(report.pages / wall, 2) if wall else None,
-        "chunks_per_s": round(report.chunks / wall, 2) if wall else None,
-        "seconds": {k: round(v, 2) for k, v in report.seconds.items()},
-    }
-
-
-# --- 2. synthetic store ---------------------------------------------------------------------------------
-
-
-def _patient_chunks(store: Store, patient: Patient) -> list[StoredChunk]:
-    """A patient's chunks in chunk-id order (the order they were written in)."""
-    chunks = [c for d in store.documents(patient.id) for c in store.document_chunks(d.id)]
-    return sorted(chunks, key=lambda c: c.id)
-
-
-def corpus_vocabulary(seed: Store, limit: int = 4000) -> tuple[list[str], np.ndarray]:
-    """Folded words of the real chunks with their frequencies (plus a fallback list), as sampling weights."""
-    counts: Counter[str] = Counter()
-    for patient in seed.iter_patients():
-        for chunk in _patient_chunks(seed, patient):
-            counts.update(w for w in fold(chunk.text).split() if len(w) >= 3 and w.isalpha())
-    for w in _FALLBACK_WORDS:
-        counts[w] += 1
-    words, freq = zip(*counts.most_common(limit))
-    weights = np.asarray(freq, dtype=np.float64)
-    return list(words), weights / weights.sum()
-
-
-def _bulk_patients(store: Store, nums: range, *, chunks_per_patient: int, docs_per_patient: int,
-                   dim: int, texts: list[str], rng: np.random.Generator) -> None:
-    """Write synthetic patients `nums` with their documents and chunks (random unit vectors) through
-    `Store.add_documents`, ~50k chunks per transaction. Patient `num` is named B{num:07d}; the store
-    numbers patients in the order they are first written, which `build_scaled_store` checks."""
-    batch = max(1, 50_000 // chunks_per_patient)  # ~50k chunks per transaction
-    for start in range(nums.start, nums.stop, batch):
-        block = range(start, min(nums.stop, start + batch))
-        vectors = rng.standard_normal((len(block) * chunks_per_patient, dim), dtype=np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        picks = rng.integers(0, len(texts), size=len(block) * chunks_per_patient)
-        days = rng.integers(0, 4000, size=len(block) * docs_per_patient)
-        news = []
-        for num in block:
-            pid = f"B{num:07d}"
-            first = (num - block.start) * chunks_per_patient
-            for j in range(docs_per_patient):
-                type_code = _BULK_TYPES[(num + j) % len(_BULK_TYPES)]
-                specialty = _BULK_SPECIALTIES[(num * 7 + j) % len(_BULK_SPECIALTIES)]
-                day = int(days[(num - block.start) * docs_per_patient + j])
-                meta = DocMeta(type_code=type_code, type_confidence=0.9, specialty_code=specialty,
-                               specialty_confidence=0.9, service_date=date.fromordinal(_FIRST_DAY + day),
-                               date_confidence=0.9, title=f"Document {j}", language="fr")
-                # chunk s of the patient belongs to document s % docs_per_patient
-                seqs = range(j, chunks_per_patient, docs_per_patient)
-                chunks = [Chunk("", 1, 0, len(texts[picks[first + s]]), None, texts[picks[first + s]]) for s in seqs]
-                news.append(NewDocument(
-                    patient_id=pid, content_sha256=f"{num:056x}{j:08x}", source=f"{pid}/doc{j}.pdf", meta=meta,
-                    chunks=chunks, vectors=vectors[[first + s for s in seqs]].reshape(len(chunks), dim),
-                    page_count=1, file_size=40_000))
-        store.add_documents(news)
-
-
-def _copy_document(seed: Store, doc: StoredDocument, vectors: dict[int, np.ndarray]) -> NewDocument:
-    """A seed store's document as the NewDocument that writes it again: the same row, chunks, vectors,
-    lab values (LabRow minus what the store adds), facts and stored PDF."""
-    chunks = seed.document_chunks(doc.id)
-    embedded = all(c.id in vectors for c in chunks)
-    meta = DocMeta(
-        type_code=doc.type_code, type_confidence=doc.type_confidence or 0.0, specialty_code=doc.specialty_code,
-        specialty_confidence=doc.specialty_confidence or 0.0, specialty_candidates=doc.specialty_candidates,
-        service_date=doc.service_date, service_end_date=doc.service_end_date,
-        date_confidence=doc.date_confidence or 0.0, author=doc.author, organisation=doc.organisation,
-        title=doc.title, language=doc.language or "fr", sections=doc.sections, exam_keys=doc.exam_keys,
-        analyte_keys=doc.analyte_keys, is_noise=doc.is_noise, noise_reason=doc.noise_reason,
-        metadata_source=doc.metadata_source or "inferred", confidentiality=doc.confidentiality,
-        author_id=doc.author_id)
-    pdf = seed.pdf_path(doc.id)
-    return NewDocument(
-        patient_id=doc.patient_id, content_sha256=doc.content_sha256, source=doc.source, meta=meta,
-        chunks=[Chunk(doc.id, c.page, c.char_start, c.char_end, c.section, c.text) for c in chunks],
-        pdf_bytes=pdf.read_bytes() if pdf.is_file() else b"",
-        vectors=np.stack([vectors[c.id] for c in chunks]) if embedded and chunks else None,
-        page_count=doc.page_count or 0, ocr_pages=doc.ocr_pages, ocr_confidence=doc.ocr_confidence,
-        fingerprint=doc.fingerprint, file_size=doc.file_size or 0,
-        lab_values=[{k: v for k, v in asdict(lab).items() if k not in ("document_id", "service_date", "source")}
-                    for lab in seed.lab_values(doc.patient_id) if lab.document_id == doc.id],
-        facts=seed.document_facts(doc.id),
-        versioning=Versioning(cda_id=doc.cda_id, set_id=doc.set_id, version_number=doc.version_number),
-        coded_entries=doc.coded_entries)
-
-
-def _copy_real_patients(store: Store, seed: Store) -> int:
-    """Write the seed store's (real) patients again through the Store protocol, each with its documents in
-    the order they were written (so their chunks keep their sequence), their other files and their links
-    to canonical documents; the store numbers them after the patients already in it. Lab values are read
-    through `Store.lab_values`, which leaves out documents replaced by a newer version (no question reads
-    theirs). Returns how many patients."""
-    n = 0
-    for patient in seed.iter_patients():
-        n += 1
-        store.ensure_patient(patient.id, patient.name)
-        ids, vecs = seed.chunk_vectors(patient.num)
-        vectors = {int(i): v for i, v in zip(ids, vecs)}
-        docs = seed.documents(patient.id)
-        first_chunk = {d.id: min((c.id for c in seed.document_chunks(d.id)), default=1 << 62) for d in docs}
-        docs.sort(key=lambda d: first_chunk[d.id])
-        store.add_documents([_copy_document(seed, d, vectors) for d in docs])
-        for d in docs:
-            for source in d.duplicate_sources:
-                store.add_duplicate_file(d.id, source)
-        links: dict[tuple[str, str], list[str]] = {}
-        for d in docs:
-            if d.canonical_id:
-                links.setdefault((d.canonical_id, d.duplicate_kind or ""), []).append(d.id)
-        for (canonical, kind), replaced in links.items():
-            store.set_canonical(replaced, canonical, kind)
-    return n
-
-
-def build_scaled_store(home: Path, seed_home: Path, n_patients: int, *, chunks_per_patient: int, docs_per_patient: int,
-                       words_per_chunk: int, dim: int, seed: int = 8) -> dict:
-    """A store with `n_patients` synthetic patients and the seed's real patients in the middle of the id space,
-    written through the Store protocol (the real schema, FTS and stem rows as ingest writes them)."""
-    if home.exists():
-        shutil.rmtree(home)
-    t0 = time.perf_counter()
-    store = SQLiteStore(home)
-    seed_store = SQLiteStore(seed_home)
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-        shutil.copy(seed_home / "manifest.json", home / "manifest.json")
-        rng = np.random.default_rng(seed)
-        words, weights = corpus_vocabulary(seed_store)
-        pool = rng.choice(len(words), size=(min(20_000, max(1000, n_patients * chunks_per_patient // 20)),
-                                            words_per_chunk), p=weights)
-        texts = [" ".join(words[i] for i in row) for row in pool]  # folded already, as the FTS rows are
-        half = n_patients // 2
-        common = dict(chunks_per_patient=chunks_per_patient, docs_per_patient=docs_per_patient, dim=dim, texts=texts,
-                      rng=rng)
-        _bulk_patients(store, range(1, half + 1), **common)
-        real = _copy_real_patients(store, seed_store)
-        _bulk_patients(store, range(half + real + 1, n_patients + real + 1), **common)
-        for num in {1, half, half + real + 1, n_patients + real} & set(range(1, n_patients + real + 1)):
-            if not half < num <= half + real and store.patient(f"B{num:07d}").num != num:
-                raise RuntimeError(f"patient B{num:07d} was numbered {store.patient(f'B{num:07d}').num}")
-        chunks = store.counts()["chunks"]
-    finally:
-        seed_store.close()
-        store.close()
-    return {
-        "patients": n_patients + real,
-        "real_patients": real,
-        "real_first_num": half + 1,
-        "chunks": chunks,
-        "build_s": round(time.perf_counter() - t0, 1),
-        "db_gb": round((home / "carnet.db").stat().st_size / 1e9, 3),
-    }
-
-
 # --- 2b. the measuring subprocess ---------------------------------------------------------------------
-
-
-def _rss_mb() -> float:
-    import psutil
-
-    return round(psutil.Process().memory_info().rss / 2**20, 1)
-
-
-def _peak_rss_mb() -> float:
-    """This process's high-water RSS. VmHWM belongs to the address space, so it starts afresh at exec;
-    getrusage's ru_maxrss would carry over the parent's peak from before the fork."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)  # kB
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def _pcts(values: list[float]) -> dict:
-    from eval.runner import percentile
-
-    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95),
-            "p99": percentile(values, 99), "max": round(max(values), 2) if values else None}
-
-
-def _time_questions(searcher, questions: list[dict], samples: int, today: date) -> tuple[list[float], dict]:
-    times, stages = [], {}
-    for i in range(samples):
-        q = questions[i % len(questions)]
-        t0 = time.perf_counter()
-        answer = searcher.ask(q["patient"], q["query"], top_k=10, today=today, summarize=False)
-        times.append((time.perf_counter() - t0) * 1000)
-        for k, v in answer.timings_ms.items():
-            stages.setdefault(k, []).append(v)
-    return times, stages
 
 
 def serve_and_measure(spec: dict) -> dict:
     """Runs in a fresh process: load the store like the server does and time questions."""
-    from carnet.config import Settings
-    from service.facade import Carnet
-    from eval.runner import percentile
-
     today = date.fromisoformat(spec["today"])
     settings = Settings(home=Path(spec["home"]), embedder=spec["embedder"], summary_mode="none",
                         vector_cache_bytes=spec["cache_bytes"], ocr=False)
@@ -487,19 +222,15 @@ def render_markdown(result: dict) -> str:
             out.append(f"| {row['store']['patients']:,} | {mp['cache_limit_mb']} | {series} | "
                        f"{mp['latency']['p50']} / {mp['latency']['p95']} |")
     if result.get("load"):
-        from eval.bench_load import render
-
-        out += render(result["load"])
+        out += bench_load.render(result["load"])
     if result.get("postgres"):
-        from eval.bench_postgres import render as render_postgres
-
         pg = result["postgres"]
         out += ["", "## PostgreSQL + pgvector (the same questions, hashing embedder)", "",
                 "The samples ingested with the hashing embedder, grown with the same synthetic patients as above, "
                 "copied into an embedded PostgreSQL by `carnet db migrate`'s code (write rate: chunks/s with "
                 "vectors and stems), then the labelled questions asked through the service with "
                 f"CARNET_DATABASE_URL set, after a warm-up round; {pg['samples']} timed questions a size.", "",
-                render_postgres(pg["rows"])]
+                bench_postgres.render(pg["rows"])]
         first, last = pg["rows"][0], pg["rows"][-1]
         if len(pg["rows"]) > 1 and first["ask_ms"]["p95"]:
             out += ["", f"p95 at {last['patients']:,} patients is ×{last['ask_ms']['p95'] / first['ask_ms']['p95']:.2f} "
@@ -551,8 +282,6 @@ def main(argv: list[str] | None = None) -> dict | None:
         spec = json.loads(args.serve.read_text())
         Path(spec["result"]).write_text(json.dumps(serve_and_measure(spec)))
         return None
-    import logging
-
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     command = "python -m eval.bench " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
@@ -581,10 +310,7 @@ def main(argv: list[str] | None = None) -> dict | None:
         latency_spec = embedders[0]
         seed_home = workdir / f"seed-{latency_spec}"
 
-        from eval.runner import read_queries
-        from index.sqlite import SQLiteStore as Store
-
-        seed = Store(seed_home)
+        seed = SQLiteStore(seed_home)
         real_ids = {p.id for p in seed.iter_patients()}
         dim = int(json.loads((seed_home / "manifest.json").read_text())["dim"])
         seed.close()
@@ -616,14 +342,10 @@ def main(argv: list[str] | None = None) -> dict | None:
 
         load = None
         if not args.no_load:
-            from eval import bench_load
-
             load = bench_load.run(corpus, seed_home, latency_spec, ingest[0]["wall_s"],
                                   seconds=args.load_seconds or (5 if args.quick else 30), workdir=workdir / "load")
         postgres = None
         if not args.no_postgres:
-            from eval import bench_postgres
-
             pg_seed = workdir / "seed-hashing"
             if "hashing" not in embedders:
                 print(f"ingest {corpus} with hashing (PostgreSQL rows) ...", file=sys.stderr, flush=True)
@@ -660,12 +382,7 @@ def main(argv: list[str] | None = None) -> dict | None:
 
 
 def _default_today() -> date:
-    try:
-        from eval.synthetic.vocab import QUERY_DATE
-
-        return QUERY_DATE
-    except ImportError:
-        return date.today()
+    return QUERY_DATE  # "today" of the labelled questions' relative dates
 
 
 # --- the tiny corpus ------------------------------------------------------------------------------------

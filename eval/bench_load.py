@@ -23,12 +23,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from carnet.config import Settings
+from carnet.errors import CarnetError
+from eval.bad_pdfs import write_bad_pdfs
+from eval.load import bench_headers, busy_core, measure, running_server, store_owners
+from eval.measure import bench_ingest
 from index.sqlite import SQLiteStore as Store
+from ingest.limits import DocumentLimits
+from ingest.pipeline import discover
+from ingest.worker import DocumentJob, DocumentWorker
+from service.facade import Carnet
 
 
 def bench_serving(home: Path, embedder: str, seconds: float, *, levels=(1, 10, 50)) -> dict:
-    from eval.load import measure, running_server
-
     out = {"embedder": embedder, "seconds": seconds, "workers": {}}
     for workers, lv in ((2, list(levels)), (1, [max(levels)])):
         print(f"serve with {workers} worker(s): {lv} clients ...", file=sys.stderr, flush=True)
@@ -38,9 +45,6 @@ def bench_serving(home: Path, embedder: str, seconds: float, *, levels=(1, 10, 5
 
 
 def bench_busy_ingest(corpus: Path, embedder: str, workdir: Path, patients: int = 1) -> dict:
-    from eval.bench import bench_ingest
-    from eval.load import busy_core
-
     subset = workdir / "busy-corpus"
     if subset.exists():
         shutil.rmtree(subset)
@@ -56,11 +60,6 @@ def bench_busy_ingest(corpus: Path, embedder: str, workdir: Path, patients: int 
 
 
 def bench_bad_files(workdir: Path) -> list[dict]:
-    from carnet.errors import CarnetError
-    from eval.bad_pdfs import write_bad_pdfs
-    from ingest.limits import DocumentLimits
-    from ingest.worker import DocumentJob, DocumentWorker
-
     folder = workdir / "bad"
     home = workdir / "bad-home"
     files = write_bad_pdfs(folder)
@@ -89,8 +88,6 @@ def bench_bad_files(workdir: Path) -> list[dict]:
 def bench_first_answer(home: Path, embedder: str) -> dict:
     import httpx
 
-    from eval.load import bench_headers, running_server, store_owners
-
     _, patients = store_owners(home)
     headers = bench_headers(home, patients[:1])
     t0 = time.perf_counter()
@@ -105,11 +102,6 @@ def bench_first_answer(home: Path, embedder: str) -> dict:
 def bench_deferred_first_answer(corpus: Path, embedder: str, home: Path, limit_s: float = 1800) -> dict:
     """`make run`'s path: ingest with embedding deferred, serve, ask, then wait for the background embedding."""
     import httpx
-
-    from carnet.config import Settings
-    from service.facade import Carnet
-    from eval.load import bench_headers, running_server, store_owners
-    from ingest.pipeline import discover
 
     if home.exists():
         shutil.rmtree(home)

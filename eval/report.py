@@ -15,8 +15,9 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from eval.runner import _exact_duplicate_map, metadata_accuracy, percentile, read_queries, score_ranker
+from eval.baselines import BASELINE_NAMES, Baselines
 from eval.metadata import format_metadata_report
+from eval.runner import _exact_duplicate_map, metadata_accuracy, percentile, read_queries, score_ranker
 
 METRICS = ("top1", "mrr@10", "recall@5", "recall@10")
 METRIC_LABELS = {"top1": "top-1", "mrr@10": "MRR@10", "recall@5": "recall@5", "recall@10": "recall@10",
@@ -53,8 +54,6 @@ def write_report(carnet, queries_path: Path, out_dir: Path, *, today: date, trut
         result["metadata"] = metadata_accuracy(store, Path(truth))
 
     if baselines:
-        from eval.baselines import BASELINE_NAMES, Baselines
-
         s = carnet.settings
         base = Baselines(store, carnet.embedder, chunk_size=s.chunk_size, chunk_overlap=s.chunk_overlap)
         base.build([q["patient"] for q in queries])  # build (and embed) once, before timing questions

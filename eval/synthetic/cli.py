@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from .generator import generate_corpus
+
 
 app = typer.Typer(help="Synthetic patient records: French medical PDFs with ground truth and labelled questions.",
                   no_args_is_help=True)
@@ -30,8 +32,6 @@ def generate(out: Path = typer.Argument(..., help="Output directory (created if 
     """
     # The generator renders with pymupdf (about 2 s to import): it loads for this command only, not for
     # every `carnet` command line that registers eval's plugin.
-    from .generator import generate_corpus
-
     console = Console(stderr=True)
     t0 = time.perf_counter()
     with Progress(TextColumn("[bold]patients"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
