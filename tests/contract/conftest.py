@@ -70,6 +70,29 @@ STORES: dict[str, tuple[Callable[[Path], Store], tuple]] = {
 }
 
 
+
+def _sqlite_sql(store: SQLiteStore, sql: str) -> None:
+    with store.db.conn:  # a transaction: committed, or rolled back when a trigger refuses the statement
+        store.db.conn.execute(sql)
+
+
+def _postgres_sql(store: PostgresStore, sql: str) -> None:
+    with store.connection() as conn, conn.transaction():
+        conn.execute(sql)
+
+
+# kind -> how to run one raw SQL statement on that store, behind its API (a test that checks what the database
+# itself refuses, whatever code reaches it: the audit log's append-only triggers).
+RAW_SQL: dict[str, Callable[[Store, str], None]] = {"sqlite": _sqlite_sql, "postgres": _postgres_sql}
+
+
+@pytest.fixture
+def raw_sql(request, store) -> Callable[[str], None]:
+    """Run one SQL statement directly on the `store` under test."""
+    kind = request.node.callspec.params["store"]
+    return lambda sql: RAW_SQL[kind](store, sql)
+
+
 @pytest.fixture(params=[pytest.param(kind, marks=marks, id=kind) for kind, (_, marks) in STORES.items()])
 def store(request, tmp_path) -> Store:
     factory, _ = STORES[request.param]

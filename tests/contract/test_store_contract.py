@@ -234,3 +234,18 @@ def test_the_audit_log_is_append_only_and_paged(store):
     assert store.audit_events()[0] == 4
     assert store.last_opened("dr-a", "A", at + timedelta(days=2)) == at + timedelta(days=1)
     assert store.last_opened("dr-b", "B", at + timedelta(days=9)) is None  # refused: not an opening
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_events SET outcome = 'allowed', question = NULL",
+                                       "DELETE FROM audit_events", "DELETE FROM audit_events WHERE actor = 'dr-b'"])
+def test_the_database_refuses_to_change_or_delete_audit_events(store, raw_sql, statement):
+    """Append-only in the database itself: a statement that bypasses the store's API is refused too."""
+    store.append_audit(AuditRecord(actor="dr-a", actor_role="practitioner", action="ask", outcome="allowed",
+                                   patient_id="A", question="écho ?"))
+    store.append_audit(AuditRecord(actor="dr-b", actor_role="practitioner", action="ask", outcome="refused",
+                                   patient_id="B", question="bilan ?"))
+    before = store.audit_events()
+    with pytest.raises(Exception, match="append-only"):
+        raw_sql(statement)
+    assert store.audit_events() == before and before[0] == 2
+    assert store.append_audit(AuditRecord(actor="dr-c", actor_role="admin", action="grant", outcome="allowed")) == 3
