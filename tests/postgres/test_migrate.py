@@ -8,9 +8,11 @@ import numpy as np
 from typer.testing import CliRunner
 
 from carnet.facts import Fact
-from carnet.models import DocMeta
+from carnet.models import Chunk, DocMeta
 from carnet.records import AuditRecord
 from cli.main import app
+from index.postgres.documents import chunk_row
+from index.postgres.migrate import _chunk_row
 from index.postgres.store import PostgresStore
 from index.sqlite import SQLiteStore
 from tests import pg_server
@@ -74,3 +76,16 @@ def test_migrate_refuses_a_url_that_is_not_postgresql(tmp_path):
     unreachable = CliRunner().invoke(app, ["db", "migrate", "--to", "postgresql://u@/db?host=/nonexistent",
                                            "--home", str(tmp_path / "home")])
     assert unreachable.exit_code == 2 and "cannot reach" in unreachable.output
+
+
+def test_the_copied_chunk_row_is_the_one_the_store_writes():
+    """migrate's cached row builder gives what PostgresStore.add_document stores for the same chunk."""
+    vector = np.arange(4, dtype=np.float32)
+    for text, title in [("Conclusion : pas d'insuffisance mitrale.\nImpression : écho normale", "Écho"),
+                        ("Conclusion : pas d'insuffisance mitrale.\nImpression : écho normale", None),
+                        ("Hémoglobine 13,1 g/dL", "Bilan")]:
+        for _ in range(2):  # the second time from the cache
+            stored = chunk_row("P", 7, "d", Chunk("d", 2, 0, len(text), "s", text), title, vector)
+            copied = _chunk_row("P", (7, "d", 2, 0, len(text), "s", text, vector.tobytes()), title)
+            assert copied[:8] == stored[:8] and copied[9:] == stored[9:] and np.array_equal(copied[8], stored[8])
+    assert _chunk_row("P", (8, "d", 1, 0, 3, None, "abc", None), None)[8] is None  # pending: no vector
