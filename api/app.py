@@ -31,13 +31,9 @@ from api.fhir import routes as fhir_routes
 from api import hygiene, problems, redact, schemas
 from api.deps import BreakGlassDep, CarnetDep, PrincipalDep
 from api.middleware import AnswerUnexpectedErrors, RefuseEarly
-from index.pending import BackgroundEmbedder
-from index.visible import VisibleRecord
-from ingest.pipeline import discover, valid_patient_id, valid_source_name
-from ingest.scratch import clean_stale, scratch_dir
-from query.chips import READING_KINDS, without
-from query.synthesis import lab_trend_png, patient_synthesis
 from service.access import PatientAccess
+from service.files import clean_stale, discover, scratch_dir, valid_patient_id, valid_source_name
+from service.record import READING_KINDS, Asker, VisibleRecord, lab_trend_png, patient_synthesis, without
 from carnet.config import Settings
 from carnet.records import iso
 from carnet.document_filter import DocumentFilter
@@ -49,7 +45,6 @@ from carnet.errors import (
 )
 from service.serialize import answer_dict, document_detail, document_summary, patient_summary as patient_line
 from service.facade import Carnet
-from query.facts_questions import Asker
 
 log = logging.getLogger("carnet.api")
 STATIC = Path(__file__).parent / "static"
@@ -108,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Chunks an ingest stored without vectors (`carnet ingest --defer-embedding`, an ingest still running
         # or one that crashed) are embedded here, in small batches, while questions are answered by words
         # and filters meanwhile. An upload embeds its own chunks before it answers.
-        background = BackgroundEmbedder(carnet.store, carnet.vectors, carnet.embedder)
+        background = carnet.background_embedder()
         app.state.background_embedder = background
         background.start()
         yield

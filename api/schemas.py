@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from query.chips import CHIP_KINDS
+from service.record import CHIP_KINDS
 
 
 class Coded(BaseModel):

@@ -17,8 +17,7 @@ from rich.table import Table
 from carnet.errors import CarnetError, InvalidInput
 from cli import common
 from cli.common import HomeOption
-from index.factory import make_store
-from service.access import AccessControl
+from service.facade import Carnet
 from service.serialize import grant_dict
 from service.audit_fhir import audit_bundle
 from service.auth import LOCAL_ADMINISTRATOR, ROLES, LocalIssuer
@@ -28,8 +27,7 @@ access_app = typer.Typer(help="Care-team grants and sign-in tokens (a local admi
 
 
 def _access(home: Path | None):
-    settings = common.settings(home)
-    return AccessControl(make_store(settings), settings)
+    return Carnet(common.settings(home)).access
 
 
 @access_app.command("token")

@@ -13,8 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import common
-from index.postgres import embedded
-from index.postgres.migrate import MigrationRefused, migrate
+from service.database import MigrationRefused, embedded, migrate
 
 db_app = typer.Typer(help="The PostgreSQL store: an embedded server for development, migration from SQLite.",
                      no_args_is_help=True)

@@ -22,9 +22,9 @@ from carnet.errors import CarnetError, InvalidInput
 from cli import access, common, db
 from cli.common import EmbedderOption, HomeOption, JsonOption
 from cli.progress import TenthsReporter
-from index.factory import make_store
-from ingest.pipeline import discover, printable_source, read_patient_names
-from query.synthesis import patient_synthesis
+from service.facade import Carnet
+from service.files import discover, printable_source, read_patient_names
+from service.record import patient_synthesis
 from service.serialize import answer_dict, document_detail
 
 PLUGIN_GROUP = "carnet.plugins"
@@ -169,7 +169,7 @@ def documents(
     Example: carnet documents --patient P0001 --json
     """
     try:
-        rows = make_store(common.settings(home)).documents(patient)
+        rows = Carnet(common.settings(home)).store.documents(patient)
     except CarnetError as e:
         common.fail(e)
     data = [document_detail(r) for r in rows]
@@ -199,7 +199,7 @@ def summary(
     Example: carnet summary --patient P0001 --json
     """
     try:
-        data = patient_synthesis(make_store(common.settings(home)), patient)
+        data = patient_synthesis(Carnet(common.settings(home)).store, patient)
     except CarnetError as e:
         common.fail(e)
     if json_output:

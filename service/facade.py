@@ -12,6 +12,7 @@ from functools import cached_property
 from carnet.config import Settings
 from index.embedders import Embedder, make_embedder
 from index.factory import make_store
+from index.pending import BackgroundEmbedder
 from index.protocol import Store
 from index.vectors import VectorIndex
 from ingest.limits import DocumentLimits
@@ -68,6 +69,11 @@ class Carnet:
         summarizer = self._summarizer()
         return Searcher(self.store, self.vectors, self.embedder, summarizer=summarizer,
                         fallback_interpreter=self._fallback_interpreter(summarizer))
+
+    def background_embedder(self) -> BackgroundEmbedder:
+        """A thread that embeds the chunks an ingest stored without vectors (`carnet ingest --defer-embedding`,
+        an ingest still running or one that crashed), in small batches; the API starts it in its lifespan."""
+        return BackgroundEmbedder(self.store, self.vectors, self.embedder)
 
     def _fallback_interpreter(self, summarizer):
         """The generative model's `interpret` when CARNET_INTERPRETER=llm (the summariser's model when it
