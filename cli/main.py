@@ -22,13 +22,13 @@ from carnet.errors import CarnetError, InvalidInput
 from cli import access, common, db
 from cli.common import EmbedderOption, HomeOption, JsonOption
 from cli.progress import TenthsReporter
+from cli.serve import APP, Supervisor, check_address
 from service.facade import Carnet
 from service.files import discover, printable_source, read_patient_names
 from service.record import patient_synthesis
 from service.serialize import answer_dict, document_detail
 
 PLUGIN_GROUP = "carnet.plugins"
-WORKER_STARTUP_SECONDS = 120  # how long `carnet serve` waits for a worker process to start (and to answer a ping)
 
 app = typer.Typer(help="Carnet: ask a patient's shared medical record a question in plain words.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -241,7 +241,8 @@ def serve(
 
     Several worker processes answer in parallel, each with one embedding thread and its share of the
     vector cache (CARNET_VECTOR_CACHE_BYTES / workers); they share the SQLite store (WAL) and the
-    per-patient vector files.
+    per-patient vector files. Each worker listens on its own socket (SO_REUSEPORT): the system spreads
+    the connections evenly over them (cli/serve.py).
     Example: carnet serve --port 8000 --workers 2
     """
     import uvicorn  # the server's stack loads only for `serve`
@@ -258,10 +259,14 @@ def serve(
     os.environ.update({"CARNET_HOME": str(settings.home.resolve()), "CARNET_EMBEDDER": settings.embedder,
                        "CARNET_VECTOR_CACHE_BYTES": str(max(1, settings.vector_cache_bytes // n)),
                        "CARNET_SERVER_NAMES": settings.server_names})
-    # A worker is ready once its lifespan has run (model loaded, store checked): seconds on a busy machine.
-    # uvicorn's default (5 s) killed and restarted such a worker forever, and the server never answered.
-    uvicorn.run("api.app:create_app_from_environment", factory=True, workers=n, host=host, port=port,
-                log_level="info", timeout_worker_healthcheck=WORKER_STARTUP_SECONDS)
+    if n == 1:
+        uvicorn.run(APP, factory=True, host=host, port=port, log_level="info")
+        return
+    try:
+        port = check_address(host, port)  # in use: fail now, as one process would (and not share the port)
+    except OSError as e:
+        common.fail(InvalidInput(f"Cannot listen on {host}:{port}: {e.strerror or e}"))
+    raise typer.Exit(Supervisor(n, host, port, log_level="info").run())
 
 
 def register_plugins(group: str = PLUGIN_GROUP) -> list[str]:

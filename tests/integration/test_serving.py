@@ -87,3 +87,49 @@ def test_concurrent_clients_each_get_only_their_own_patients_documents(server):
     home = app.state.carnet.settings.home
     rows = measure(f"http://127.0.0.1:{port}", home, [6], 2, max_requests=15)  # its own token and grants
     assert rows[0]["requests"] > 0 and rows[0]["errors"] == 0 and rows[0]["foreign"] == 0
+
+
+def _listening_sockets(port: int) -> int:
+    """How many sockets listen on 127.0.0.1:`port` (/proc/net/tcp: local address, state 0A = LISTEN)."""
+    want = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as f:
+        return sum(1 for line in f.readlines()[1:] if line.split()[1] == want and line.split()[3] == "0A")
+
+
+def test_carnet_serve_workers_each_listen_on_their_own_socket_and_stop_on_sigterm(server):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import httpx
+
+    app, _ = server
+    home = app.state.carnet.settings.home
+    port = _free_port()
+    carnet = Path(sys.executable).with_name("carnet")
+    proc = subprocess.Popen([str(carnet), "serve", "--home", str(home), "--embedder", "hashing", "--port", str(port),
+                             "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while _listening_sockets(port) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+        assert _listening_sockets(port) == 2  # one socket per worker: the kernel spreads connections (SO_REUSEPORT)
+        for _ in range(6):  # new connections, each answered by whichever worker the kernel picked
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200
+        # The port is taken: a second `carnet serve` on it fails with a message instead of sharing it.
+        second = subprocess.run([str(carnet), "serve", "--home", str(home), "--embedder", "hashing", "--port",
+                                 str(port), "--workers", "2"], capture_output=True, text=True, timeout=120)
+        assert second.returncode == 2 and "Cannot listen on 127.0.0.1" in second.stdout + second.stderr
+        assert "Traceback" not in second.stdout + second.stderr
+        os.kill(proc.pid, signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    assert proc.returncode == 0
+    assert _listening_sockets(port) == 0
+    assert out.decode().count("Application startup complete") == 2
