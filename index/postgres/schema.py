@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from carnet.errors import StoreUnavailable
 
-SCHEMA_VERSION = 6  # the SQLite schema version whose records these tables hold (6: pending_vectors)
+SCHEMA_VERSION = 7  # the SQLite schema version whose records these tables hold (6: pending_vectors; 7: audit_events_last_opened)
 
 # One statement per item: psycopg sends them one by one (a DO block would hide which one failed).
 DDL: tuple[str, ...] = (
@@ -216,6 +216,9 @@ DDL: tuple[str, ...] = (
         PRIMARY KEY (patient_id, id)
     )""",
     "CREATE INDEX IF NOT EXISTS audit_events_id ON audit_events (id)",
+    # last_opened (every question): one seek instead of a walk over all of the patient's events.
+    "CREATE INDEX IF NOT EXISTS audit_events_last_opened ON audit_events (patient_id, actor, recorded_at) "
+    "WHERE outcome = 'allowed' AND actor_role = 'practitioner'",
     # The audit log is append-only, as in SQLite: UPDATE, DELETE and TRUNCATE are refused.
     """CREATE OR REPLACE FUNCTION carnet_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",

@@ -38,6 +38,8 @@ class SQLiteStore(Documents, Chunks, Facts, Access):
         self._initialised = False
         self._documents_lock = threading.Lock()
         self._documents_cache: OrderedDict = OrderedDict()  # patient id -> ((num, vectors_version), rows)
+        self._chunks_lock = threading.Lock()
+        self._chunks_cache: OrderedDict = OrderedDict()  # document id -> ((num, vectors_version), chunks)
 
     @property
     def db(self) -> sqlite_utils.Database:

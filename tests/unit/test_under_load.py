@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -130,3 +130,43 @@ def test_a_caller_changing_its_rows_does_not_change_the_next_callers(tmp_path):
         rows[0].title = "changed"  # the records are frozen
     rows.clear()
     assert store.documents("P0001")[0].title == "Bilan"
+
+
+def test_cached_chunks_are_the_documents_own_and_follow_writes_to_the_patients_rows(tmp_path):
+    home = tmp_path / "home"
+    store = Store(home)
+    a = _add(store, "P0001", "a", "Bilan biologique : HbA1c 6,5 %.")
+    b = _add(store, "P0002", "b", "Compte rendu de cardiologie : échographie normale.")
+    assert store.document_chunks("absent") == []
+    for doc, patient, text in ((a, "P0001", "HbA1c"), (b, "P0002", "cardiologie")):
+        for _ in range(2):  # read, then served from memory: the same chunks, the owner's only
+            chunks = store.document_chunks(doc)
+            assert [c.document_id for c in chunks] == [doc] and text in chunks[0].text
+            assert store.document_owner(chunks[0].document_id) == patient
+    chunks.clear()  # a caller changing its list does not change the next caller's
+    assert len(store.document_chunks(b)) == 1
+    # A write through another store (another process) bumps the patient's version: the next read goes
+    # back to the rows (here a chunk rewritten behind the store's back, then a version bump as any write does).
+    conn = sqlite3.connect(home / "carnet.db")
+    conn.execute("UPDATE chunks SET text = 'Bilan corrigé.' WHERE document_id = ?", [a])
+    conn.commit()
+    conn.close()
+    _add(Store(home), "P0001", "c", "Ordonnance.", date(2025, 6, 1))
+    assert store.document_chunks(a)[0].text == "Bilan corrigé."
+    assert store.document_chunks(b)[0].text.startswith("Compte rendu")
+
+
+def test_last_opened_is_one_index_seek(tmp_path):
+    store = Store(tmp_path / "home")
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT MAX(recorded_at) FROM audit_events WHERE actor = ? AND patient_id = ? "
+        "AND outcome = 'allowed' AND actor_role = 'practitioner' AND recorded_at < ?", ["dr", "P0001", "2030"]
+    ).fetchall()
+    assert "audit_events_last_opened" in str(plan)
+    when = "2025-01-02T10:00:00+00:00"
+    for actor, role, outcome, at in (("dr", "practitioner", "allowed", when), ("dr", "practitioner", "denied",
+                                     "2025-02-01T10:00:00+00:00"), ("other", "practitioner", "allowed",
+                                     "2025-03-01T10:00:00+00:00")):
+        store.append_audit(AuditRecord(recorded_at=at, actor=actor, actor_role=role, patient_id="P0001",
+                                       action="ask", outcome=outcome))
+    assert store.last_opened("dr", "P0001", datetime(2026, 1, 1)).isoformat() == when
