@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from api import schemas
 from api.deps import CarnetDep, PrincipalDep
 from carnet.errors import NotFound
-from service.serialize import grant_dict
+from service.serialize import grant_out
 
 router = APIRouter(prefix="/v1/admin", tags=["administration"])
 
@@ -19,7 +19,7 @@ def grants(c: CarnetDep, who: PrincipalDep, practitioner: str | None = None, pat
            limit: Annotated[int, Query(ge=1, le=10_000)] = 1000):
     """Care-team grants, filtered by practitioner and/or patient."""
     c.access.require_administrator(who, "grants", patient)
-    return [grant_dict(g) for g in c.access.store.grants(practitioner, patient, limit)]
+    return [grant_out(g) for g in c.access.store.grants(practitioner, patient, limit)]
 
 
 # What a grant may name (the CLI and the library check the same): a practitioner's identifier is one word,
@@ -32,7 +32,7 @@ PatientId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$")]
 def grant(practitioner: Practitioner, patient_id: PatientId, c: CarnetDep, who: PrincipalDep):
     """Put the practitioner in the patient's care team (idempotent; audited)."""
     c.access.grant(practitioner, patient_id, by=who)
-    return grant_dict(c.access.store.grants(practitioner.strip(), patient_id.strip(), 1)[0])
+    return grant_out(c.access.store.grants(practitioner.strip(), patient_id.strip(), 1)[0])
 
 
 @router.delete("/grants/{practitioner}/{patient_id}", status_code=204, response_class=Response)

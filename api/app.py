@@ -35,7 +35,7 @@ from service.access import PatientAccess
 from service.files import clean_stale, discover, scratch_dir, valid_patient_id, valid_source_name
 from service.record import READING_KINDS, Asker, VisibleRecord, lab_trend_png, patient_synthesis, without
 from carnet.config import Settings
-from carnet.records import iso
+from carnet.records import PatientSummary
 from carnet.document_filter import DocumentFilter
 from carnet.errors import (
     CarnetError,
@@ -43,7 +43,7 @@ from carnet.errors import (
     NotFound,
     UnreadableDocument,
 )
-from service.serialize import answer_dict, document_detail, document_summary, patient_summary as patient_line
+from service.serialize import answer_out, document_detail_out, document_out, patient_out
 from service.facade import Carnet
 
 log = logging.getLogger("carnet.api")
@@ -195,7 +195,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         care-team grants (a patient opened by break-glass is not listed); every patient for an administrator."""
         found = c.access.patients(who, search, limit)
         c.access.record_admin(who, "patients", None, detail=f"{len(found)} listed")
-        return [patient_line(p) for p in found]
+        return [patient_out(p) for p in found]
 
     @app.get("/v1/patients/{patient_id}", response_model=schemas.PatientOut, responses=_ERRORS, tags=["patients"])
     def patient(patient_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
@@ -204,8 +204,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         name = c.store.patient(patient_id).name  # UnknownPatient
         visible = c.access.visible_rows(access, c.store.documents(patient_id))
         c.access.record(access, "patient")
-        return {"id": patient_id, "name": name, "document_count": len(visible),
-                "latest_date": iso(max((r.service_date for r in visible if r.service_date), default=None))}
+        latest = max((r.service_date for r in visible if r.service_date), default=None)
+        return patient_out(PatientSummary(id=patient_id, name=name, document_count=len(visible), latest_date=latest))
 
     @app.post("/v1/patients/{patient_id}/ask", response_model=schemas.AnswerOut, responses=_ERRORS, tags=["ask"])
     def ask(patient_id: str, body: schemas.AskRequest, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):
@@ -219,7 +219,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                 interpretation=interp, summarize=body.summary, visible=access.visible,
                                 asker=_asker(c, access, body.today))
         c.access.record(access, "ask", question=body.question, document_ids=_returned(answer))
-        return answer_dict(answer, body.language)
+        return answer_out(answer, body.language)
 
     @app.post("/v1/patients/{patient_id}/ask/stream", responses=_ERRORS, tags=["ask"],
               response_class=StreamingResponse)
@@ -238,12 +238,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         def events():
             def event(name: str, data) -> str:
                 return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-            yield event("answer", answer_dict(answer, body.language))
+            yield event("answer", answer_out(answer, body.language).model_dump(mode="json"))
             seconds = c.searcher.summary_estimate(answer) if body.summary else None
             if seconds is not None:
                 yield event("summary-estimate", {"seconds": round(seconds, 2)})
                 full = c.searcher.summarize(answer)
-                yield event("summary", answer_dict(full, body.language)["summary"])
+                yield event("summary", answer_out(full, body.language).model_dump(mode="json")["summary"])
             yield event("done", {})
 
         return StreamingResponse(events(), media_type="text/event-stream")
@@ -257,7 +257,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         listed = DocumentFilter(noise="include" if include_noise else "exclude")  # duplicates listed, flagged
         rows = listed.select(c.access.visible_rows(access, c.store.documents(patient_id)))
         c.access.record(access, "documents", document_ids=[r.id for r in rows])
-        return [document_summary(r) for r in rows]
+        return [document_out(r) for r in rows]
 
     @app.post("/v1/patients/{patient_id}/documents", response_model=schemas.IngestOut, status_code=201,
               responses={**_ERRORS, 413: {"model": schemas.ErrorResponse}}, tags=["documents"])
@@ -294,7 +294,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         out = report.as_dict()
         added = [r for r in c.store.documents(pid) if r.source in set(report.added)]
         c.access.record(access, "upload", document_ids=[r.id for r in added])
-        out["documents"] = [document_summary(r) for r in added]
+        out["documents"] = [document_out(r) for r in added]
         return out
 
     @app.get("/v1/patients/{patient_id}/summary", responses=_ERRORS, tags=["patients"])
@@ -323,7 +323,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Everything known about one document (its patient must be open to the caller)."""
         access, row = c.access.open_document(who, document_id, "document", reason)
         c.access.record(access, "document", document_ids=[row.id])
-        return document_detail(row)
+        return document_detail_out(row)
 
     @app.get("/v1/documents/{document_id}/pdf", response_class=FileResponse, responses=_ERRORS, tags=["documents"])
     def document_pdf(document_id: str, c: CarnetDep, who: PrincipalDep, reason: BreakGlassDep):

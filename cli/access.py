@@ -18,7 +18,7 @@ from carnet.errors import CarnetError, InvalidInput
 from cli import common
 from cli.common import HomeOption
 from service.facade import Carnet
-from service.serialize import grant_dict
+from service.serialize import grant_out
 from service.audit_fhir import audit_bundle
 from service.auth import LOCAL_ADMINISTRATOR, ROLES, LocalIssuer
 
@@ -112,7 +112,7 @@ def list_grants(
     Example: carnet access list --patient P0001
     """
     try:
-        rows = [grant_dict(g) for g in _access(home).store.grants(practitioner, patient, limit=100_000)]
+        rows = [grant_out(g).model_dump(mode="json") for g in _access(home).store.grants(practitioner, patient, limit=100_000)]
     except CarnetError as e:
         common.fail(e)
     if json_output:

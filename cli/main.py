@@ -26,7 +26,7 @@ from cli.serve import APP, Supervisor, check_address
 from service.facade import Carnet
 from service.files import discover, printable_source, read_patient_names
 from service.record import patient_synthesis
-from service.serialize import answer_dict, document_detail
+from service.serialize import answer_out, document_detail_out
 
 PLUGIN_GROUP = "carnet.plugins"
 
@@ -129,7 +129,7 @@ def ask(
         common.fail(InvalidInput(f"--today must be YYYY-MM-DD: {e}"))
     except CarnetError as e:
         common.fail(e)
-    data = answer_dict(answer)
+    data = answer_out(answer).model_dump(mode="json")
     if json_output:
         common.out.print_json(data=data)
         return
@@ -172,7 +172,7 @@ def documents(
         rows = Carnet(common.settings(home)).store.documents(patient)
     except CarnetError as e:
         common.fail(e)
-    data = [document_detail(r) for r in rows]
+    data = [document_detail_out(r).model_dump(mode="json") for r in rows]
     if json_output:
         common.out.print_json(data=data)
         return

@@ -25,7 +25,7 @@ from carnet.config import Settings
 from carnet.text import fold
 from eval.metadata import understand_folder
 from service.facade import Carnet
-from service.serialize import hit_dict
+from service.serialize import hit_out
 from tests.fixtures.handwritten import documents as handwritten
 from tests.fixtures.handwritten.documents import render_pdf
 
@@ -207,7 +207,7 @@ def answers(home: Path | str, embedder: str = "hashing", today: str = "2026-11-2
         if answer.summary is not None and quotes_furniture(" ".join(x.text for x in answer.summary.sentences),
                                                            d, d["text"]):
             summary_bad.append(q["id"])
-        snippet = hit_dict(first).get("snippet") or ""
+        snippet = hit_out(first).snippet or ""
         if quotes_furniture(snippet, d, d["text"]):
             card_bad.append(q["id"])
     return {"asked": asked, "summary_furniture": summary_bad, "card_furniture": card_bad}

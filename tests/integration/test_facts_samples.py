@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from carnet.config import Settings
-from service.serialize import answer_dict
+from service.serialize import answer_out
 from service.facade import Carnet
 from ingest.pipeline import discover
 from query.synthesis import patient_synthesis
@@ -55,7 +55,7 @@ def test_p0005_penicillin_allergy_is_listed_with_its_source_and_the_contradictio
 @pytest.mark.parametrize("question", ["allergies ?", "allergie à quoi", "any allergies"])
 def test_allergy_questions_are_answered_from_the_facts(carnet, question):
     answer = carnet.searcher.ask("P0005", question, today=TODAY)
-    data = answer_dict(answer)
+    data = answer_out(answer).model_dump(mode="json")
     assert data["facts"]["intent"] == "allergies"
     assert "pénicilline" in data["facts"]["text"]
     sources = [d["source"] for d in data["documents"]]

@@ -234,7 +234,7 @@ def test_candidates_and_needs_review_reach_the_document_listing(tmp_path):
     import numpy as np
 
     from carnet.models import Chunk, DocMeta
-    from service.serialize import document_detail, document_summary
+    from service.serialize import document_detail_out, document_out
     from index.sqlite import SQLiteStore as Store
 
     store = Store(tmp_path)
@@ -244,8 +244,8 @@ def test_candidates_and_needs_review_reach_the_document_listing(tmp_path):
                        chunks=[Chunk("d", 1, 0, 4, None, "text")], vectors=np.zeros((1, 8), dtype=np.float32),
                        page_count=1, ocr_pages=[], ocr_confidence=None, fingerprint=None, file_size=1, pdf_bytes=b"%PDF"))
     row = store.documents("A")[0]
-    assert document_summary(row)["needs_review"] is True
-    assert document_detail(row)["specialty_candidates"] == ["SM04", "SM30"]
+    assert document_out(row).needs_review is True
+    assert document_detail_out(row).specialty_candidates == ["SM04", "SM30"]
 
 
 @pytest.mark.parametrize("opening, title", [
