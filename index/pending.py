@@ -1,4 +1,5 @@
-"""Embedding after the text: the vectors of chunks stored without them (lexical first, index/store.py).
+"""Embedding after the text: the vectors of chunks stored without them (lexical first; the store lists them:
+`Store.pending_chunks`, `Store.set_vectors` in index/protocol.py).
 
 A document is answerable by its type, date and words as soon as it is stored; its chunks are embedded
 here afterwards, in small batches, by `carnet ingest` once its files are committed or by a thread of

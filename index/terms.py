@@ -3,7 +3,8 @@
 - `stem`: one Snowball stem per folded word, the shorter of the French and English stems, so that the two
   languages of a record meet ("thoraciques" and "thoracic" -> "thorac", "hépatique" and "hepatic" -> "hepat")
   and plurals and inflections fall together ("douleurs thoraciques" finds "douleur thoracique"). The same
-  function runs at ingest (index/store.py's stemmed FTS table) and on the question.
+  function runs at ingest (the stores' stemmed FTS: `chunks_stem` in index/sqlite/schema.py, the stem columns
+  of index/postgres/) and on the question.
 - `key_text`: the lines of a chunk that say what the document is about (its title, and lines labelled
   conclusion, impression, assessment, diagnosis, procedure, indication, reason...): a topic named there
   weighs more than one named in a letterhead, a footer or a past-history list.

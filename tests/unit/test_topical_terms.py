@@ -1,5 +1,5 @@
 """Topical search: shared French/English stems, medical names across languages, the stricter 'no answer' floor,
-and the stemmed FTS table that an older store gains when opened (index/terms.py, index/store.py)."""
+and the stemmed FTS table that an older store gains when opened (index/terms.py, index/sqlite/schema.py)."""
 
 from __future__ import annotations
 
