@@ -46,6 +46,19 @@ class MigrationRefused(CarnetError):
     """The target is not an empty Carnet database, or the source is not a SQLite store."""
 
 
+class _Known(dict):
+    """The owner of each id copied so far: a row naming an id the SQLite store does not hold (an
+    inconsistent store) refuses the migration instead of failing with a KeyError."""
+
+    def __init__(self, what: str, *args):
+        super().__init__(*args)
+        self.what = what
+
+    def __missing__(self, key):
+        raise MigrationRefused(f"the SQLite store is inconsistent: a row names {self.what} {key!r}, which it does "
+                               "not hold (nothing was copied)")
+
+
 def _batches(cur: sqlite3.Cursor):
     while rows := cur.fetchmany(BATCH):
         yield rows
@@ -156,7 +169,7 @@ def _migrate(lite: sqlite3.Connection, url: str) -> dict[str, tuple[int, int]]:
 
 
 def _copy(lite: sqlite3.Connection, conn: psycopg.Connection) -> None:
-    patients = dict(lite.execute("SELECT num, id FROM patients").fetchall())
+    patients = _Known("the patient number", lite.execute("SELECT num, id FROM patients").fetchall())
     rows = lite.execute("SELECT id, num, name, next_chunk_seq, vectors_version, created_at FROM patients").fetchall()
     _insert(conn, "patients", ["patient_id", "num", "name", "next_chunk_seq", "vectors_version", "created_at"], rows)
     _insert(conn, "patient_numbers", ["num", "patient_id"], [(r[1], r[0]) for r in rows])
@@ -167,7 +180,7 @@ def _copy(lite: sqlite3.Connection, conn: psycopg.Connection) -> None:
 
     pg_names = ["patient_id"] + [n for n in names if n != "patient_num"]
     titles: dict[str, str | None] = {}
-    owners: dict[str, str] = {}
+    owners = _Known("the document")
     for batch in _batches(cur):
         out = []
         for r in batch:

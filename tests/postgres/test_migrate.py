@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
+import psycopg
 from typer.testing import CliRunner
 
 from carnet.facts import Fact
@@ -67,6 +69,37 @@ def test_migrate_copies_every_record_and_refuses_a_second_copy(tmp_path):
         pg.close()
     again = runner.invoke(app, ["db", "migrate", "--to", url, "--home", str(tmp_path / "home")])
     assert again.exit_code == 2 and "already holds documents" in again.output
+
+
+def _indexes(url: str) -> list[tuple[str, str]]:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                            "ORDER BY indexname").fetchall()
+
+
+def test_a_failed_migration_leaves_the_target_empty_with_its_keys_and_indexes(tmp_path):
+    """The copy drops the keys and indexes of the tables it loads and builds them again: a copy that fails
+    half-way rolls all of it back, and the target takes a good copy afterwards."""
+    home = tmp_path / "home"
+    _store(home).close()
+    lite = sqlite3.connect(home / "carnet.db")
+    lite.execute("INSERT INTO document_files (document_id, source) VALUES ('no-such-document', 'x.pdf')")
+    lite.commit()
+    url, fresh = pg_server.fresh_database("failed"), pg_server.fresh_database("fresh")
+    PostgresStore(fresh, tmp_path / "fresh").counts()  # the schema, as a store creates it
+    runner = CliRunner()
+    failed = runner.invoke(app, ["db", "migrate", "--to", url, "--home", str(home)])
+    assert failed.exit_code == 2 and "inconsistent" in failed.output and "no-such-document" in failed.output
+    with psycopg.connect(url) as conn:
+        assert [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("patients", "documents", "chunks")] \
+            == [0, 0, 0]
+    assert _indexes(url) == _indexes(fresh) and any(name == "chunks_pkey" for name, _ in _indexes(url))
+    lite.execute("DELETE FROM document_files WHERE document_id = 'no-such-document'")
+    lite.commit()
+    lite.close()
+    done = runner.invoke(app, ["db", "migrate", "--to", url, "--home", str(home)])
+    assert done.exit_code == 0, done.output
+    assert _indexes(url) == _indexes(fresh)
 
 
 def test_migrate_refuses_a_url_that_is_not_postgresql(tmp_path):
