@@ -22,7 +22,7 @@ from carnet.errors import CarnetError, InvalidInput
 from cli import access, common, db
 from cli.common import EmbedderOption, HomeOption, JsonOption
 from cli.progress import TenthsReporter
-from cli.serve import APP, Supervisor, check_address
+from cli.serve import APP, Supervisor, listen_socket
 from service.facade import Carnet
 from service.files import discover, printable_source, read_patient_names
 from service.record import patient_synthesis
@@ -241,8 +241,8 @@ def serve(
 
     Several worker processes answer in parallel, each with one embedding thread and its share of the
     vector cache (CARNET_VECTOR_CACHE_BYTES / workers); they share the SQLite store (WAL) and the
-    per-patient vector files. Each worker listens on its own socket (SO_REUSEPORT): the system spreads
-    the connections evenly over them (cli/serve.py).
+    per-patient vector files. This process accepts the connections and deals them to the workers in
+    turn, so that each serves as many doctors (cli/serve.py).
     Example: carnet serve --port 8000 --workers 2
     """
     import uvicorn  # the server's stack loads only for `serve`
@@ -263,10 +263,10 @@ def serve(
         uvicorn.run(APP, factory=True, host=host, port=port, log_level="info")
         return
     try:
-        port = check_address(host, port)  # in use: fail now, as one process would (and not share the port)
+        listener = listen_socket(host, port)
     except OSError as e:
         common.fail(InvalidInput(f"Cannot listen on {host}:{port}: {e.strerror or e}"))
-    raise typer.Exit(Supervisor(n, host, port, log_level="info").run())
+    raise typer.Exit(Supervisor(n, listener, log_level="info").run())
 
 
 def register_plugins(group: str = PLUGIN_GROUP) -> list[str]:

@@ -1,20 +1,22 @@
-"""`carnet serve --workers N`: N uvicorn worker processes, each listening on its own socket.
+"""`carnet serve --workers N`: N uvicorn worker processes, and connections dealt to them in turn.
 
 uvicorn's own `workers=N` shares one listening socket between the processes: whichever worker wakes
 first accepts a whole burst of connections, and since a client keeps its keep-alive connection, one
 worker ended up with most of the doctors (py-spy under 50 clients: one worker at 71 % of a core, the
-other at 30 %). Here each worker binds its own socket to the same address with SO_REUSEPORT, and the
-kernel hashes each new connection to one of them, evenly.
+other at 30 %; 32 and 18 of 50 connections counted in /proc). One SO_REUSEPORT socket per worker was
+measured too: the kernel hashes each connection to a socket, which is random, not even (20 and 30).
 
-SO_REUSEPORT would also let a second `carnet serve` join the port silently (and answer some of the
-first one's doctors from its own store): the supervisor first binds the address without it, so a port
-that is already in use fails as it always did. The supervisor restarts a worker that dies after it
-started serving, stops everything on SIGINT / SIGTERM (each worker finishes its requests: uvicorn's
-graceful shutdown) and stops if a worker could not start at all (the same error would repeat).
+Here the supervisor process listens, accepts each connection and hands it (its file descriptor, over a
+Unix socket pair, SCM_RIGHTS) to the next worker in turn, as Node's cluster module does: N connections
+are split N/workers each, whatever their ports. The cost is one accept and one sendmsg per connection
+in the supervisor (not per request: a client keeps its connection). The supervisor restarts a worker
+that dies after it started serving, stops everything on SIGINT / SIGTERM (each worker finishes its
+requests: uvicorn's graceful shutdown) and stops if a worker could not start at all (it would repeat).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -34,31 +36,71 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def check_address(host: str, port: int) -> int:
-    """Bind (host, port) once without SO_REUSEPORT: OSError if something already listens there (another
-    `carnet serve` included); returns the port (the one the system chose when `port` is 0)."""
-    with socket.socket(_family(host)) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host.strip("[]"), port))
-        return probe.getsockname()[1]
-
-
-def reuseport_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to (host, port) with SO_REUSEPORT, not yet listening (uvicorn calls listen)."""
+def listen_socket(host: str, port: int, backlog: int = 2048) -> socket.socket:
+    """The supervisor's listening socket on (host, port); OSError if the address is in use."""
     sock = socket.socket(_family(host))
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host.strip("[]"), port))
-    sock.set_inheritable(True)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(backlog)
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
-def _worker(host: str, port: int, options: dict[str, Any]) -> None:  # runs in the worker process
+def _handed_server(config: Any, channel: socket.socket) -> Any:  # in the worker process
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(APP, factory=True, host=host, port=port, **options))
+    class HandedServer(uvicorn.Server):
+        """A uvicorn server without a listening socket of its own: it serves the connections whose file
+        descriptors arrive on `channel` (the supervisor's hand-off)."""
+
+        async def startup(self, sockets: list | None = None) -> None:
+            await super().startup(sockets=[])  # the app's lifespan; no listener
+            loop = asyncio.get_running_loop()
+            channel.setblocking(False)
+            loop.add_reader(channel.fileno(), self._receive, loop)
+
+        def _protocol(self, loop: asyncio.AbstractEventLoop) -> asyncio.Protocol:
+            return self.config.http_protocol_class(config=self.config, server_state=self.server_state,
+                                                   app_state=self.lifespan.state, _loop=loop)
+
+        def _receive(self, loop: asyncio.AbstractEventLoop) -> None:
+            try:
+                message, fds, _, _ = socket.recv_fds(channel, 64, 64)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                message, fds = b"", []
+            if not message and not fds:  # the supervisor is gone: serve what is open, take nothing new
+                loop.remove_reader(channel.fileno())
+                self.should_exit = True
+                return
+            for fd in fds:
+                conn = socket.socket(fileno=fd)
+                if self.should_exit:
+                    conn.close()
+                    continue
+                conn.setblocking(False)
+                loop.create_task(loop.connect_accepted_socket(lambda: self._protocol(loop), conn))
+
+        async def shutdown(self, sockets: list | None = None) -> None:
+            try:
+                asyncio.get_running_loop().remove_reader(channel.fileno())
+            except (ValueError, OSError):
+                pass
+            await super().shutdown(sockets)
+
+    return HandedServer(config)
+
+
+def _worker(channel: socket.socket, options: dict[str, Any]) -> None:  # runs in the worker process
+    import uvicorn
+
+    server = _handed_server(uvicorn.Config(APP, factory=True, **options), channel)
     try:
-        server.run(sockets=[reuseport_socket(host, port)])
+        server.run()
     except Exception:
         if server.started:
             raise
@@ -69,56 +111,99 @@ def _worker(host: str, port: int, options: dict[str, Any]) -> None:  # runs in t
 
 
 class Supervisor:
-    """N worker processes on one address; `run` returns when they are all stopped."""
+    """N worker processes behind one listening socket; `run` returns when they are all stopped."""
 
-    def __init__(self, workers: int, host: str, port: int, **options: Any):
+    def __init__(self, workers: int, listener: socket.socket, **options: Any):
         import uvicorn
 
-        uvicorn.Config(APP, log_level=options.get("log_level"))  # configures the parent's logging as uvicorn.run does
-        self.workers, self.host, self.port, self.options = workers, host, port, options
+        uvicorn.Config(APP, log_level=options.get("log_level"))  # the parent's logging, as uvicorn.run sets it
+        self.workers, self.listener, self.options = workers, listener, options
         self.context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state of the CLI's
-        self.processes: list[multiprocessing.process.BaseProcess] = []
+        self.slots: list[tuple[multiprocessing.process.BaseProcess, socket.socket]] = []
+        self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.failed = False
+        self.handed = 0  # connections handed out so far (the next goes to slot handed % workers)
 
-    def _start(self) -> multiprocessing.process.BaseProcess:
-        p = self.context.Process(target=_worker, args=(self.host, self.port, self.options), daemon=False)
+    def _start(self) -> tuple[multiprocessing.process.BaseProcess, socket.socket]:
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        p = self.context.Process(target=_worker, args=(theirs, self.options), daemon=False)
         p.start()
-        log.info("Started worker process [%s] on port %s (SO_REUSEPORT)", p.pid, self.port)
-        return p
+        theirs.close()  # the child has its own copy
+        log.info("Started worker process [%s]", p.pid)
+        return p, mine
 
     def stop(self, *_: Any) -> None:
         self.stopping.set()
 
+    def _hand(self, conn: socket.socket) -> None:
+        """Give the connection to the next worker in turn (the one after it if that one is gone)."""
+        with self.lock:
+            for _ in range(len(self.slots)):
+                _, channel = self.slots[self.handed % len(self.slots)]
+                self.handed += 1
+                try:
+                    socket.send_fds(channel, [b"c"], [conn.fileno()])
+                    return
+                except OSError:
+                    continue
+        log.warning("No worker could take a connection: closed")
+
+    def _accept(self) -> None:
+        self.listener.settimeout(0.5)
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except (TimeoutError, socket.timeout, InterruptedError):
+                continue
+            except OSError:
+                if self.stopping.is_set():
+                    return
+                raise
+            try:
+                self._hand(conn)
+            finally:
+                conn.close()  # the worker holds its own descriptor of it
+
     def run(self) -> int:
         """Serve until SIGINT/SIGTERM; 0, or 1 if a worker failed to start."""
         previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        acceptor = threading.Thread(target=self._accept, name="carnet-accept", daemon=True)
         try:
-            log.info("Started parent process [%s]", os.getpid())
-            self.processes = [self._start() for _ in range(self.workers)]
+            host, port = self.listener.getsockname()[:2]
+            log.info("Carnet running on http://%s:%s with %s workers (Press CTRL+C to quit); parent process [%s]",
+                     f"[{host}]" if ":" in host else host, port, self.workers, os.getpid())
+            with self.lock:
+                self.slots = [self._start() for _ in range(self.workers)]
+            acceptor.start()
             while not self.stopping.wait(0.5):
                 self._keep_alive()
         finally:
-            for p in self.processes:
+            self.stopping.set()
+            if acceptor.is_alive():
+                acceptor.join(5)
+            self.listener.close()  # new connections are refused from now on
+            for p, _ in self.slots:
                 if p.is_alive():
                     os.kill(p.pid, signal.SIGTERM)
-            for p in self.processes:
+            for p, channel in self.slots:
                 p.join(STOP_SECONDS)
                 if p.is_alive():
                     log.warning("Worker process [%s] did not stop within %s s: killed", p.pid, STOP_SECONDS)
                     p.kill()
                     p.join()
+                channel.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             log.info("Stopping parent process [%s]", os.getpid())
         return 1 if self.failed else 0
 
     def _keep_alive(self) -> None:
-        for i, p in enumerate(self.processes):
+        for i, (p, channel) in enumerate(list(self.slots)):
             if p.is_alive() or self.stopping.is_set():
                 continue
             p.join()
-            if p.exitcode == STARTUP_FAILURE:  # the app, the store or the socket is broken: it would repeat
+            if p.exitcode == STARTUP_FAILURE:  # the app or the store is broken: a new worker would fail alike
                 log.error("Worker process [%s] failed to start; stopping.", p.pid)
                 self.failed = True
                 self.stopping.set()
@@ -128,4 +213,7 @@ class Supervisor:
                 self.stopping.set()
                 return
             log.warning("Worker process [%s] died (exit code %s); starting another.", p.pid, p.exitcode)
-            self.processes[i] = self._start()
+            replacement = self._start()
+            with self.lock:
+                self.slots[i] = replacement
+            channel.close()

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
+import httpx
+import psutil
 import pytest
 import uvicorn
 
@@ -89,22 +96,25 @@ def test_concurrent_clients_each_get_only_their_own_patients_documents(server):
     assert rows[0]["requests"] > 0 and rows[0]["errors"] == 0 and rows[0]["foreign"] == 0
 
 
-def _listening_sockets(port: int) -> int:
-    """How many sockets listen on 127.0.0.1:`port` (/proc/net/tcp: local address, state 0A = LISTEN)."""
+def _sockets_on(port: int, state: str) -> set[str]:
+    """Inodes of the sockets on 127.0.0.1:`port` in `state` (/proc/net/tcp: 0A listen, 01 established)."""
     want = f"0100007F:{port:04X}"
     with open("/proc/net/tcp") as f:
-        return sum(1 for line in f.readlines()[1:] if line.split()[1] == want and line.split()[3] == "0A")
+        rows = [line.split() for line in f.readlines()[1:]]
+    return {r[9] for r in rows if r[1] == want and r[3] == state}
 
 
-def test_carnet_serve_workers_each_listen_on_their_own_socket_and_stop_on_sigterm(server):
-    import os
-    import signal
-    import subprocess
-    import sys
-    from pathlib import Path
+def _held_by(pid: int, inodes: set[str]) -> int:
+    held = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            held += os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] in inodes
+        except OSError:
+            pass
+    return held
 
-    import httpx
 
+def test_carnet_serve_deals_connections_to_its_workers_in_turn_and_stops_on_sigterm(server):
     app, _ = server
     home = app.state.carnet.settings.home
     port = _free_port()
@@ -112,18 +122,32 @@ def test_carnet_serve_workers_each_listen_on_their_own_socket_and_stop_on_sigter
     proc = subprocess.Popen([str(carnet), "serve", "--home", str(home), "--embedder", "hashing", "--port", str(port),
                              "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
+    conns = []
     try:
         deadline = time.monotonic() + 120
-        while _listening_sockets(port) < 2 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.2)
-        assert _listening_sockets(port) == 2  # one socket per worker: the kernel spreads connections (SO_REUSEPORT)
-        for _ in range(6):  # new connections, each answered by whichever worker the kernel picked
-            assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200
-        # The port is taken: a second `carnet serve` on it fails with a message instead of sharing it.
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        workers = [c for c in psutil.Process(proc.pid).children()  # not multiprocessing's resource tracker
+                   if "resource_tracker" not in " ".join(c.cmdline())]
+        assert len(workers) == 2
+        for _ in range(6):  # six doctors keep their connection open
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/healthz")
+            assert conn.getresponse().read() and conn.sock is not None
+            conns.append(conn)
+        established = _sockets_on(port, "01")
+        assert sorted(_held_by(w.pid, established) for w in workers) == [3, 3]  # dealt in turn, not by a race
+        # The port is taken: a second `carnet serve` on it fails with a message instead of a traceback.
         second = subprocess.run([str(carnet), "serve", "--home", str(home), "--embedder", "hashing", "--port",
                                  str(port), "--workers", "2"], capture_output=True, text=True, timeout=120)
         assert second.returncode == 2 and "Cannot listen on 127.0.0.1" in second.stdout + second.stderr
         assert "Traceback" not in second.stdout + second.stderr
+        for conn in conns:
+            conn.close()
         os.kill(proc.pid, signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)
     finally:
@@ -131,5 +155,5 @@ def test_carnet_serve_workers_each_listen_on_their_own_socket_and_stop_on_sigter
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
     assert proc.returncode == 0
-    assert _listening_sockets(port) == 0
-    assert out.decode().count("Application startup complete") == 2
+    assert not _sockets_on(port, "0A")  # nothing listens any more
+    assert out.decode().count("Application shutdown complete") == 2
