@@ -30,7 +30,7 @@ from query.learnt_furniture import boilerplate_lines, learnt_furniture
 from query.parse import parse_question
 from query.passages import filter_passage
 from query.question_terms import as_read, asked_terms, topic_words
-from query.question_words import validate_question
+from query.question_words import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,10 @@ class Searcher:
         `asker`: the practitioner asking, whose last consultation "depuis la dernière consultation" means."""
         if top_k < 1 or top_k > 100:
             raise InvalidInput(f"top_k must be between 1 and 100. Currently, top_k is {top_k}")
-        validate_question(question)  # the parser's own rules: text, length, no control character, not empty
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidInput("The question is empty: type what you are looking for, e.g. 'dernier bilan sanguin'.")
+        if len(question) > MAX_QUESTION_CHARS:  # the parser's limit (query.question_words)
+            raise InvalidInput(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}.")
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         patient = self.store.patient(patient_id)  # UnknownPatient before any work
