@@ -240,8 +240,8 @@ def render_markdown(result: dict) -> str:
             "is built then); that first pass is in the JSON file next to this page.",
             "- 'No cache' reads the patient's FAISS file for every question (the file is in the OS page cache).",
             "- The busy run starts one `python -c 'while True: pass'` process for its duration.",
-            "- Synthetic rows are written straight through SQL (same schema, same chunk-id layout, same FTS5 "
-            "tokenizer input as `Store.add_document`); their FAISS files are built on first question.",
+            "- Synthetic patients are written through the store's `add_documents` (eval/scaled_store.py), as an "
+            "ingest writes them; their FAISS files are built on first question.",
             ""]
     return "\n".join(out)
 
