@@ -21,7 +21,9 @@ with atheris.instrument_imports(include=["query", "api.fhir", "carnet"]):
     from carnet.errors import CarnetError
     from query.parse import parse_question
 
-_NAMES = [p.name for p in SEARCH_PARAMETERS] + ["_count", "_offset", "_sort", "date:exact", "foo"]
+from tests.fuzz import UNDECLARED_FHIR_NAMES  # noqa: E402 - the parser modules are imported instrumented first
+
+_NAMES = [p.name for p in SEARCH_PARAMETERS] + UNDECLARED_FHIR_NAMES
 
 
 def one_input(data: bytes) -> None:
